@@ -1,0 +1,871 @@
+//! [`Client`] and [`ClientBuilder`]: configuration, authentication, and sending requests with retries and timeouts.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind};
+use crate::request::Request;
+use crate::{Error, Response, RetryPolicy};
+
+/// The environment variable holding the API token.
+const TOKEN_VAR: &str = "CLOUDFLARE_API_TOKEN";
+/// The environment variable that may override the base URL.
+const BASE_URL_VAR: &str = "CLOUDFLARE_BASE_URL";
+/// Sent as `User-Agent` on every request.
+const USER_AGENT: &str = concat!("cloudflare-realtimekit/", env!("CARGO_PKG_VERSION"));
+/// Default per-attempt timeout.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default connect timeout.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default page-count guard of listings.
+const DEFAULT_MAX_PAGES: u64 = 10_000;
+
+/// The API token; its `Debug` never shows the value.
+#[derive(Clone)]
+struct ApiToken(String);
+
+impl fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt("<redacted>", f)
+    }
+}
+
+/// A client of the Cloudflare RealtimeKit API.
+///
+/// Cheap to clone (the configuration and connection pool are shared). Every request carries
+/// `Authorization: Bearer <token>`, is retried according to the [`RetryPolicy`] and each attempt
+/// (connecting, waiting and reading the body) is bounded by the timeout.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// The shared state of a [`Client`].
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    authorization: HeaderValue,
+    retry: RetryPolicy,
+    timeout: Duration,
+    max_pages: u64,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_token", &ApiToken(String::new()))
+            .field("retry_policy", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .field("max_pages", &self.inner.max_pages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder to configure a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the process environment: `CLOUDFLARE_API_TOKEN` (required)
+    /// and `CLOUDFLARE_BASE_URL` (optional).
+    pub fn from_env() -> Result<Client, Error> {
+        Client::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Client::from_env`], reading variables through `var` instead of the process environment.
+    ///
+    /// ```
+    /// let client = cloudflare_realtimekit::Client::from_env_with(|name| match name {
+    ///     "CLOUDFLARE_API_TOKEN" => Some("token".to_owned()),
+    ///     _ => None,
+    /// })?;
+    /// # Ok::<(), cloudflare_realtimekit::Error>(())
+    /// ```
+    pub fn from_env_with(mut var: impl FnMut(&str) -> Option<String>) -> Result<Client, Error> {
+        let token = match var(TOKEN_VAR) {
+            None => {
+                return Err(Error::config(format!(
+                    "environment variable {TOKEN_VAR} is not set; set it to a Cloudflare API token with Realtime permissions"
+                )));
+            }
+            Some(token) if token.trim().is_empty() => {
+                return Err(Error::config(format!(
+                    "environment variable {TOKEN_VAR} is empty; set it to a Cloudflare API token with Realtime permissions"
+                )));
+            }
+            Some(token) => token,
+        };
+        let mut builder = Client::builder().api_token(token);
+        if let Some(base_url) = var(BASE_URL_VAR).filter(|v| !v.trim().is_empty()) {
+            parse_base_url(&base_url)
+                .map_err(|reason| Error::config(format!("environment variable {BASE_URL_VAR}: {reason}")))?;
+            builder = builder.base_url(base_url);
+        }
+        builder.build()
+    }
+
+    /// The base URL requests are sent to (without a trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The page-count guard of listings.
+    pub(crate) fn max_pages(&self) -> u64 {
+        self.inner.max_pages
+    }
+
+    /// Sends the request with retries, decodes a 2xx body as `T`.
+    ///
+    /// An empty 2xx body decodes as JSON `null` (so `()`, `Option<_>` and `serde_json::Value` accept it).
+    pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error> {
+        let inner = &*self.inner;
+        let url = self.url(&request)?;
+        let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries());
+        let timeout = request.options.timeout.unwrap_or(inner.timeout);
+        let mut retry = 0;
+        loop {
+            let started = Instant::now();
+            let outcome = self.attempt(&request, &url, timeout).await;
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let error = match outcome {
+                Ok((status, headers, body)) => {
+                    tracing::debug!(
+                        method = %request.method,
+                        path = request.path_template,
+                        attempt = retry + 1,
+                        status = status.as_u16(),
+                        elapsed_ms,
+                        "realtimekit request succeeded"
+                    );
+                    return decode(&request, status, headers, &body);
+                }
+                Err(error) => error,
+            };
+            let will_retry = retry < max_retries && error.is_retryable();
+            tracing::debug!(
+                method = %request.method,
+                path = request.path_template,
+                attempt = retry + 1,
+                status = error.status().map(|s| s.as_u16()),
+                error = error_kind(&error),
+                elapsed_ms,
+                will_retry,
+                "realtimekit request failed"
+            );
+            if !will_retry {
+                return Err(error);
+            }
+            let delay = inner.retry.delay(retry, error.response_headers(), SystemTime::now());
+            inner.retry.sleep(delay).await;
+            retry += 1;
+        }
+    }
+
+    /// The full URL: base URL + expanded path + `?query`.
+    fn url(&self, request: &Request) -> Result<Url, Error> {
+        let mut url = String::with_capacity(self.inner.base_url.len() + request.path.len() + request.query.as_str().len() + 1);
+        url.push_str(&self.inner.base_url);
+        url.push_str(&request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(request.query.as_str());
+        }
+        Url::parse(&url).map_err(|e| Error::invalid_argument("path", format!("does not form a valid URL: {e}")))
+    }
+
+    /// One attempt: send, then read the whole body, all within `timeout`.
+    /// A non-2xx answer is returned as [`Error::Api`].
+    async fn attempt(&self, request: &Request, url: &Url, timeout: Duration) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
+        let headers = http_request.headers_mut();
+        headers.extend(request.headers.clone());
+        headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        if let Some(body) = &request.body {
+            headers.insert(header::CONTENT_TYPE, body.content_type.clone());
+            *http_request.body_mut() = Some(body.bytes.clone().into());
+        }
+        let exchange = async {
+            let mut response = self
+                .inner
+                .http
+                .execute(http_request)
+                .await
+                .map_err(|e| transport_error(request, e, false))?;
+            let status = response.status();
+            let limit = if status.is_success() { usize::MAX } else { MAX_ERROR_BODY };
+            let (body, truncated) =
+                read_body(&mut response, limit).await.map_err(|e| transport_error(request, e, true))?;
+            let headers = std::mem::take(response.headers_mut());
+            if status.is_success() {
+                Ok((status, headers, body))
+            } else {
+                Err(Error::Api(Box::new(ApiError::new(
+                    request.method.clone(),
+                    request.path_template,
+                    status,
+                    headers,
+                    body,
+                    truncated,
+                ))))
+            }
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout(TimeoutError {
+                method: request.method.clone(),
+                path_template: request.path_template,
+                timeout: Some(timeout),
+            })),
+        }
+    }
+}
+
+/// Reads the body, keeping at most `limit` bytes; the flag tells whether more was sent.
+async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
+    let mut buffer = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - buffer.len();
+        if chunk.len() > room {
+            buffer.extend_from_slice(&chunk[..room]);
+            return Ok((buffer.freeze(), true));
+        }
+        buffer.extend_from_slice(&chunk);
+    }
+    Ok((buffer.freeze(), false))
+}
+
+/// Classifies a reqwest failure; the URL (with its query values) is dropped from the error.
+fn transport_error(request: &Request, error: reqwest::Error, reading_body: bool) -> Error {
+    if error.is_timeout() {
+        return Error::Timeout(TimeoutError { method: request.method.clone(), path_template: request.path_template, timeout: None });
+    }
+    let kind = if reading_body {
+        TransportKind::Body
+    } else if error.is_connect() {
+        TransportKind::Connect
+    } else {
+        TransportKind::Request
+    };
+    Error::Transport(TransportError {
+        method: request.method.clone(),
+        path_template: request.path_template,
+        kind,
+        source: error.without_url(),
+    })
+}
+
+/// Decodes a 2xx body as `T`, reporting the JSON path of a failing field.
+fn decode<T: DeserializeOwned>(request: &Request, status: StatusCode, headers: HeaderMap, body: &[u8]) -> Result<Response<T>, Error> {
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let fail = |path: String, e: &serde_json::Error| {
+        Error::Decode(Box::new(DecodeError::new(request.method.clone(), request.path_template, status, body, path, e)))
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| fail(e.path().to_string(), e.inner()))?;
+    deserializer.end().map_err(|e| fail(".".to_owned(), &e))?;
+    Ok(Response::new(status, headers, value))
+}
+
+/// A short name of the error for tracing (never the error text, which may quote the body).
+fn error_kind(error: &Error) -> &'static str {
+    match error {
+        Error::Api(_) => "http_status",
+        Error::Decode(_) => "decode",
+        Error::Transport(_) => "transport",
+        Error::Timeout(_) => "timeout",
+        Error::InvalidArgument { .. } => "invalid_argument",
+        Error::Config { .. } => "config",
+        Error::TooManyPages { .. } => "too_many_pages",
+    }
+}
+
+/// Validates a base URL (absolute http(s), with a host, no query or fragment) and trims the trailing `/`.
+fn parse_base_url(base_url: &str) -> Result<String, String> {
+    let url = Url::parse(base_url.trim()).map_err(|e| format!("`{base_url}` is not a valid URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{base_url}` must start with https:// or http://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{base_url}` has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("`{base_url}` must not contain a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Configures a [`Client`]; see each method for its default.
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_token: Option<ApiToken>,
+    base_url: Option<String>,
+    max_retries: Option<u32>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry_policy: Option<RetryPolicy>,
+    max_pages: Option<u64>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_token", &self.api_token)
+            .field("base_url", &self.base_url)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("max_pages", &self.max_pages)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API token sent as `Authorization: Bearer <token>` (required).
+    pub fn api_token(mut self, token: impl Into<String>) -> Self {
+        self.api_token = Some(ApiToken(token.into()));
+        self
+    }
+
+    /// The base URL (default [`crate::DEFAULT_BASE_URL`]); a trailing `/` is ignored.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// How many times a failed request is retried (default 2); takes precedence over [`ClientBuilder::retry_policy`].
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// The timeout of one attempt, from sending to the end of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The timeout to establish a connection (default 10 s); ignored with [`ClientBuilder::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// How many pages a listing stream fetches at most before yielding [`Error::TooManyPages`] (default 10 000).
+    pub fn max_pages(mut self, max_pages: u64) -> Self {
+        self.max_pages = Some(max_pages);
+        self
+    }
+
+    /// A preconfigured HTTP client (proxies, TLS roots, ...); its own timeouts still apply.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client; a missing or empty token or an invalid base URL is an [`Error::Config`].
+    pub fn build(self) -> Result<Client, Error> {
+        let token = match &self.api_token {
+            Some(ApiToken(token)) if !token.trim().is_empty() => token,
+            _ => {
+                return Err(Error::config(format!(
+                    "no API token: call ClientBuilder::api_token or set {TOKEN_VAR} and use Client::from_env"
+                )));
+            }
+        };
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.trim()))
+            .map_err(|_| Error::config("the API token contains characters not allowed in an HTTP header"))?;
+        authorization.set_sensitive(true);
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL))
+            .map_err(|reason| Error::config(format!("invalid base URL: {reason}")))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| Error::config(format!("could not create the HTTP client: {e}")))?,
+        };
+        let mut retry = self.retry_policy.unwrap_or_default();
+        if let Some(max_retries) = self.max_retries {
+            retry = retry.with_max_retries(max_retries);
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                authorization,
+                retry,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+    use wiremock::matchers::{header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+    use crate::Jitter;
+    use crate::request::{Method, RequestOptions, expand_path};
+
+    const TOKEN: &str = "sekrit-token-123";
+    const TEMPLATE: &str = "/accounts/{account_id}/realtime/kit/{app_id}/meetings";
+
+    /// A policy without jitter whose sleeper records the delays and returns at once.
+    fn recording_policy() -> (RetryPolicy, Arc<Mutex<Vec<Duration>>>) {
+        let delays = Arc::new(Mutex::new(Vec::new()));
+        let recorded = delays.clone();
+        let policy = RetryPolicy::default().with_jitter(Jitter::None).with_sleeper(move |d| {
+            recorded.lock().expect("not poisoned").push(d);
+            async {}
+        });
+        (policy, delays)
+    }
+
+    fn client_for(base_url: &str, policy: RetryPolicy) -> Client {
+        Client::builder().api_token(TOKEN).base_url(base_url).retry_policy(policy).build().expect("valid client")
+    }
+
+    fn meetings_request() -> Request {
+        let path = expand_path(TEMPLATE, &[("account_id", "acc 1"), ("app_id", "app")]).expect("valid path");
+        let mut request = Request::new(Method::GET, TEMPLATE, path, &RequestOptions::default());
+        request.query.push("search", &"secret-query-value");
+        request
+    }
+
+    fn recorded(delays: &Arc<Mutex<Vec<Duration>>>) -> Vec<Duration> {
+        delays.lock().expect("not poisoned").clone()
+    }
+
+    async fn request_count(server: &MockServer) -> usize {
+        server.received_requests().await.map_or(0, |r| r.len())
+    }
+
+    #[test]
+    fn debug_redacts_the_token() {
+        let builder = Client::builder().api_token(TOKEN);
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        let client = builder.build().expect("valid client");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(shown.contains("api.cloudflare.com"), "{shown}");
+    }
+
+    #[test]
+    fn build_requires_a_token() {
+        for builder in [Client::builder(), Client::builder().api_token(""), Client::builder().api_token("  ")] {
+            match builder.build() {
+                Err(Error::Config { reason }) => assert!(reason.contains("API token"), "{reason}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        match Client::builder().api_token("bad\ntoken-value").build() {
+            Err(e @ Error::Config { .. }) => assert!(!e.to_string().contains("token-value"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn base_url_is_validated_and_trimmed() {
+        for bad in ["not a url", "ftp://example.com", "https://example.com/v4?x=1", "/relative", "mailto:a@b.c"] {
+            match Client::builder().api_token(TOKEN).base_url(bad).build() {
+                Err(Error::Config { reason }) => assert!(reason.contains("base URL"), "{bad}: {reason}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        let client = Client::builder().api_token(TOKEN).base_url("http://127.0.0.1:9/client/v4/").build().expect("valid");
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/client/v4");
+        let client = Client::builder().api_token(TOKEN).build().expect("valid");
+        assert_eq!(client.base_url(), crate::DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn from_env_errors_name_the_variable() {
+        match Client::from_env_with(|_| None) {
+            Err(Error::Config { reason }) => {
+                assert!(reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("not set"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        match Client::from_env_with(|_| Some(String::new())) {
+            Err(Error::Config { reason }) => {
+                assert!(reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("empty"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let env = |bad_url: &'static str| {
+            move |name: &str| match name {
+                "CLOUDFLARE_API_TOKEN" => Some(TOKEN.to_owned()),
+                "CLOUDFLARE_BASE_URL" => Some(bad_url.to_owned()),
+                _ => None,
+            }
+        };
+        match Client::from_env_with(env("nope")) {
+            Err(e @ Error::Config { .. }) => {
+                let shown = e.to_string();
+                assert!(shown.contains("CLOUDFLARE_BASE_URL"), "{shown}");
+                assert!(!shown.contains(TOKEN), "{shown}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let client = Client::from_env_with(env("http://localhost:8080/")).expect("valid env");
+        assert_eq!(client.base_url(), "http://localhost:8080");
+        let client = Client::from_env_with(env("")).expect("empty base URL means default");
+        assert_eq!(client.base_url(), crate::DEFAULT_BASE_URL);
+    }
+
+    #[tokio::test]
+    async fn sends_headers_path_and_query_and_decodes() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/client/v4/accounts/acc%201/realtime/kit/app/meetings"))
+            .and(query_param("search", "secret-query-value"))
+            .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+            .and(header("accept", "application/json"))
+            .and(header("user-agent", USER_AGENT))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-request-id", "r1")
+                    .set_body_json(serde_json::json!({"success": true, "data": [1, 2]})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let (policy, _) = recording_policy();
+        let client = client_for(&format!("{}/client/v4/", server.uri()), policy);
+        let response = client.send::<serde_json::Value>(meetings_request()).await.expect("success");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers().get("x-request-id").map(|v| v.as_bytes()), Some(&b"r1"[..]));
+        assert_eq!(response["data"][1], 2);
+        assert!(USER_AGENT.starts_with("cloudflare-realtimekit/0."));
+    }
+
+    #[tokio::test]
+    async fn sends_json_body_and_accepts_empty_success_body() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(header("content-type", "application/json"))
+            .and(wiremock::matchers::body_json(serde_json::json!({"title": "standup"})))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_for(&server.uri(), RetryPolicy::never());
+        let mut request = Request::new(Method::POST, "/meetings", "/meetings".to_owned(), &RequestOptions::default());
+        request.json_body(&serde_json::json!({"title": "standup"})).expect("serializable");
+        let response = client.send::<()>(request).await.expect("empty body decodes as ()");
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+
+    #[tokio::test]
+    async fn retries_429_honouring_retry_after() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3"))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
+            .mount(&server)
+            .await;
+        let (policy, delays) = recording_policy();
+        let client = client_for(&server.uri(), policy);
+        let response = client.send::<serde_json::Value>(meetings_request()).await.expect("retried to success");
+        assert_eq!(response["ok"], true);
+        assert_eq!(recorded(&delays), vec![Duration::from_secs(3)]);
+        assert_eq!(request_count(&server).await, 2);
+    }
+
+    #[tokio::test]
+    async fn gives_up_on_503_after_max_retries() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503).set_body_string("<html><body>upstream down</body></html>"))
+            .mount(&server)
+            .await;
+        let (policy, delays) = recording_policy();
+        let client = client_for(&server.uri(), policy);
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("always 503");
+        assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(error.is_retryable());
+        assert_eq!(request_count(&server).await, 3);
+        assert_eq!(recorded(&delays), vec![Duration::from_millis(500), Duration::from_millis(1000)]);
+        let shown = error.to_string();
+        assert!(shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"), "{shown}");
+        assert!(shown.contains("upstream down"), "{shown}");
+        assert!(!shown.contains(TOKEN) && !shown.contains("secret-query-value"), "{shown}");
+
+        // A per-request override disables the retries.
+        let mut request = meetings_request();
+        request.options.max_retries = Some(0);
+        let _ = client.send::<serde_json::Value>(request).await.expect_err("always 503");
+        assert_eq!(request_count(&server).await, 4);
+    }
+
+    #[tokio::test]
+    async fn x_should_retry_overrides_the_status() {
+        let server = MockServer::start().await;
+        Mock::given(path("/no"))
+            .respond_with(ResponseTemplate::new(503).insert_header("x-should-retry", "false"))
+            .mount(&server)
+            .await;
+        Mock::given(path("/yes"))
+            .respond_with(ResponseTemplate::new(400).insert_header("x-should-retry", "true"))
+            .mount(&server)
+            .await;
+        let (policy, _) = recording_policy();
+        let client = client_for(&server.uri(), policy.with_max_retries(1));
+        let send = |p: &'static str| {
+            client.send::<serde_json::Value>(Request::new(Method::GET, p, p.to_owned(), &RequestOptions::default()))
+        };
+        assert!(send("/no").await.is_err());
+        assert_eq!(request_count(&server).await, 1);
+        assert!(send("/yes").await.is_err());
+        assert_eq!(request_count(&server).await, 3);
+    }
+
+    #[tokio::test]
+    async fn not_found_is_parsed_and_not_retried() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(404)
+                    .set_body_json(serde_json::json!({"success": false, "error": {"code": 404, "message": "Meeting not found"}})),
+            )
+            .mount(&server)
+            .await;
+        let (policy, delays) = recording_policy();
+        let client = client_for(&server.uri(), policy);
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("404");
+        assert!(error.is_not_found());
+        assert_eq!(error.code(), Some(404));
+        assert_eq!(error.message(), Some("Meeting not found"));
+        assert_eq!(request_count(&server).await, 1);
+        assert!(recorded(&delays).is_empty());
+        assert!(!error.to_string().contains(TOKEN));
+    }
+
+    #[tokio::test]
+    async fn decode_error_reports_the_field() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data":{"count":"many"}}"#))
+            .mount(&server)
+            .await;
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Data {
+            count: u64,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Body {
+            data: Data,
+        }
+        let client = client_for(&server.uri(), RetryPolicy::never());
+        match client.send::<Body>(meetings_request()).await {
+            Err(Error::Decode(e)) => {
+                assert_eq!(e.json_path(), "data.count");
+                assert_eq!(e.status(), StatusCode::OK);
+                assert!(e.excerpt().contains("many"), "{}", e.excerpt());
+            }
+            other => panic!("{other:?}"),
+        }
+        match client.send::<serde_json::Value>(meetings_request()).await {
+            Ok(v) => assert_eq!(v["data"]["count"], "many"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn slow_server_times_out() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(10)))
+            .mount(&server)
+            .await;
+        let (policy, delays) = recording_policy();
+        let client = Client::builder()
+            .api_token(TOKEN)
+            .base_url(server.uri())
+            .retry_policy(policy)
+            .max_retries(1)
+            .timeout(Duration::from_millis(100))
+            .build()
+            .expect("valid client");
+        let started = Instant::now();
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("times out");
+        assert!(error.is_timeout(), "{error:?}");
+        assert!(error.is_retryable());
+        assert!(matches!(&error, Error::Timeout(t) if t.timeout() == Some(Duration::from_millis(100))));
+        assert_eq!(recorded(&delays).len(), 1);
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(error.to_string().contains("timed out"), "{error}");
+    }
+
+    /// A server that sends the response head and then never sends the promised body.
+    #[tokio::test]
+    async fn stalled_body_times_out() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\":").await;
+            tokio::time::sleep(Duration::from_secs(10)).await;
+        });
+        let client = Client::builder()
+            .api_token(TOKEN)
+            .base_url(format!("http://{addr}"))
+            .retry_policy(RetryPolicy::never())
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("valid client");
+        let mut request = meetings_request();
+        request.options.timeout = Some(Duration::from_millis(150));
+        let error = client.send::<serde_json::Value>(request).await.expect_err("times out");
+        assert!(matches!(&error, Error::Timeout(t) if t.timeout() == Some(Duration::from_millis(150))), "{error:?}");
+        server.abort();
+    }
+
+    /// A server that accepts and closes every connection without answering.
+    #[tokio::test]
+    async fn dropped_connection_is_a_transport_error() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let accepted = Arc::new(Mutex::new(0usize));
+        let counter = accepted.clone();
+        let server = tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else { return };
+                *counter.lock().expect("not poisoned") += 1;
+                drop(socket);
+            }
+        });
+        let (policy, delays) = recording_policy();
+        let client = client_for(&format!("http://{addr}"), policy);
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("dropped");
+        match &error {
+            Error::Transport(e) => assert_eq!(e.kind(), TransportKind::Request, "{error}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!error.is_timeout());
+        assert!(error.is_retryable());
+        assert_eq!(*accepted.lock().expect("not poisoned"), 3);
+        assert_eq!(recorded(&delays).len(), 2);
+        let shown = error.to_string();
+        assert!(!shown.contains("secret-query-value") && !shown.contains(TOKEN), "{shown}");
+        server.abort();
+    }
+
+    #[tokio::test]
+    async fn refused_connection_is_a_connect_error() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        drop(listener);
+        let client = client_for(&format!("http://{addr}"), RetryPolicy::never());
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("refused");
+        match &error {
+            Error::Transport(e) => assert_eq!(e.kind(), TransportKind::Connect, "{error}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(error.to_string().contains("could not connect"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn large_error_body_is_bounded() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(500).set_body_string("x".repeat(MAX_ERROR_BODY * 3)))
+            .mount(&server)
+            .await;
+        let client = client_for(&server.uri(), RetryPolicy::never());
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("500");
+        let api = error.api_error().expect("an API error");
+        assert_eq!(api.body().len(), MAX_ERROR_BODY);
+        assert!(api.body_truncated());
+        assert!(error.to_string().len() < 1_000);
+    }
+
+    /// Records the fields of this crate's tracing events.
+    struct Capture(Arc<Mutex<Vec<String>>>);
+
+    struct Fields<'a>(&'a mut String);
+
+    impl tracing::field::Visit for Fields<'_> {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+            self.0.push_str(&format!("{}={:?} ", field.name(), value));
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn register_callsite(&self, _: &'static tracing::Metadata<'static>) -> tracing::subscriber::Interest {
+            tracing::subscriber::Interest::sometimes()
+        }
+        fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+            metadata.target().starts_with("cloudflare_realtimekit")
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut line = String::new();
+            event.record(&mut Fields(&mut line));
+            self.0.lock().expect("not poisoned").push(line);
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[tokio::test]
+    async fn tracing_logs_the_template_not_secrets() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_string("{}")).mount(&server).await;
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let _guard = tracing::subscriber::set_default(Capture(events.clone()));
+        let (policy, _) = recording_policy();
+        let client = client_for(&server.uri(), policy);
+        client.send::<serde_json::Value>(meetings_request()).await.expect("retried to success");
+        let events = events.lock().expect("not poisoned").clone();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(events[0].contains("status=Some(500)") && events[0].contains("attempt=1"), "{events:?}");
+        assert!(events[1].contains("status=200") && events[1].contains("attempt=2"), "{events:?}");
+        for event in &events {
+            assert!(event.contains(TEMPLATE), "{event}");
+            assert!(!event.contains(TOKEN) && !event.contains("secret-query-value") && !event.contains("acc"), "{event}");
+        }
+    }
+}

@@ -1,0 +1,699 @@
+//! The crate's single [`Error`] type, its detail types, and the parsing of API error bodies.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// How many bytes of a non-2xx response body are kept in an [`ApiError`].
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+/// How many characters of a body are shown in a `Display` excerpt.
+const EXCERPT_CHARS: usize = 200;
+
+/// Everything that can go wrong when calling the RealtimeKit API.
+///
+/// Use the helpers ([`Error::status`], [`Error::is_not_found`], [`Error::is_retryable`], ...)
+/// for common decisions, or match on the variant for details.
+/// The `Display` output never contains the API token.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a non-2xx status.
+    Api(Box<ApiError>),
+    /// The server answered 2xx but the body did not have the expected shape.
+    Decode(Box<DecodeError>),
+    /// The connection could not be made, broke, or the body could not be read.
+    Transport(TransportError),
+    /// An attempt took longer than the configured timeout (connecting, waiting or reading the body).
+    Timeout(TimeoutError),
+    /// An argument was rejected before anything was sent.
+    InvalidArgument {
+        /// The parameter (or `body`, `header`, `url`) that was rejected.
+        name: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The client could not be configured (missing token, bad base URL, environment variable).
+    Config {
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// A paginated listing fetched `max_pages` pages and the server still reported more.
+    TooManyPages {
+        /// The page-count guard that was reached (see `ClientBuilder::max_pages`).
+        max_pages: u64,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid_argument(name: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument { name: name.into(), reason: reason.into() }
+    }
+
+    pub(crate) fn config(reason: impl Into<String>) -> Self {
+        Error::Config { reason: reason.into() }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The details of a non-2xx answer, if this is one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The first error code the server sent, if any.
+    pub fn code(&self) -> Option<i64> {
+        self.api_error().and_then(ApiError::code)
+    }
+
+    /// The first error message the server sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.api_error().and_then(ApiError::message)
+    }
+
+    /// Every `(code, message)` pair the server sent (empty for other errors).
+    pub fn details(&self) -> &[ErrorDetail] {
+        self.api_error().map_or(&[], ApiError::details)
+    }
+
+    /// `true` for an HTTP 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// `true` for an HTTP 429.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// `true` when an attempt timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// `true` when sending the same request again may succeed: transport failures, timeouts,
+    /// HTTP 408, 429 and 5xx, unless the server said otherwise with `x-should-retry`.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(_) | Error::Timeout(_) => true,
+            Error::Api(e) => crate::retry::should_retry_status(e.status, &e.headers),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait (`retry-after-ms` or `Retry-After`), uncapped.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(ApiError::retry_after)
+    }
+
+    /// The response headers, when the server answered with an error status.
+    pub(crate) fn response_headers(&self) -> Option<&HeaderMap> {
+        self.api_error().map(|e| &e.headers)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Timeout(e) => e.fmt(f),
+            Error::InvalidArgument { name, reason } => {
+                write!(f, "invalid argument `{name}`: {reason}")
+            }
+            Error::Config { reason } => write!(f, "client configuration error: {reason}"),
+            Error::TooManyPages { max_pages } => write!(
+                f,
+                "pagination stopped after {max_pages} pages although the server reported more; \
+                 raise ClientBuilder::max_pages or narrow the listing"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+/// One `(code, message)` pair from an API error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorDetail {
+    code: Option<i64>,
+    message: String,
+}
+
+impl ErrorDetail {
+    /// The numeric error code, when the server sent one.
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The human-readable message (may be empty when only a code was sent).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// A non-2xx answer: status, headers, the (bounded) raw body and the parsed error details.
+#[derive(Debug)]
+pub struct ApiError {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) body_truncated: bool,
+    pub(crate) details: Vec<ErrorDetail>,
+}
+
+impl ApiError {
+    /// Builds the error from a response; `body` holds at most [`MAX_ERROR_BODY`] bytes.
+    pub(crate) fn new(
+        method: Method,
+        path_template: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        body_truncated: bool,
+    ) -> Self {
+        let details = if body_truncated { Vec::new() } else { parse_error_details(&body) };
+        ApiError { method, path_template, status, headers, body, body_truncated, details }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw response body, at most 64 KiB of it (see [`ApiError::body_truncated`]).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// `true` when the body was longer than 64 KiB and only its start was kept.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+
+    /// The HTTP method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The OpenAPI path template of the operation, e.g. `/accounts/{account_id}/realtime/kit/{app_id}/meetings`.
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+
+    /// Every `(code, message)` pair parsed from the body, in the order the server sent them.
+    pub fn details(&self) -> &[ErrorDetail] {
+        &self.details
+    }
+
+    /// The first error code, if any.
+    pub fn code(&self) -> Option<i64> {
+        self.details.iter().find_map(|d| d.code)
+    }
+
+    /// The first non-empty error message, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.details.iter().map(|d| d.message.as_str()).find(|m| !m.is_empty())
+    }
+
+    /// How long the server asked to wait (`retry-after-ms` or `Retry-After`), uncapped.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::retry::parse_retry_after(&self.headers, SystemTime::now())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} failed with HTTP {}", self.method, self.path_template, self.status)?;
+        if self.details.is_empty() {
+            let excerpt = excerpt(&self.body, 0);
+            if excerpt.is_empty() {
+                f.write_str(" (empty body)")?;
+            } else {
+                write!(f, ": {excerpt}")?;
+            }
+        } else {
+            for (i, d) in self.details.iter().enumerate() {
+                f.write_str(if i == 0 { ": " } else { "; " })?;
+                match d.code {
+                    Some(code) if d.message.is_empty() => write!(f, "code {code}")?,
+                    Some(code) => write!(f, "{} (code {code})", d.message)?,
+                    None => f.write_str(&d.message)?,
+                }
+            }
+        }
+        match self.status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => f.write_str(
+                " — check that the API token (CLOUDFLARE_API_TOKEN) is valid and has the Realtime permissions",
+            ),
+            StatusCode::TOO_MANY_REQUESTS => match self.retry_after() {
+                Some(d) => write!(f, " — rate limited, retry after {} s", d.as_secs_f64().ceil()),
+                None => f.write_str(" — rate limited, retry later"),
+            },
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A 2xx answer whose body did not decode into the expected type.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) json_path: String,
+    pub(crate) message: String,
+    pub(crate) excerpt: String,
+}
+
+impl DecodeError {
+    /// Builds the error from serde's failure, keeping only a short excerpt around the failing spot.
+    pub(crate) fn new(
+        method: Method,
+        path_template: &'static str,
+        status: StatusCode,
+        body: &[u8],
+        json_path: String,
+        error: &serde_json::Error,
+    ) -> Self {
+        let offset = byte_offset(body, error.line(), error.column());
+        DecodeError { method, path_template, status, json_path, message: error.to_string(), excerpt: excerpt(body, offset) }
+    }
+
+    /// The HTTP status (2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The JSON path of the field that failed, e.g. `data.participants[3].joined_at` (`.` for the root).
+    pub fn json_path(&self) -> &str {
+        &self.json_path
+    }
+
+    /// serde's description of the failure.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// A short excerpt of the body around the failing spot.
+    pub fn excerpt(&self) -> &str {
+        &self.excerpt
+    }
+
+    /// The HTTP method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The OpenAPI path template of the operation.
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} returned HTTP {} with a body that does not match the expected shape at `{}`: {}",
+            self.method, self.path_template, self.status, self.json_path, self.message
+        )?;
+        if !self.excerpt.is_empty() {
+            write!(f, " (body excerpt: {})", self.excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+/// Which step of an attempt failed at the transport level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The connection could not be established (refused, DNS, TLS).
+    Connect,
+    /// The connection broke while sending the request or waiting for the response head.
+    Request,
+    /// The connection broke while reading the response body.
+    Body,
+}
+
+/// A connection-level failure.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) kind: TransportKind,
+    pub(crate) source: reqwest::Error,
+}
+
+impl TransportError {
+    /// Which step failed.
+    pub fn kind(&self) -> TransportKind {
+        self.kind
+    }
+
+    /// The HTTP method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The OpenAPI path template of the operation.
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportKind::Connect => "could not connect",
+            TransportKind::Request => "connection failed",
+            TransportKind::Body => "connection failed while reading the response body",
+        };
+        write!(f, "{} {}: {what}: {}", self.method, self.path_template, self.source)?;
+        // The innermost cause (e.g. "Connection refused (os error 111)") is the actionable part.
+        let mut cause: &dyn std::error::Error = &self.source;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        if !std::ptr::addr_eq(cause, &self.source as &dyn std::error::Error) {
+            write!(f, ": {cause}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An attempt that did not complete within its timeout.
+#[derive(Debug)]
+pub struct TimeoutError {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) timeout: Option<Duration>,
+}
+
+impl TimeoutError {
+    /// The per-attempt timeout that elapsed (`None` when the connect timeout fired inside the HTTP client).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The HTTP method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The OpenAPI path template of the operation.
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} timed out", self.method, self.path_template)?;
+        if let Some(t) = self.timeout {
+            write!(f, " after {:.1} s", t.as_secs_f64())?;
+        }
+        f.write_str(" (raise ClientBuilder::timeout or the request's timeout if the call is expected to be slow)")
+    }
+}
+
+/// Parses every error shape the API uses into `(code, message)` pairs:
+/// RealtimeKit `{"error":{"code","message"}}`, Cloudflare v4 `{"errors":[{"code","message"}]}`,
+/// and a bare `{"message":".."}`. Anything else (HTML, truncated JSON) yields no details.
+pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
+    let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let mut details = Vec::new();
+    if let Some(error) = root.get("error") {
+        details.extend(detail_from(error));
+    }
+    if let Some(Value::Array(errors)) = root.get("errors") {
+        details.extend(errors.iter().filter_map(detail_from));
+    }
+    if let Some(Value::String(message)) = root.get("message")
+        && !message.is_empty()
+        && !details.iter().any(|d| &d.message == message)
+    {
+        let code = root.get("code").and_then(parse_code);
+        details.push(ErrorDetail { code, message: message.clone() });
+    }
+    details
+}
+
+/// One detail from `{"code":..,"message":..}` or a bare string.
+fn detail_from(value: &Value) -> Option<ErrorDetail> {
+    match value {
+        Value::String(message) if !message.is_empty() => {
+            Some(ErrorDetail { code: None, message: message.clone() })
+        }
+        Value::Object(obj) => {
+            let code = obj.get("code").and_then(parse_code);
+            let message = match obj.get("message") {
+                Some(Value::String(m)) => m.clone(),
+                _ => String::new(),
+            };
+            (code.is_some() || !message.is_empty()).then_some(ErrorDetail { code, message })
+        }
+        _ => None,
+    }
+}
+
+/// An error code as i64: an integer, an integral float (`404.0`), or a numeric string.
+fn parse_code(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= -(2f64.powi(63)) && *f < 2f64.powi(63))
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The byte offset of serde_json's 1-based line / column, clamped to the body.
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(body.len(), |(i, _)| i + 1)
+    };
+    line_start.saturating_add(column.saturating_sub(1)).min(body.len())
+}
+
+/// A single-line excerpt of at most [`EXCERPT_CHARS`] characters starting a little before
+/// byte `around`; whitespace runs are collapsed and cuts are marked with `…`.
+pub(crate) fn excerpt(body: &[u8], around: usize) -> String {
+    let start = around.saturating_sub(EXCERPT_CHARS / 2).min(body.len());
+    // Look at a bounded window only; a partial UTF-8 sequence at either end becomes U+FFFD
+    // and is dropped, so the excerpt always ends on a character boundary.
+    let end = start.saturating_add(EXCERPT_CHARS * 4).min(body.len());
+    let text: Cow<'_, str> = String::from_utf8_lossy(&body[start..end]);
+    let text = text.trim_matches('\u{FFFD}');
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut chars = 0;
+    let mut pending_space = false;
+    let mut cut = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty() && !out.ends_with('…');
+            continue;
+        }
+        if chars >= EXCERPT_CHARS {
+            cut = true;
+            break;
+        }
+        if pending_space {
+            out.push(' ');
+            chars += 1;
+            pending_space = false;
+        }
+        out.push(c);
+        chars += 1;
+    }
+    if cut || end < body.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api_error(status: u16, body: &str) -> ApiError {
+        ApiError::new(
+            Method::GET,
+            "/accounts/{account_id}/realtime/kit/{app_id}/meetings",
+            StatusCode::from_u16(status).expect("valid status"),
+            HeaderMap::new(),
+            Bytes::copy_from_slice(body.as_bytes()),
+            false,
+        )
+    }
+
+    #[test]
+    fn parses_realtimekit_shape() {
+        let e = api_error(404, r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#);
+        assert_eq!(e.code(), Some(404));
+        assert_eq!(e.message(), Some("Meeting not found"));
+        assert_eq!(e.details().len(), 1);
+        let shown = e.to_string();
+        assert!(shown.contains("Meeting not found (code 404)"), "{shown}");
+        assert!(shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"), "{shown}");
+    }
+
+    #[test]
+    fn parses_cloudflare_v4_shape_with_all_pairs() {
+        let e = api_error(
+            400,
+            r#"{"success":false,"errors":[{"code":7003,"message":"No route"},{"code":10000,"message":"Auth"}],"messages":[]}"#,
+        );
+        let pairs: Vec<_> = e.details().iter().map(|d| (d.code(), d.message().to_owned())).collect();
+        assert_eq!(pairs, vec![(Some(7003), "No route".to_owned()), (Some(10000), "Auth".to_owned())]);
+        assert_eq!(e.code(), Some(7003));
+        assert!(e.to_string().contains("No route (code 7003); Auth (code 10000)"));
+    }
+
+    #[test]
+    fn parses_bare_message_and_string_error() {
+        let e = api_error(500, r#"{"message":"Internal failure"}"#);
+        assert_eq!(e.message(), Some("Internal failure"));
+        assert_eq!(e.code(), None);
+        let e = api_error(401, r#"{"error":"Unauthorized"}"#);
+        assert_eq!(e.message(), Some("Unauthorized"));
+        assert!(e.to_string().contains("CLOUDFLARE_API_TOKEN"));
+    }
+
+    #[test]
+    fn float_and_string_codes() {
+        let e = api_error(404, r#"{"error":{"code":404.0,"message":"x"}}"#);
+        assert_eq!(e.code(), Some(404));
+        let e = api_error(404, r#"{"error":{"code":404.5,"message":"x"}}"#);
+        assert_eq!(e.code(), None);
+        let e = api_error(404, r#"{"error":{"code":1e300,"message":"x"}}"#);
+        assert_eq!(e.code(), None);
+        let e = api_error(404, r#"{"errors":[{"code":"1001","message":"x"}]}"#);
+        assert_eq!(e.code(), Some(1001));
+    }
+
+    #[test]
+    fn html_body_has_no_details_but_an_excerpt() {
+        let html = "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>cloudflare</body></html>";
+        let e = api_error(502, html);
+        assert!(e.details().is_empty());
+        assert_eq!(e.message(), None);
+        let shown = e.to_string();
+        assert!(shown.contains("HTTP 502 Bad Gateway"), "{shown}");
+        assert!(shown.contains("<html> <head><title>502 Bad Gateway</title></head>"), "{shown}");
+    }
+
+    #[test]
+    fn truncated_json_has_no_details() {
+        let e = api_error(500, r#"{"success":false,"error":{"code":500,"mess"#);
+        assert!(e.details().is_empty());
+        assert!(e.to_string().contains(r#"{"success":false"#));
+    }
+
+    #[test]
+    fn empty_body_is_reported() {
+        let e = api_error(503, "");
+        assert!(e.to_string().ends_with("(empty body)"), "{e}");
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_char_safe() {
+        let body = "é".repeat(10_000);
+        let ex = excerpt(body.as_bytes(), 0);
+        assert_eq!(ex.chars().count(), EXCERPT_CHARS + 1);
+        assert!(ex.ends_with('…'));
+        // Start in the middle of a two-byte character.
+        let ex = excerpt(body.as_bytes(), 1001);
+        assert!(ex.starts_with('…'));
+        assert!(!ex.contains('\u{FFFD}'), "{ex}");
+    }
+
+    #[test]
+    fn decode_error_points_at_the_field() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            id: u64,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            data: Vec<Item>,
+        }
+        let body = br#"{"data":[{"id":1},{"id":"two"}]}"#;
+        let de = &mut serde_json::Deserializer::from_slice(body);
+        let err = serde_path_to_error::deserialize::<_, Page>(de).expect_err("must fail");
+        let e = DecodeError::new(Method::GET, "/x", StatusCode::OK, body, err.path().to_string(), err.inner());
+        assert_eq!(e.json_path(), "data[1].id");
+        assert!(e.message().contains("invalid type"), "{}", e.message());
+        assert!(e.excerpt().contains("\"two\""), "{}", e.excerpt());
+        assert!(e.to_string().contains("`data[1].id`"));
+    }
+
+    #[test]
+    fn byte_offset_handles_lines() {
+        assert_eq!(byte_offset(b"ab\ncd", 2, 2), 4);
+        assert_eq!(byte_offset(b"ab", 9, 9), 2);
+        assert_eq!(byte_offset(b"abc", 1, 0), 0);
+    }
+
+    #[test]
+    fn helpers_on_error() {
+        let e = Error::Api(Box::new(api_error(404, r#"{"error":{"code":404,"message":"gone"}}"#)));
+        assert!(e.is_not_found());
+        assert!(!e.is_rate_limited());
+        assert!(!e.is_retryable());
+        assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(e.details().len(), 1);
+        let e = Error::Api(Box::new(api_error(429, "{}")));
+        assert!(e.is_rate_limited());
+        assert!(e.is_retryable());
+        let e = Error::invalid_argument("meeting_id", "must not be empty");
+        assert_eq!(e.to_string(), "invalid argument `meeting_id`: must not be empty");
+        assert!(!e.is_retryable());
+        assert!(e.details().is_empty());
+    }
+}

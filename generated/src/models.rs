@@ -1,0 +1,1 @@
+//! Serde models of the RealtimeKit API (generated; placeholder until codegen runs).

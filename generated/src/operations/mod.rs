@@ -1,0 +1,3 @@
+//! Operations.
+/// Default base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";

@@ -1,0 +1,323 @@
+//! Page-number pagination: turns a list operation into a stream of items ([`ItemStream`]).
+
+use std::pin::Pin;
+
+use futures_core::Stream;
+
+use crate::request::Request;
+use crate::{Client, Error};
+
+/// The stream returned by `.stream()` on list operations: every item of every page, in order.
+///
+/// Pages are fetched lazily, one at a time; an error ends the stream after being yielded.
+pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
+
+/// What the generated code extracts from one decoded page.
+#[derive(Debug)]
+pub(crate) struct PageParts<T> {
+    /// The items of the page.
+    pub(crate) items: Vec<T>,
+    /// The total number of items, when the page reports it.
+    pub(crate) total_count: Option<u64>,
+    /// The offset just past the page's last item, when the page reports it.
+    pub(crate) end_offset: Option<u64>,
+}
+
+/// A paging number of the models (any integer or float width, optional, or by reference).
+pub(crate) trait AsCount {
+    /// The value as a count; negative, NaN, infinite or non-integral values give `None`.
+    fn as_count(&self) -> Option<u64>;
+}
+
+macro_rules! as_count_int {
+    ($($t:ty),*) => {$(
+        impl AsCount for $t {
+            fn as_count(&self) -> Option<u64> {
+                u64::try_from(*self).ok()
+            }
+        }
+    )*};
+}
+as_count_int!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl AsCount for f64 {
+    fn as_count(&self) -> Option<u64> {
+        // 2^64 is the first value past u64::MAX that an f64 can hold exactly.
+        (self.is_finite() && self.fract() == 0.0 && *self >= 0.0 && *self < 18_446_744_073_709_551_616.0)
+            .then_some(*self as u64)
+    }
+}
+
+impl AsCount for f32 {
+    fn as_count(&self) -> Option<u64> {
+        f64::from(*self).as_count()
+    }
+}
+
+impl<C: AsCount> AsCount for Option<C> {
+    fn as_count(&self) -> Option<u64> {
+        self.as_ref().and_then(AsCount::as_count)
+    }
+}
+
+impl<C: AsCount + ?Sized> AsCount for &C {
+    fn as_count(&self) -> Option<u64> {
+        (**self).as_count()
+    }
+}
+
+/// Converts a paging number of the models to `u64`; negative, NaN or non-integral values give `None`.
+#[allow(dead_code, reason = "called by the generated operations")]
+pub(crate) fn count<C: AsCount>(value: C) -> Option<u64> {
+    value.as_count()
+}
+
+/// The pagination state carried from one poll of the stream to the next.
+struct State<'a, B, R, T> {
+    client: &'a Client,
+    builder: B,
+    next_page: u64,
+    per_page: Option<u64>,
+    pages_fetched: u64,
+    previous_end: Option<u64>,
+    items: std::vec::IntoIter<T>,
+    done: bool,
+    request: fn(&B, u64) -> Result<Request, Error>,
+    split: fn(R) -> PageParts<T>,
+}
+
+/// Streams the items of pages `first_page`, `first_page + 1`, ... holding at most one page in memory.
+///
+/// Stops after a page that is empty, short (fewer than `per_page` items), reaches `total_count`,
+/// or does not advance `end_offset`; yields [`Error::TooManyPages`] when the client's `max_pages`
+/// guard is reached while more pages remain. An error is yielded once and ends the stream.
+#[allow(dead_code, reason = "called by the generated operations")]
+pub(crate) fn paginate<'a, B, R, T>(
+    client: &'a Client,
+    builder: B,
+    first_page: u64,
+    per_page: Option<u64>,
+    request: fn(&B, u64) -> Result<Request, Error>,
+    split: fn(R) -> PageParts<T>,
+) -> ItemStream<'a, T>
+where
+    B: Send + Sync + 'a,
+    R: serde::de::DeserializeOwned + Send + 'a,
+    T: Send + 'a,
+{
+    let state = State {
+        client,
+        builder,
+        next_page: first_page,
+        per_page,
+        pages_fetched: 0,
+        previous_end: None,
+        items: Vec::new().into_iter(),
+        done: false,
+        request,
+        split,
+    };
+    Box::pin(futures_util::stream::unfold(state, |mut state| async move {
+        loop {
+            if let Some(item) = state.items.next() {
+                return Some((Ok(item), state));
+            }
+            if state.done {
+                return None;
+            }
+            if let Err(error) = state.fetch_next().await {
+                state.done = true;
+                return Some((Err(error), state));
+            }
+        }
+    }))
+}
+
+impl<B, R, T> State<'_, B, R, T>
+where
+    R: serde::de::DeserializeOwned,
+{
+    /// Fetches the next page into `items` and decides whether it is the last one.
+    async fn fetch_next(&mut self) -> Result<(), Error> {
+        let max_pages = self.client.max_pages();
+        if self.pages_fetched >= max_pages {
+            return Err(Error::TooManyPages { max_pages });
+        }
+        let request = (self.request)(&self.builder, self.next_page)?;
+        let page = (self.split)(self.client.send::<R>(request).await?.into_inner());
+        self.pages_fetched += 1;
+        self.next_page = self.next_page.saturating_add(1);
+
+        let len = u64::try_from(page.items.len()).unwrap_or(u64::MAX);
+        let reached_total = matches!((page.end_offset, page.total_count), (Some(end), Some(total)) if end >= total);
+        let short = self.per_page.is_some_and(|per_page| len < per_page);
+        let stalled = matches!((page.end_offset, self.previous_end), (Some(end), Some(prev)) if end <= prev);
+        self.done = len == 0 || reached_total || short || stalled;
+        if stalled {
+            // The server ignored the page number and sent what it sent before: drop the repeat.
+            tracing::debug!(page = self.next_page - 1, "pagination stopped: end_offset did not advance");
+            return Ok(());
+        }
+        self.previous_end = page.end_offset.or(self.previous_end);
+        self.items = page.items.into_iter();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RetryPolicy;
+    use crate::request::{Method, RequestOptions};
+    use futures_util::StreamExt;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    #[test]
+    fn count_conversions() {
+        assert_eq!(count(5u64), Some(5));
+        assert_eq!(count(-1i64), None);
+        assert_eq!(count(7i32), Some(7));
+        assert_eq!(count(8u32), Some(8));
+        assert_eq!(count(3.0f64), Some(3));
+        assert_eq!(count(3.5f64), None);
+        assert_eq!(count(f64::NAN), None);
+        assert_eq!(count(f64::INFINITY), None);
+        assert_eq!(count(-2.0f64), None);
+        assert_eq!(count(1e30f64), None);
+        assert_eq!(count(2.0f32), Some(2));
+        assert_eq!(count(Some(4i64)), Some(4));
+        assert_eq!(count(None::<u64>), None);
+        assert_eq!(count(&Some(9u64)), Some(9));
+        assert_eq!(count(&&10i64), Some(10));
+        assert_eq!(count(&Some(-3i32)), None);
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Page {
+        data: Vec<u32>,
+        total: Option<u64>,
+        end: Option<u64>,
+    }
+
+    struct Builder {
+        per_page: u64,
+    }
+
+    fn request(builder: &Builder, page: u64) -> Result<Request, Error> {
+        let mut r = Request::new(Method::GET, "/items", "/items".to_owned(), &RequestOptions::default());
+        r.query.push("page_no", &page);
+        r.query.push("per_page", &builder.per_page);
+        Ok(r)
+    }
+
+    fn split(page: Page) -> PageParts<u32> {
+        PageParts { items: page.data, total_count: page.total, end_offset: page.end }
+    }
+
+    async fn serve(server: &MockServer, page: u64, body: serde_json::Value) {
+        Mock::given(method("GET"))
+            .and(path("/items"))
+            .and(query_param("page_no", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(server)
+            .await;
+    }
+
+    fn client(server: &MockServer, max_pages: u64) -> Client {
+        Client::builder()
+            .api_token("t")
+            .base_url(server.uri())
+            .retry_policy(RetryPolicy::never())
+            .max_pages(max_pages)
+            .build()
+            .expect("valid client")
+    }
+
+    async fn collect(stream: ItemStream<'_, u32>) -> Vec<Result<u32, Error>> {
+        stream.collect().await
+    }
+
+    #[tokio::test]
+    async fn walks_pages_until_total() {
+        let server = MockServer::start().await;
+        serve(&server, 1, serde_json::json!({"data": [1, 2], "total": 5, "end": 2})).await;
+        serve(&server, 2, serde_json::json!({"data": [3, 4], "total": 5, "end": 4})).await;
+        serve(&server, 3, serde_json::json!({"data": [5, 6], "total": 5, "end": 5})).await;
+        serve(&server, 4, serde_json::json!({"data": [99], "total": 5, "end": 6})).await;
+        let client = client(&server, 100);
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        let items: Vec<u32> = items.into_iter().map(|r| r.expect("no error")).collect();
+        assert_eq!(items, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
+    }
+
+    #[tokio::test]
+    async fn stops_on_short_or_empty_page() {
+        let server = MockServer::start().await;
+        serve(&server, 0, serde_json::json!({"data": [1, 2]})).await;
+        serve(&server, 1, serde_json::json!({"data": [3]})).await;
+        serve(&server, 2, serde_json::json!({"data": [4]})).await;
+        let client = client(&server, 100);
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 0, Some(2), request, split)).await;
+        assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1, 2, 3]);
+
+        // Without per_page, an empty page ends the listing.
+        let server = MockServer::start().await;
+        serve(&server, 1, serde_json::json!({"data": [1]})).await;
+        serve(&server, 2, serde_json::json!({"data": []})).await;
+        serve(&server, 3, serde_json::json!({"data": [7]})).await;
+        let client = self::client(&server, 100);
+        let items = collect(paginate(&client, Builder { per_page: 1 }, 1, None, request, split)).await;
+        assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1]);
+    }
+
+    #[tokio::test]
+    async fn stops_when_nothing_new() {
+        let server = MockServer::start().await;
+        // A server that ignores the page number: every page is the same.
+        Mock::given(method("GET"))
+            .and(path("/items"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [1, 2], "end": 2})))
+            .mount(&server)
+            .await;
+        let client = client(&server, 100);
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2));
+    }
+
+    #[tokio::test]
+    async fn page_guard_is_an_error() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/items"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [1, 2]})))
+            .mount(&server)
+            .await;
+        let client = client(&server, 3);
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        assert_eq!(items.len(), 7);
+        assert!(items[..6].iter().all(Result::is_ok));
+        assert!(matches!(items[6], Err(Error::TooManyPages { max_pages: 3 })), "{:?}", items[6]);
+        assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
+    }
+
+    #[tokio::test]
+    async fn error_ends_the_stream() {
+        let server = MockServer::start().await;
+        serve(&server, 1, serde_json::json!({"data": [1, 2]})).await;
+        Mock::given(method("GET"))
+            .and(query_param("page_no", "2"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "nope"})))
+            .mount(&server)
+            .await;
+        let client = client(&server, 100);
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        assert_eq!(items.len(), 3);
+        match &items[2] {
+            Err(e) => assert!(e.is_not_found(), "{e}"),
+            Ok(v) => panic!("unexpected item {v}"),
+        }
+    }
+}

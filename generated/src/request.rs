@@ -1,0 +1,279 @@
+//! A prepared API request (path, query, headers, body, per-request options), built by the generated operations.
+
+use std::fmt::{self, Write as _};
+use std::time::Duration;
+
+use bytes::Bytes;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::Error;
+
+pub(crate) use reqwest::Method;
+
+/// Every byte outside RFC 3986 `unreserved` (ALPHA DIGIT `-` `.` `_` `~`) is percent-encoded.
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Per-request overrides, held by each emitted request builder as a field `options`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestOptions {
+    /// Overrides the client's retry count for this request.
+    pub(crate) max_retries: Option<u32>,
+    /// Overrides the client's per-attempt timeout for this request.
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// Expands `{name}` placeholders of an OpenAPI path template with percent-encoded values.
+///
+/// Every byte outside RFC 3986 unreserved is encoded (`/`, `?`, `#`, `%`, space, non-ASCII).
+/// An empty value, `.` or `..` is rejected, and so is a placeholder missing from `params`.
+#[allow(dead_code, reason = "called by the generated operations")]
+pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)]) -> Result<String, Error> {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(Error::invalid_argument(
+                "path",
+                format!("unterminated placeholder in path template `{template}`"),
+            ));
+        };
+        let name = &after[..close];
+        let Some((_, value)) = params.iter().find(|(n, _)| *n == name) else {
+            return Err(Error::invalid_argument(name, format!("no value given for path template `{template}`")));
+        };
+        match *value {
+            "" => return Err(Error::invalid_argument(name, "must not be empty")),
+            "." | ".." => {
+                return Err(Error::invalid_argument(name, format!("must not be `{value}` (a path segment)")));
+            }
+            _ => {}
+        }
+        out.extend(utf8_percent_encode(value, ENCODE));
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Query string builder: keeps insertion order, form style, RFC 3986 percent-encoding (space as `%20`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Query {
+    encoded: String,
+}
+
+impl Query {
+    /// Appends `name=value`; the value is formatted with `Display` (booleans `true`/`false`, enums their wire value).
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn push(&mut self, name: &'static str, value: &impl fmt::Display) {
+        self.start(name);
+        self.push_encoded_value(value);
+    }
+
+    /// Appends a list: `name=a&name=b` when `explode`, else `name=a,b` (a comma inside a value is sent as `%2C`).
+    /// An empty list adds nothing.
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn push_list<T: fmt::Display>(&mut self, name: &'static str, values: &[T], explode: bool) {
+        for (i, value) in values.iter().enumerate() {
+            if explode || i == 0 {
+                self.start(name);
+            } else {
+                self.encoded.push(',');
+            }
+            self.push_encoded_value(value);
+        }
+    }
+
+    /// `true` when nothing was pushed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.encoded.is_empty()
+    }
+
+    /// The encoded query string, without the leading `?`.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.encoded
+    }
+
+    fn start(&mut self, name: &str) {
+        if !self.encoded.is_empty() {
+            self.encoded.push('&');
+        }
+        self.encoded.extend(utf8_percent_encode(name, ENCODE));
+        self.encoded.push('=');
+    }
+
+    fn push_encoded_value(&mut self, value: &impl fmt::Display) {
+        let mut raw = String::new();
+        // Writing to a String cannot fail unless the Display impl itself errors.
+        let _ = write!(raw, "{value}");
+        self.encoded.extend(utf8_percent_encode(&raw, ENCODE));
+    }
+}
+
+/// A request body and its content type.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    pub(crate) content_type: HeaderValue,
+    pub(crate) bytes: Bytes,
+}
+
+/// One API call, ready to be sent (and re-sent on retry) by `Client::send`.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    /// The query string.
+    pub(crate) query: Query,
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Body>,
+    pub(crate) options: RequestOptions,
+}
+
+impl Request {
+    /// A request for `path` (already expanded from `path_template`, see [`expand_path`]).
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn new(method: Method, path_template: &'static str, path: String, options: &RequestOptions) -> Self {
+        Request {
+            query: Query::default(),
+            method,
+            path_template,
+            path,
+            headers: HeaderMap::new(),
+            body: None,
+            options: options.clone(),
+        }
+    }
+
+    /// Sets a header parameter; an invalid name or value is an `InvalidArgument`.
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid_argument(name, "is not a valid HTTP header name"))?;
+        let header_value = HeaderValue::from_str(value).map_err(|_| {
+            Error::invalid_argument(name, "contains characters not allowed in an HTTP header value (e.g. a newline)")
+        })?;
+        self.headers.insert(header_name, header_value);
+        Ok(())
+    }
+
+    /// Serializes `body` as the JSON request body.
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn json_body<B: serde::Serialize>(&mut self, body: &B) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_argument("body", format!("could not be serialized as JSON: {e}")))?;
+        self.body = Some(Body { content_type: HeaderValue::from_static("application/json"), bytes: bytes.into() });
+        Ok(())
+    }
+
+    /// Uses `body` as the raw request body with the given content type.
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn bytes_body(&mut self, content_type: &'static str, body: Bytes) {
+        let content_type = HeaderValue::from_str(content_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+        self.body = Some(Body { content_type, bytes: body });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}";
+
+    fn expand(value: &str) -> Result<String, Error> {
+        expand_path(T, &[("account_id", "acc"), ("app_id", "app"), ("meeting_id", value)])
+    }
+
+    #[test]
+    fn path_encoding_table() {
+        let table = [
+            ("abc-DEF_0.9~", "abc-DEF_0.9~"),
+            ("a/b", "a%2Fb"),
+            ("a?b", "a%3Fb"),
+            ("a#b", "a%23b"),
+            ("100%", "100%25"),
+            ("a b", "a%20b"),
+            ("é", "%C3%A9"),
+            ("日本", "%E6%97%A5%E6%9C%AC"),
+            ("a+b", "a%2Bb"),
+            ("...", "..."),
+            ("../x", "..%2Fx"),
+        ];
+        for (value, encoded) in table {
+            let path = expand(value).expect("valid value");
+            assert_eq!(path, format!("/accounts/acc/realtime/kit/app/meetings/{encoded}"), "value {value:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_empty_dot_and_dotdot() {
+        for bad in ["", ".", ".."] {
+            match expand(bad) {
+                Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "meeting_id", "value {bad:?}"),
+                other => panic!("{bad:?} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn missing_placeholder_and_bad_template_are_errors() {
+        match expand_path(T, &[("account_id", "a"), ("app_id", "b")]) {
+            Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "meeting_id"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(expand_path("/a/{b", &[("b", "x")]), Err(Error::InvalidArgument { .. })));
+        assert_eq!(expand_path("/static", &[]).expect("no placeholders"), "/static");
+    }
+
+    #[test]
+    fn query_encoding_and_order() {
+        let mut q = Query::default();
+        assert!(q.is_empty());
+        q.push("search", &"a b&c=d");
+        q.push("include_peer_events", &true);
+        q.push("per_page", &50);
+        q.push_list("ids", &["x", "y"], true);
+        q.push_list("tags", &["a,b", "c"], false);
+        q.push_list("empty", &Vec::<String>::new(), false);
+        q.push_list("empty2", &Vec::<String>::new(), true);
+        q.push("name", &"Zoë");
+        assert_eq!(
+            q.as_str(),
+            "search=a%20b%26c%3Dd&include_peer_events=true&per_page=50&ids=x&ids=y&tags=a%2Cb,c&name=Zo%C3%AB"
+        );
+    }
+
+    #[test]
+    fn headers_and_bodies() {
+        let mut r = Request::new(Method::POST, "/x", "/x".to_owned(), &RequestOptions::default());
+        r.header("X-Request-Id", "abc").expect("valid header");
+        assert_eq!(r.headers.get("x-request-id").map(|v| v.as_bytes()), Some(&b"abc"[..]));
+        match r.header("X-Bad", "a\nb") {
+            Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "X-Bad"),
+            other => panic!("{other:?}"),
+        }
+        assert!(r.header("bad name", "x").is_err());
+        r.json_body(&serde_json::json!({"title": "standup"})).expect("serializable");
+        let body = r.body.as_ref().expect("body set");
+        assert_eq!(body.content_type, "application/json");
+        assert_eq!(&body.bytes[..], br#"{"title":"standup"}"#);
+        r.bytes_body("text/csv", Bytes::from_static(b"a,b"));
+        let body = r.body.as_ref().expect("body set");
+        assert_eq!(body.content_type, "text/csv");
+        assert_eq!(&body.bytes[..], b"a,b");
+    }
+
+    #[test]
+    fn json_body_error_is_invalid_argument() {
+        let mut map = std::collections::HashMap::new();
+        map.insert(vec![1u8], 1);
+        let mut r = Request::new(Method::POST, "/x", "/x".to_owned(), &RequestOptions::default());
+        match r.json_body(&map) {
+            Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "body"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

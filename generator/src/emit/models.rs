@@ -1,0 +1,163 @@
+//! Emits `src/models.rs`: a struct, open enum, union or alias per model type.
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, UnionDef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn emit_models(api: &Api) -> TokenStream {
+    let header = format!(" Request and response types of the {} {}.", api.title, api.version);
+    let items = api.types.iter().map(|def| match def {
+        TypeDef::Struct(def) => emit_struct(def),
+        TypeDef::Enum(def) => emit_enum(def),
+        TypeDef::Union(def) => emit_union(def),
+        TypeDef::Alias(def) => emit_alias(def),
+    });
+    quote! {
+        #![doc = #header]
+        #(#items)*
+    }
+}
+
+fn emit_struct(def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), false);
+    let default = def.all_optional.then(|| quote!(Default,));
+    let none = TokenStream::new();
+    let fields = def.fields.iter().map(|field| {
+        let rust = ident(&field.rust_name);
+        let docs = doc_attrs(field.docs.as_deref(), false);
+        let ty = type_tokens(&field.ty, &none);
+        let rename = (field.rust_name.trim_start_matches("r#") != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote!(#[serde(rename = #wire)])
+        });
+        if field.optional {
+            quote! {
+                #docs
+                #rename
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub #rust: Option<#ty>,
+            }
+        } else {
+            quote! { #docs #rename pub #rust: #ty, }
+        }
+    });
+    let additional = def.additional.as_ref().map(|extra| {
+        let rust = ident(&extra.rust_name);
+        let value = type_tokens(&extra.value, &none);
+        quote! {
+            /// Properties besides the ones above.
+            #[serde(flatten)]
+            pub #rust: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_enum(def: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), false);
+    let unknown = ident(&def.unknown_variant);
+    let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
+    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    quote! {
+        #docs
+        ///
+        /// Values the server adds later are kept in the catch-all variant instead of failing.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value this version of the crate does not know, kept as it was sent.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// Every documented value, in the spec's order.
+            pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::enums::deserialize_open_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn emit_union(def: &UnionDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), false);
+    let none = TokenStream::new();
+    let variants = def.variants.iter().map(|variant| {
+        let rust = ident(&variant.rust_name);
+        let ty = type_tokens(&variant.ty, &none);
+        quote!(#rust(#ty),)
+    });
+    quote! {
+        #docs
+        ///
+        /// Decoding tries each variant in order and keeps the first that fits.
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn emit_alias(def: &AliasDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), false);
+    let target = type_tokens(&def.target, &TokenStream::new());
+    quote! {
+        #docs
+        pub type #name = #target;
+    }
+}

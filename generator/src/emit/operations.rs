@@ -1,0 +1,391 @@
+//! Emits `src/operations/`: an index module, and per group a handle reached from the client and
+//! a request builder per operation.
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::model::{Api, BodyKind, Group, ListStyle, Operation, Param, Paging, Response, Step, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+fn models() -> TokenStream {
+    quote!(crate::models::)
+}
+
+pub(super) fn emit_index(api: &Api) -> TokenStream {
+    let header = format!(" The operations of the {} {}, grouped by tag.", api.title, api.version);
+    let modules = api.groups.iter().map(|group| {
+        let module = ident(&group.module);
+        let handle = ident(&group.type_name);
+        let docs = format!(" The `{}` operations.", group.type_name);
+        quote! {
+            #[doc = #docs]
+            pub mod #module;
+            pub use #module::#handle;
+        }
+    });
+    let base_url = api.base_url.as_deref().unwrap_or("http://localhost");
+    quote! {
+        #![doc = #header]
+        #(#modules)*
+
+        /// The base URL requests go to unless the client is given another: the spec's first server.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+    }
+}
+
+pub(super) fn emit_group(group: &Group) -> TokenStream {
+    let handle = ident(&group.type_name);
+    let accessor = ident(&group.module);
+    let header = format!(" The `{}` operations.", group.type_name);
+    let group_docs = doc_attrs(group.docs.as_deref(), false);
+    let group_docs_inner = doc_attrs(group.docs.as_deref(), true);
+    let accessor_docs = format!(" The `{}` operations.", group.type_name);
+    let methods = group.operations.iter().map(|op| emit_method(op));
+    let builders = group.operations.iter().map(|op| emit_builder(group, op));
+    quote! {
+        #![doc = #header]
+        #![doc = ""]
+        #group_docs_inner
+
+        #[doc = #accessor_docs]
+        #[doc = ""]
+        #group_docs
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl crate::Client {
+            #[doc = #accessor_docs]
+            pub fn #accessor(&self) -> #handle<'_> {
+                #handle { client: self }
+            }
+        }
+
+        impl<'a> #handle<'a> {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// The positional arguments of an operation: path parameters, then required query and header
+/// parameters, then a required body.
+fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.path_params.iter().chain(op.query_params.iter().chain(&op.header_params).filter(|p| p.required))
+}
+
+fn setters(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.query_params.iter().chain(&op.header_params).filter(|p| !p.required)
+}
+
+/// The type of an argument or setter value, and how to store it.
+fn argument(param: &Param) -> (TokenStream, TokenStream) {
+    let name = ident(&param.rust_name);
+    let models = models();
+    match (&param.list, &param.ty) {
+        (Some(_), TypeRef::String) => {
+            (quote!(impl IntoIterator<Item = impl Into<String>>), quote!(#name.into_iter().map(Into::into).collect()))
+        }
+        (Some(_), item) => {
+            let item = type_tokens(item, &models);
+            (quote!(impl IntoIterator<Item = #item>), quote!(#name.into_iter().collect()))
+        }
+        (None, TypeRef::String) => (quote!(impl Into<String>), quote!(#name.into())),
+        (None, ty) => (type_tokens(ty, &models), quote!(#name)),
+    }
+}
+
+fn stored_type(param: &Param) -> TokenStream {
+    let ty = type_tokens(&param.ty, &models());
+    if param.list.is_some() { quote!(Vec<#ty>) } else { ty }
+}
+
+fn body_type(kind: &BodyKind) -> TokenStream {
+    match kind {
+        BodyKind::Json(ty) => type_tokens(ty, &models()),
+        BodyKind::Bytes => quote!(bytes::Bytes),
+    }
+}
+
+fn emit_method(op: &Operation) -> TokenStream {
+    let docs = doc_attrs(Some(&op.docs), false);
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in positional(op) {
+        let name = ident(&param.rust_name);
+        let (ty, store) = argument(param);
+        args.push(quote!(#name: #ty));
+        inits.push(quote!(#name: #store));
+    }
+    for param in setters(op) {
+        let name = ident(&param.rust_name);
+        inits.push(quote!(#name: None));
+    }
+    if let Some(body) = &op.body {
+        let ty = body_type(&body.kind);
+        if body.required {
+            args.push(quote!(body: #ty));
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    quote! {
+        #docs
+        pub fn #method(&self, #(#args),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits,)*
+                options: crate::request::RequestOptions::default(),
+            }
+        }
+    }
+}
+
+fn response_type(response: &Response) -> TokenStream {
+    match response {
+        Response::Json(ty) => type_tokens(ty, &models()),
+        Response::Empty => quote!(()),
+        Response::Bytes => quote!(bytes::Bytes),
+    }
+}
+
+fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let handle = &group.type_name;
+    let builder_docs = format!(
+        " Request builder for [`{handle}::{}`](super::{handle}::{}): set optional parameters, then call `send`.",
+        op.method_name.trim_start_matches("r#"),
+        op.method_name.trim_start_matches("r#"),
+    );
+    let mut fields = Vec::new();
+    for param in positional(op) {
+        let name = ident(&param.rust_name);
+        let ty = stored_type(param);
+        fields.push(quote!(#name: #ty));
+    }
+    for param in setters(op) {
+        let name = ident(&param.rust_name);
+        let ty = stored_type(param);
+        fields.push(quote!(#name: Option<#ty>));
+    }
+    if let Some(body) = &op.body {
+        let ty = body_type(&body.kind);
+        fields.push(if body.required { quote!(body: #ty) } else { quote!(body: Option<#ty>) });
+    }
+    let setter_fns = setters(op).map(emit_setter);
+    let body_setter = op.body.as_ref().filter(|body| !body.required).map(|body| {
+        let ty = body_type(&body.kind);
+        let docs = doc_attrs(Some(body.docs.as_deref().unwrap_or("The request body.")), false);
+        quote! {
+            #docs
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = Some(body);
+                self
+            }
+        }
+    });
+    let request_fn = emit_request_fn(op);
+    let response = response_type(&op.response);
+    let send_call = match &op.response {
+        Response::Json(_) => quote!(send),
+        Response::Empty => quote!(send_empty),
+        Response::Bytes => quote!(send_bytes),
+    };
+    let stream = op.paging.as_ref().map(|paging| emit_stream(op, paging));
+    quote! {
+        #[doc = #builder_docs]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#fields,)*
+            options: crate::request::RequestOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setter_fns)*
+            #body_setter
+
+            /// How many times to retry this request after a retryable failure (overrides the client's setting).
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.options.max_retries = Some(max_retries);
+                self
+            }
+
+            /// How long one attempt of this request may take (overrides the client's setting).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Sends the request and decodes the response.
+            ///
+            /// # Errors
+            ///
+            /// An invalid argument, a transport failure or timeout, a non-2xx status, or a body
+            /// that does not decode: see [`crate::Error`].
+            pub async fn send(self) -> Result<crate::Response<#response>, crate::Error> {
+                let request = self.request()?;
+                self.client.#send_call(request).await
+            }
+
+            #stream
+
+            #request_fn
+        }
+    }
+}
+
+fn emit_setter(param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let docs = doc_attrs(param.docs.as_deref().or(Some(&format!("Sets `{}`.", param.wire_name))), false);
+    let (ty, store) = argument(param);
+    quote! {
+        #docs
+        pub fn #name(mut self, #name: #ty) -> Self {
+            self.#name = Some(#store);
+            self
+        }
+    }
+}
+
+fn emit_request_fn(op: &Operation) -> TokenStream {
+    let template = &op.path;
+    let method = format_ident!("{}", op.http_method);
+    let path_args = op.path_params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        let wire = &param.wire_name;
+        match param.ty {
+            TypeRef::String => quote!((#wire, &self.#name)),
+            _ => quote!((#wire, &self.#name.to_string())),
+        }
+    });
+    let query = op.query_params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        let wire = &param.wire_name;
+        let push = match param.list {
+            None => quote!(request.query.push(#wire, value)),
+            Some(ListStyle::Repeated) => quote!(request.query.push_list(#wire, value, true)),
+            Some(ListStyle::CommaSeparated) => quote!(request.query.push_list(#wire, value, false)),
+        };
+        if param.required {
+            quote! { let value = &self.#name; #push; }
+        } else {
+            quote! { if let Some(value) = &self.#name { #push; } }
+        }
+    });
+    let headers = op.header_params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        let wire = &param.wire_name;
+        let value = match (&param.list, &param.ty) {
+            (Some(_), _) => quote!(&value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+            (None, TypeRef::String) => quote!(value),
+            (None, _) => quote!(&value.to_string()),
+        };
+        if param.required {
+            quote! { let value = &self.#name; request.header(#wire, #value)?; }
+        } else {
+            quote! { if let Some(value) = &self.#name { request.header(#wire, #value)?; } }
+        }
+    });
+    let body = op.body.as_ref().map(|body| {
+        let media_type = &body.media_type;
+        let attach = match body.kind {
+            BodyKind::Json(_) => quote!(request.json_body(body)?),
+            BodyKind::Bytes => quote!(request.bytes_body(#media_type, body.clone())),
+        };
+        if body.required {
+            quote! { let body = &self.body; #attach; }
+        } else {
+            quote! { if let Some(body) = &self.body { #attach; } }
+        }
+    });
+    let mutable = (!op.query_params.is_empty() || !op.header_params.is_empty() || op.body.is_some()).then(|| quote!(mut));
+    quote! {
+        fn request(&self) -> Result<crate::request::Request, crate::Error> {
+            let path = crate::request::expand_path(#template, &[#(#path_args),*])?;
+            let #mutable request = crate::request::Request::new(crate::request::Method::#method, #template, path, &self.options);
+            #(#query)*
+            #(#headers)*
+            #body
+            Ok(request)
+        }
+    }
+}
+
+/// A borrowing walk along `steps` from `body`, in a function returning `Option`.
+fn walk_ref(steps: &[Step]) -> TokenStream {
+    let hops = steps.iter().map(|step| {
+        let field = ident(&step.field);
+        if step.optional { quote!(let value = value.#field.as_ref()?;) } else { quote!(let value = &value.#field;) }
+    });
+    quote!(let value = body; #(#hops)*)
+}
+
+fn walk_owned(steps: &[Step]) -> TokenStream {
+    let hops = steps.iter().map(|step| {
+        let field = ident(&step.field);
+        if step.optional { quote!(let value = value.#field?;) } else { quote!(let value = value.#field;) }
+    });
+    quote!(let value = body; #(#hops)*)
+}
+
+fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
+    let Response::Json(response) = &op.response else { return TokenStream::new() };
+    let response = type_tokens(response, &models());
+    let item = type_tokens(&paging.item, &models());
+    let page = ident(&paging.page_param);
+    let per_page = match &paging.per_page_param {
+        Some(name) => {
+            let name = ident(name);
+            quote!(crate::paging::count(&self.#name))
+        }
+        None => quote!(None),
+    };
+    let count = |step: &Option<Step>| match step {
+        Some(step) => {
+            let field = ident(&step.field);
+            quote!(crate::paging::count(&value.#field))
+        }
+        None => quote!(None),
+    };
+    let total_count = count(&paging.total_count);
+    let end_offset = count(&paging.end_offset);
+    let to_paging = walk_ref(&paging.paging);
+    let to_items = walk_owned(&paging.items);
+    quote! {
+        /// Every item of every page, fetched one page at a time as the stream is polled.
+        ///
+        /// Starts at the page set with the page number setter (or the first page) and keeps the
+        /// other parameters. Stops after the last page, on an empty or short page, or on a page
+        /// that brings nothing new; a server that never stops is cut off by the client's page limit.
+        pub fn stream(self) -> crate::ItemStream<'a, #item> {
+            let first_page = crate::paging::count(&self.#page).unwrap_or(1);
+            let per_page = #per_page;
+            crate::paging::paginate(self.client, self, first_page, per_page, Self::page_request, Self::page_parts)
+        }
+
+        fn page_request(&self, page: u64) -> Result<crate::request::Request, crate::Error> {
+            let mut builder = self.clone();
+            builder.#page = Some(crate::paging::FromPage::from_page(page));
+            builder.request()
+        }
+
+        fn page_parts(body: #response) -> crate::paging::PageParts<#item> {
+            fn counts(body: &#response) -> Option<(Option<u64>, Option<u64>)> {
+                #to_paging
+                Some((#total_count, #end_offset))
+            }
+            fn items(body: #response) -> Option<Vec<#item>> {
+                #to_items
+                Some(value)
+            }
+            let (total_count, end_offset) = counts(&body).unwrap_or_default();
+            crate::paging::PageParts { items: items(body).unwrap_or_default(), total_count, end_offset }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Problems found in a spec, each tied to the JSON pointer of the node it is about, collected so
+//! that one run reports all of them.
+
+use std::fmt;
+
+/// A JSON pointer (RFC 6901) into the spec, e.g. `#/paths/~1accounts~1{account_id}/get`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The pointer to the document root.
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    /// Parses a local `$ref` such as `#/components/schemas/Foo`.
+    pub fn from_ref(reference: &str) -> Option<Self> {
+        reference.strip_prefix('#').map(|rest| Pointer(rest.to_owned()))
+    }
+
+    /// The pointer to the child `token` of this node (escaping `~` and `/`).
+    pub fn push(&self, token: impl fmt::Display) -> Self {
+        let token = token.to_string().replace('~', "~0").replace('/', "~1");
+        Pointer(format!("{}/{token}", self.0))
+    }
+
+    /// The unescaped reference tokens, from the root down.
+    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~"))
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Generation cannot succeed.
+    Error,
+    /// A deviation from OpenAPI that is tolerated.
+    Warning,
+}
+
+/// One problem in the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Whether this stops generation.
+    pub severity: Severity,
+    /// Where in the spec.
+    pub pointer: Pointer,
+    /// The 1-based line of that node in the spec text, where it could be found.
+    pub line: Option<usize>,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: {}", self.pointer)?;
+        if let Some(line) = self.line {
+            write!(f, " (line {line})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Collects diagnostics while a pass runs.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records an error at `pointer`.
+    pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.add(Severity::Error, pointer, message.into());
+    }
+
+    /// Records a tolerated deviation at `pointer`.
+    pub fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.add(Severity::Warning, pointer, message.into());
+    }
+
+    fn add(&mut self, severity: Severity, pointer: &Pointer, message: String) {
+        self.list.push(Diagnostic { severity, pointer: pointer.clone(), line: None, message });
+    }
+
+    /// Whether any error (not warning) was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Everything recorded, in the order found.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+}
+
+/// The outcome of a failed generation: every error, and the warnings found on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Errors {
+    /// Errors and warnings, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Errors {
+    /// A single error at `pointer`.
+    pub fn single(pointer: Pointer, line: Option<usize>, message: impl Into<String>) -> Self {
+        Errors {
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                pointer,
+                line,
+                message: message.into(),
+            }],
+        }
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        writeln!(f, "the spec has {count} error{}:", if count == 1 { "" } else { "s" })?;
+        for diagnostic in &self.diagnostics {
+            writeln!(f, "  {diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_and_unescape_tokens() {
+        let pointer = Pointer::root().push("paths").push("/a/{b}~c").push("get");
+        assert_eq!(pointer.to_string(), "#/paths/~1a~1{b}~0c/get");
+        assert_eq!(pointer.tokens().collect::<Vec<_>>(), ["paths", "/a/{b}~c", "get"]);
+        let parsed = Pointer::from_ref("#/components/schemas/Foo").map(|p| p.to_string());
+        assert_eq!(parsed.as_deref(), Some("#/components/schemas/Foo"));
+        assert_eq!(Pointer::from_ref("other.yaml#/Foo"), None);
+    }
+}

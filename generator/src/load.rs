@@ -1,0 +1,161 @@
+//! Pass 1: spec text → `openapiv3::OpenAPI`.
+//!
+//! YAML (and JSON, which is YAML) is parsed into a generic value first and only then into
+//! openapiv3's types: duplicate keys and syntax errors are reported with a line and column, and a
+//! document that does not fit the OpenAPI schema is reported with the JSON pointer of the node
+//! that does not fit. Only OpenAPI 3.0.x is accepted.
+
+use crate::error::{Diagnostics, Errors, Pointer};
+use crate::source_map::SourceMap;
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+/// A loaded spec: the typed document and the diagnostics found while loading (warnings only).
+#[derive(Debug)]
+pub struct Document {
+    /// The spec as openapiv3 types.
+    pub api: OpenAPI,
+    /// Tolerated deviations seen while loading.
+    pub diagnostics: Diagnostics,
+}
+
+/// Parses and checks `text`.
+pub fn load(text: &str) -> Result<Document, Errors> {
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
+        let line = error.location().map(|at| at.line());
+        let message = match error.location() {
+            Some(at) => format!("the document is not valid YAML (line {}, column {}): {error}", at.line(), at.column()),
+            None => format!("the document is not valid YAML: {error}"),
+        };
+        Errors::single(Pointer::root(), line, message)
+    })?;
+    let json = to_json(yaml, &Pointer::root()).map_err(|(pointer, message)| located(text, pointer, message))?;
+    check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
+    let api: OpenAPI = serde_path_to_error::deserialize(&json).map_err(|error| {
+        let pointer = path_to_pointer(error.path());
+        let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
+        located(text, pointer, message)
+    })?;
+    Ok(Document { api, diagnostics: Diagnostics::default() })
+}
+
+/// An error at `pointer`, with the line found in `text`.
+fn located(text: &str, pointer: Pointer, message: String) -> Errors {
+    let line = SourceMap::new(text).line(&pointer);
+    Errors::single(pointer, line, message)
+}
+
+/// Rejects documents that are not OpenAPI 3.0.x, which is all openapiv3 reads.
+fn check_version(json: &Value) -> Result<(), (Pointer, String)> {
+    let pointer = Pointer::root().push("openapi");
+    match json.get("openapi") {
+        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(()),
+        Some(Value::String(version)) if version.starts_with("3.1") => Err((
+            pointer,
+            format!("OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)"),
+        )),
+        Some(other) => Err((pointer, format!("unsupported OpenAPI version {other}: expected 3.0.x"))),
+        None if json.get("swagger").is_some() => Err((
+            Pointer::root().push("swagger"),
+            "Swagger 2.0 is not supported: convert the document to OpenAPI 3.0.x".to_owned(),
+        )),
+        None => Err((Pointer::root(), "missing `openapi` field: expected `openapi: 3.0.x`".to_owned())),
+    }
+}
+
+/// Converts a YAML value to JSON; map keys that are numbers or booleans (`200:`) become strings.
+fn to_json(yaml: serde_yaml::Value, pointer: &Pointer) -> Result<Value, (Pointer, String)> {
+    use serde_yaml::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| (pointer.clone(), format!("the number {n} cannot be represented in JSON")))?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| to_json(item, &pointer.push(index)))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut object = serde_json::Map::new();
+            for (key, value) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_owned(),
+                    _ => return Err((pointer.clone(), "a mapping key must be a scalar".to_owned())),
+                };
+                let child = pointer.push(&key);
+                object.insert(key, to_json(value, &child)?);
+            }
+            Value::Object(object)
+        }
+        Y::Tagged(tagged) => to_json(tagged.value, pointer)?,
+    })
+}
+
+/// The JSON pointer of a serde path.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    path.iter().fold(Pointer::root(), |pointer, segment| match segment {
+        Segment::Seq { index } => pointer.push(index),
+        Segment::Map { key } => pointer.push(key),
+        Segment::Enum { .. } | Segment::Unknown => pointer,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> String {
+        match load(text) {
+            Ok(_) => "loaded".to_owned(),
+            Err(errors) => errors.to_string(),
+        }
+    }
+
+    #[test]
+    fn rejects_openapi_31_by_name() {
+        let message = error_of("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(message.contains("#/openapi (line 1): OpenAPI 3.1.0 is not supported"), "{message}");
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_line_and_column() {
+        let message = error_of("openapi: 3.0.3\ninfo: [unclosed\n");
+        assert!(message.contains("not valid YAML (line 3"), "{message}");
+    }
+
+    #[test]
+    fn reports_duplicate_keys() {
+        let message = error_of("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\npaths: {}\n");
+        assert!(message.contains("duplicate entry"), "{message}");
+    }
+
+    #[test]
+    fn reports_schema_mismatches_with_a_pointer() {
+        let message = error_of("openapi: 3.0.3\ninfo:\n  title: t\n  version: [1]\npaths: {}\n");
+        assert!(message.contains("#/info/version (line 4)"), "{message}");
+    }
+
+    #[test]
+    fn accepts_integer_status_keys() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n";
+        assert_eq!(error_of(text), "loaded");
+    }
+}

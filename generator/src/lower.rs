@@ -1,0 +1,121 @@
+//! Pass 2: `openapiv3::OpenAPI` → the model.
+//!
+//! Lowering makes every decision about the output: it resolves `$ref`s, names every type,
+//! field, parameter and method (through [`crate::naming`]), decides optionality and boxing, and
+//! keeps the spec's order. Problems are collected with their JSON pointers and reported together.
+//! Types are lowered in `lower/types.rs`, operations in `lower/operations.rs`.
+
+mod operations;
+mod types;
+
+use crate::error::{Diagnostics, Pointer};
+use crate::model::{Api, TypeDef};
+use crate::naming::Scope;
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, ReferenceOr};
+
+/// Lowers a loaded document; diagnostics (errors and warnings) are added to `diagnostics`.
+pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
+    let mut cx = Lowerer::new(spec, diagnostics);
+    cx.lower_components();
+    let groups = cx.lower_operations();
+    cx.box_recursive_fields();
+    Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        base_url: spec.servers.first().map(|server| {
+            let mut url = server.url.clone();
+            for (name, variable) in server.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+            url
+        }),
+        types: cx.types,
+        groups,
+    }
+}
+
+/// The state of one lowering run.
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    diagnostics: &'a mut Diagnostics,
+    /// Rust names of the component schemas, decided before anything refers to them.
+    component_names: IndexMap<String, String>,
+    /// Names of the models module.
+    type_names: Scope,
+    /// Lowered types, in the order they were finished.
+    types: Vec<TypeDef>,
+}
+
+/// The longest `$ref` chain followed before it is called a cycle.
+const MAX_REF_DEPTH: usize = 32;
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a OpenAPI, diagnostics: &'a mut Diagnostics) -> Self {
+        let mut type_names = Scope::default();
+        let component_names = components(spec)
+            .map(|c| c.schemas.keys().map(|key| (key.clone(), type_names.camel(key))).collect())
+            .unwrap_or_default();
+        Lowerer { spec, diagnostics, component_names, type_names, types: Vec::new() }
+    }
+
+    /// Follows a chain of `$ref`s into a section of `components` (`parameters`, `responses`,
+    /// `requestBodies`), returning the item and its pointer. Errors are reported at `pointer`.
+    fn resolve<'s, T>(
+        &mut self,
+        item: &'s ReferenceOr<T>,
+        section: &str,
+        pick: fn(&Components) -> &IndexMap<String, ReferenceOr<T>>,
+        pointer: &Pointer,
+    ) -> Option<(&'s T, Pointer)>
+    where
+        'a: 's,
+    {
+        let spec: &'s OpenAPI = self.spec;
+        let mut current = item;
+        let mut at = pointer.clone();
+        for _ in 0..MAX_REF_DEPTH {
+            let reference = match current {
+                ReferenceOr::Item(found) => return Some((found, at)),
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let prefix = format!("#/components/{section}/");
+            let Some(name) = reference.strip_prefix(&prefix) else {
+                self.diagnostics.error(
+                    &at,
+                    format!("unsupported $ref `{reference}`: expected a reference into `{prefix}`"),
+                );
+                return None;
+            };
+            let name = unescape(name);
+            match components(spec).and_then(|c| pick(c).get(&name)) {
+                Some(next) => {
+                    current = next;
+                    at = Pointer::root().push("components").push(section).push(&name);
+                }
+                None => {
+                    self.diagnostics.error(&at, format!("unresolved $ref `{reference}`: no such component"));
+                    return None;
+                }
+            }
+        }
+        self.diagnostics.error(pointer, "$ref cycle: these references never reach a definition");
+        None
+    }
+}
+
+fn components(spec: &OpenAPI) -> Option<&Components> {
+    spec.components.as_ref()
+}
+
+/// Unescapes one JSON pointer token (`~1` is `/`, `~0` is `~`).
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Joins a title and a description into rustdoc, or nothing if both are empty.
+fn docs(parts: &[Option<&str>]) -> Option<String> {
+    let text: Vec<&str> = parts.iter().flatten().map(|part| part.trim()).filter(|part| !part.is_empty()).collect();
+    (!text.is_empty()).then(|| text.join("\n\n"))
+}

@@ -1,0 +1,341 @@
+//! Lowering of paths: every operation becomes a request builder in the group of its first tag,
+//! with its parameters, body, response type and, for list operations, how to walk the pages.
+
+use super::types::{Naming, Node};
+use super::{Lowerer, docs};
+use crate::error::Pointer;
+use crate::model::{Body, BodyKind, Group, ListStyle, Operation, Paging, Param, Response, Step, StructDef, TypeRef};
+use crate::naming::{self, Scope};
+use indexmap::IndexMap;
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
+use std::collections::BTreeMap;
+
+/// Methods of `Client` that a group accessor must not shadow.
+const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt"];
+/// Fields and methods every request builder has besides its parameters.
+const BUILDER_MEMBERS: &[&str] = &["client", "options", "send", "stream", "request", "max_retries", "timeout", "clone", "fmt"];
+/// Query parameters that choose the page of a list operation, and its size.
+const PAGE_PARAMS: &[&str] = &["page_no", "page"];
+const PER_PAGE_PARAMS: &[&str] = &["per_page", "page_size"];
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// A group being filled, with the names already taken in its module.
+struct GroupBuilder {
+    group: Group,
+    methods: Scope,
+    types: Scope,
+}
+
+impl Lowerer<'_> {
+    /// Lowers every operation, in spec order, into groups by first tag.
+    pub(super) fn lower_operations(&mut self) -> Vec<Group> {
+        let spec = self.spec;
+        let mut groups: IndexMap<String, GroupBuilder> = IndexMap::new();
+        let mut group_names = Scope::with_reserved(CLIENT_METHODS);
+        let mut group_types = Scope::with_reserved(&["Client"]);
+        let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
+        for (path, item) in &spec.paths.paths {
+            let path_pointer = Pointer::root().push("paths").push(path);
+            let ReferenceOr::Item(item) = item else {
+                self.diagnostics.error(&path_pointer, "a path item that is a $ref is not supported");
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                let pointer = path_pointer.push(method);
+                if let Some(id) = &operation.operation_id {
+                    if let Some(first) = operation_ids.get(id) {
+                        self.diagnostics.error(
+                            &pointer.push("operationId"),
+                            format!("duplicate operationId `{id}`: also used at {first}"),
+                        );
+                        continue;
+                    }
+                    operation_ids.insert(id.clone(), pointer.clone());
+                }
+                let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+                let builder = groups.entry(tag.clone()).or_insert_with(|| {
+                    let type_name = group_types.camel(&tag);
+                    let description = spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.as_deref());
+                    GroupBuilder {
+                        group: Group {
+                            type_name: type_name.clone(),
+                            module: group_names.snake(&tag),
+                            docs: docs(&[description]),
+                            operations: Vec::new(),
+                        },
+                        methods: Scope::with_reserved(&["clone", "fmt"]),
+                        types: Scope::with_reserved(&[&type_name]),
+                    }
+                });
+                let method_name = match operation.operation_id.as_deref() {
+                    Some(id) if !naming::snake(id).starts_with("value") => builder.methods.snake(id),
+                    _ => builder.methods.exact(&naming::operation_from_path(method, path)),
+                };
+                let builder_name = builder.types.camel(method_name.trim_start_matches("r#"));
+                let lowered = self.lower_operation(path, method, item, operation, &pointer, method_name, builder_name);
+                if let Some(lowered) = lowered {
+                    if let Some(group) = groups.get_mut(&tag) {
+                        group.group.operations.push(lowered);
+                    }
+                }
+            }
+        }
+        groups.into_values().map(|builder| builder.group).filter(|group| !group.operations.is_empty()).collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &openapiv3::PathItem,
+        operation: &openapiv3::Operation,
+        pointer: &Pointer,
+        method_name: String,
+        builder_name: String,
+    ) -> Option<Operation> {
+        let path_pointer = pointer.clone();
+        let item_pointer = Pointer::root().push("paths").push(path);
+        // Path-level parameters first; an operation's parameter with the same name and location
+        // replaces it in place.
+        let mut declared: IndexMap<(String, Location), (Parameter, Pointer)> = IndexMap::new();
+        let sources = [(&item.parameters, item_pointer.push("parameters")), (&operation.parameters, path_pointer.push("parameters"))];
+        for (list, list_pointer) in sources {
+            for (index, parameter) in list.iter().enumerate() {
+                let at = list_pointer.push(index);
+                let Some((parameter, at)) = self.resolve(parameter, "parameters", |c| &c.parameters, &at) else { continue };
+                let location = match parameter {
+                    Parameter::Path { .. } => Location::Path,
+                    Parameter::Query { .. } => Location::Query,
+                    Parameter::Header { .. } => Location::Header,
+                    Parameter::Cookie { .. } => Location::Cookie,
+                };
+                declared.insert((parameter.parameter_data_ref().name.clone(), location), (parameter.clone(), at));
+            }
+        }
+
+        let mut scope = Scope::with_reserved(BUILDER_MEMBERS);
+        let template = template_params(path);
+        let mut path_params = Vec::new();
+        for name in &template {
+            match declared.get(&(name.clone(), Location::Path)) {
+                Some((parameter, at)) => {
+                    if !parameter.parameter_data_ref().required {
+                        self.diagnostics.error(at, format!("path parameter `{name}` must have `required: true`"));
+                    }
+                    path_params.push(self.lower_param(parameter, at, &builder_name, &mut scope));
+                }
+                None => self.diagnostics.error(
+                    pointer,
+                    format!("the path template parameter `{{{name}}}` is not declared in `parameters`"),
+                ),
+            }
+        }
+        let mut query_params = Vec::new();
+        let mut header_params = Vec::new();
+        for ((name, location), (parameter, at)) in &declared {
+            match location {
+                Location::Path if !template.contains(name) => self.diagnostics.error(
+                    at,
+                    format!("path parameter `{name}` does not appear in the path template `{path}`"),
+                ),
+                Location::Path => {}
+                Location::Query => query_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
+                Location::Header => header_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
+                Location::Cookie => self.diagnostics.warning(
+                    at,
+                    format!("cookie parameter `{name}` is not supported and is left out of `{method_name}`"),
+                ),
+            }
+        }
+        for param in &query_params {
+            if let Some(reason) = unsendable(&self.unalias(&param.ty)) {
+                self.diagnostics.warning(
+                    pointer,
+                    format!("operation `{method_name}` is left out: query parameter `{}` is {reason}", param.wire_name),
+                );
+                return None;
+            }
+        }
+
+        let body = operation.request_body.as_ref().and_then(|body| {
+            self.lower_body(body, &path_pointer.push("requestBody"), &builder_name)
+        });
+        let response = self.lower_response(operation, &path_pointer.push("responses"), &builder_name);
+        let paging = self.detect_paging(&query_params, &response);
+        let location = format!("`{} {path}`", method.to_uppercase());
+        Some(Operation {
+            method_name,
+            builder_name,
+            http_method: method.to_uppercase(),
+            path: path.to_owned(),
+            docs: docs(&[operation.summary.as_deref(), operation.description.as_deref(), Some(&location)])
+                .unwrap_or_default(),
+            path_params,
+            query_params,
+            header_params,
+            body,
+            response,
+            paging,
+        })
+    }
+
+    fn lower_param(&mut self, parameter: &Parameter, at: &Pointer, builder_name: &str, scope: &mut Scope) -> Param {
+        let data = parameter.parameter_data_ref();
+        let hint = format!("{builder_name} {}", data.name);
+        let lowered = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                Some(self.lower_node(Node::from(schema), Naming::Hint(&hint), &at.push("schema")))
+            }
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        let (ty, schema_docs, default) = match lowered {
+            Some(lowered) => (self.unalias(&lowered.ty), lowered.docs, lowered.default),
+            None => (TypeRef::String, None, None),
+        };
+        let (ty, list) = match ty {
+            TypeRef::List(item) => {
+                let explode = data.explode.unwrap_or(matches!(parameter, Parameter::Query { .. } | Parameter::Cookie { .. }));
+                if let Parameter::Query { style: QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, .. } = parameter {
+                    self.diagnostics.warning(at, "spaceDelimited and pipeDelimited are sent as form style");
+                }
+                let style = if explode { ListStyle::Repeated } else { ListStyle::CommaSeparated };
+                (self.unalias(&item), Some(style))
+            }
+            other => (other, None),
+        };
+        Param {
+            rust_name: scope.snake(&data.name),
+            wire_name: data.name.clone(),
+            ty,
+            required: data.required,
+            list,
+            docs: match data.description.as_deref() {
+                Some(description) => docs(&[Some(description), default.as_deref()]),
+                None => schema_docs,
+            },
+        }
+    }
+
+    fn lower_body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &Pointer, builder_name: &str) -> Option<Body> {
+        let (body, at) = self.resolve(body, "requestBodies", |c| &c.request_bodies, pointer)?;
+        let (media_type, content) = body.content.iter().find(|(media, _)| is_json(media)).or_else(|| body.content.first())?;
+        let kind = if is_json(media_type) {
+            let hint = format!("{builder_name} body");
+            let ty = match &content.schema {
+                Some(schema) => {
+                    let at = at.push("content").push(media_type).push("schema");
+                    self.lower_node(schema.into(), Naming::Hint(&hint), &at).ty
+                }
+                None => TypeRef::Json,
+            };
+            BodyKind::Json(ty)
+        } else {
+            BodyKind::Bytes
+        };
+        Some(Body { media_type: media_type.clone(), kind, required: body.required, docs: docs(&[body.description.as_deref()]) })
+    }
+
+    fn lower_response(&mut self, operation: &openapiv3::Operation, pointer: &Pointer, builder_name: &str) -> Response {
+        let success = operation.responses.responses.iter().find(|(status, _)| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        });
+        let Some((status, response)) = success else { return Response::Empty };
+        let Some((response, at)) = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status)) else {
+            return Response::Json(TypeRef::Json);
+        };
+        let Some((media_type, content)) = response.content.iter().find(|(media, _)| is_json(media)).or_else(|| response.content.first())
+        else {
+            return Response::Empty;
+        };
+        if !is_json(media_type) {
+            return Response::Bytes;
+        }
+        let hint = format!("{builder_name} response");
+        match &content.schema {
+            Some(schema) => {
+                let at = at.push("content").push(media_type).push("schema");
+                Response::Json(self.lower_node(schema.into(), Naming::Hint(&hint), &at).ty)
+            }
+            None => Response::Json(TypeRef::Json),
+        }
+    }
+
+    /// A list operation has a page number parameter and a response with an item list next to a
+    /// paging object, at the top level or one level down (`data.participants` next to `data.paging`).
+    fn detect_paging(&self, query: &[Param], response: &Response) -> Option<Paging> {
+        let page = query.iter().find(|p| PAGE_PARAMS.contains(&p.wire_name.as_str()) && !p.required && is_count(&p.ty))?;
+        let per_page = query.iter().find(|p| PER_PAGE_PARAMS.contains(&p.wire_name.as_str()) && is_count(&p.ty));
+        let Response::Json(ty) = response else { return None };
+        let root = self.struct_def(ty)?;
+        let (prefix, def) = match self.page_parts(root) {
+            Some(_) => (Vec::new(), root),
+            None => root.fields.iter().find_map(|field| {
+                let inner = self.struct_def(&field.ty)?;
+                self.page_parts(inner)?;
+                Some((vec![Step { field: field.rust_name.clone(), optional: field.optional }], inner))
+            })?,
+        };
+        let (items, item, paging, paging_def) = self.page_parts(def)?;
+        let field_step = |name: &str| {
+            paging_def.fields.iter().find(|f| f.wire_name == name).map(|f| Step { field: f.rust_name.clone(), optional: f.optional })
+        };
+        let with_prefix = |step: Step| prefix.iter().cloned().chain([step]).collect();
+        Some(Paging {
+            page_param: page.rust_name.clone(),
+            per_page_param: per_page.map(|p| p.rust_name.clone()),
+            items: with_prefix(items),
+            item,
+            paging: with_prefix(paging),
+            total_count: field_step("total_count"),
+            end_offset: field_step("end_offset"),
+        })
+    }
+
+    /// In one struct: the item list field, its item type, the paging field and the paging struct.
+    fn page_parts<'d>(&'d self, def: &'d StructDef) -> Option<(Step, TypeRef, Step, &'d StructDef)> {
+        let (paging_field, paging_def) = def.fields.iter().find_map(|field| {
+            let inner = self.struct_def(&field.ty)?;
+            let counts = inner.fields.iter().any(|f| f.wire_name == "total_count" || f.wire_name == "end_offset");
+            (field.wire_name == "paging" && counts).then_some((field, inner))
+        })?;
+        let (items_field, item) = def.fields.iter().find_map(|field| match self.unalias(&field.ty) {
+            TypeRef::List(item) => Some((field, *item)),
+            _ => None,
+        })?;
+        let step = |field: &crate::model::Field| Step { field: field.rust_name.clone(), optional: field.optional };
+        Some((step(items_field), item, step(paging_field), paging_def))
+    }
+}
+
+/// The `{name}` placeholders of a path template, in order.
+fn template_params(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn is_count(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::U64 | TypeRef::I64 | TypeRef::U32 | TypeRef::I32 | TypeRef::F64 | TypeRef::F32)
+}
+
+/// Why a query parameter of this type cannot be written into a query string, if it cannot.
+fn unsendable(ty: &TypeRef) -> Option<&'static str> {
+    match ty {
+        TypeRef::Json | TypeRef::Map(_) => Some("a free-form object, which has no query string form"),
+        TypeRef::List(_) => Some("a list of lists, which has no query string form"),
+        _ => None,
+    }
+}

@@ -1,0 +1,290 @@
+//! The intermediate model: what the generated crate contains, as plain data.
+//!
+//! Lowering decides everything here (Rust names next to wire names, optionality, boxing, order,
+//! documentation); emitting only writes it out. Nothing here refers to openapiv3 or to tokens.
+
+/// The whole generated API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL, used as the client's default base URL.
+    pub base_url: Option<String>,
+    /// Every named type, in spec order (component schemas, then types named after their use).
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by their first tag, in order of first appearance.
+    pub groups: Vec<Group>,
+}
+
+/// A named type of the models module.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// A JSON object with known properties.
+    Struct(StructDef),
+    /// A string with a set of known values, open to unknown ones.
+    Enum(EnumDef),
+    /// One of several shapes.
+    Union(UnionDef),
+    /// Another name for a type (a component schema that is an array, a map, a primitive, ...).
+    Alias(AliasDef),
+}
+
+/// A struct: `pub struct Name { fields }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Rustdoc, from the schema's title and description.
+    pub docs: Option<String>,
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Whether every field may be absent, so that `Default` can be derived.
+    pub all_optional: bool,
+    /// Properties not listed in `properties` (from `additionalProperties`), kept in a map.
+    pub additional: Option<Extra>,
+}
+
+/// The map field that keeps a struct's additional properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extra {
+    /// The Rust field name.
+    pub rust_name: String,
+    /// The type of each additional property's value.
+    pub value: TypeRef,
+}
+
+/// A field of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust identifier (possibly `r#type`).
+    pub rust_name: String,
+    /// The JSON property name.
+    pub wire_name: String,
+    /// The field's type, without the `Option` that `optional` adds.
+    pub ty: TypeRef,
+    /// Whether the property may be absent or `null`: the field is an `Option`.
+    pub optional: bool,
+    /// Rustdoc.
+    pub docs: Option<String>,
+}
+
+/// An open string enum: one variant per documented value and one that keeps any other value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: Option<String>,
+    /// Documented values, in spec order.
+    pub variants: Vec<Variant>,
+    /// The name of the variant that keeps unknown values (`Unknown` unless a value took it).
+    pub unknown_variant: String,
+}
+
+/// A documented enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// A type that is one of several shapes (`oneOf`/`anyOf`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: Option<String>,
+    /// The property whose value tells the variants apart, when there is one.
+    pub tag: Option<String>,
+    /// The possible shapes, in spec order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One shape of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The value of the tag property for this shape (tagged unions only).
+    pub tag_value: Option<String>,
+    /// The shape's type.
+    pub ty: TypeRef,
+}
+
+/// `pub type Name = Target;`
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: Option<String>,
+    /// The aliased type.
+    pub target: TypeRef,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `bool`
+    Bool,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `u32` (an `int32` with a minimum of 0 or more)
+    U32,
+    /// `u64` (an integer with a minimum of 0 or more)
+    U64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `String`
+    String,
+    /// Any JSON value: `serde_json::Value`.
+    Json,
+    /// A named type of the models module.
+    Named(String),
+    /// `Vec<T>`
+    List(Box<TypeRef>),
+    /// `BTreeMap<String, T>`
+    Map(Box<TypeRef>),
+    /// `Box<T>`, to break a cycle of types that contain each other.
+    Boxed(Box<TypeRef>),
+}
+
+/// The operations of one tag, reached through `client.<accessor>()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The handle type's name, e.g. `Sessions`.
+    pub type_name: String,
+    /// The module and accessor method name, e.g. `sessions`.
+    pub module: String,
+    /// The tag's description.
+    pub docs: Option<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// One API operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The method on the group handle, e.g. `list_session_participants`.
+    pub method_name: String,
+    /// The request builder's type name, e.g. `ListSessionParticipants`.
+    pub builder_name: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template exactly as in the spec.
+    pub path: String,
+    /// Rustdoc: summary, description, and the HTTP method and path.
+    pub docs: String,
+    /// Path parameters in template order: the method's positional arguments.
+    pub path_params: Vec<Param>,
+    /// Query parameters, in spec order: one setter each.
+    pub query_params: Vec<Param>,
+    /// Header parameters, in spec order: one setter each.
+    pub header_params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// The type of a successful response body.
+    pub response: Response,
+    /// How to walk the pages of a list operation.
+    pub paging: Option<Paging>,
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name of the argument or setter.
+    pub rust_name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The value's type (for lists, the element type: see `list`).
+    pub ty: TypeRef,
+    /// Whether the parameter must be given: required query and header parameters are
+    /// positional arguments like path parameters.
+    pub required: bool,
+    /// Set for array parameters: how the values are sent.
+    pub list: Option<ListStyle>,
+    /// Rustdoc.
+    pub docs: Option<String>,
+}
+
+/// How an array parameter is written into the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `name=a&name=b` (`style: form, explode: true`, the OpenAPI default).
+    Repeated,
+    /// `name=a,b` (`style: form, explode: false`).
+    CommaSeparated,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The media type sent.
+    pub media_type: String,
+    /// How the body is encoded.
+    pub kind: BodyKind,
+    /// Whether the body must be given (a positional argument) or is optional (a setter).
+    pub required: bool,
+    /// Rustdoc.
+    pub docs: Option<String>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// Serialized as JSON from a typed value.
+    Json(TypeRef),
+    /// Raw bytes sent as they are (octet-stream, multipart built by the caller, text, ...).
+    Bytes,
+}
+
+/// What a successful response decodes to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// No body is documented: the body is ignored.
+    Empty,
+    /// A body that is not JSON: kept as bytes.
+    Bytes,
+}
+
+/// How a list operation's pages are walked: which query parameters choose the page and where the
+/// items and the paging information are in the response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// The Rust name of the page number parameter.
+    pub page_param: String,
+    /// The Rust name of the page size parameter.
+    pub per_page_param: Option<String>,
+    /// The field path from the response to the item list.
+    pub items: Vec<Step>,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// The field path from the response to the paging object.
+    pub paging: Vec<Step>,
+    /// The Rust name of the paging object's total count field, and whether it is optional.
+    pub total_count: Option<Step>,
+    /// The Rust name of the paging object's end offset field, and whether it is optional.
+    pub end_offset: Option<Step>,
+}
+
+/// One field access on a path through a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The Rust field name.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+}

@@ -1,0 +1,60 @@
+//! `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`: regenerates the client crate.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, codegen, workspace_root};
+
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+
+  codegen          regenerate generated/ from spec/realtimekit.yaml (writes only changed files)
+  --check          write nothing; fail if generated/ is not what the spec produces
+  --spec PATH      read another OpenAPI 3.0 document
+  --out DIR        write into another crate directory";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let Some((task, options)) = args.split_first() else { return Err(USAGE.to_owned()) };
+    if task != "codegen" {
+        return Err(format!("unknown task `{task}`\n{USAGE}"));
+    }
+    let root = workspace_root();
+    let mut mode = Mode::Write;
+    let mut spec = root.join(DEFAULT_SPEC);
+    let mut out = root.join(DEFAULT_OUT);
+    let mut options = options.iter();
+    while let Some(option) = options.next() {
+        match option.as_str() {
+            "--check" => mode = Mode::Check,
+            "--spec" => spec = PathBuf::from(options.next().ok_or("--spec needs a path")?),
+            "--out" => out = PathBuf::from(options.next().ok_or("--out needs a directory")?),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown option `{other}`\n{USAGE}")),
+        }
+    }
+    let report = codegen(&spec, &out, mode)?;
+    for warning in &report.warnings {
+        eprintln!("{warning}");
+    }
+    if mode == Mode::Write {
+        for path in &report.changed {
+            println!("wrote {}", out.join(path).display());
+        }
+        for path in &report.removed {
+            println!("removed {}", out.join(path).display());
+        }
+    }
+    Ok(())
+}
