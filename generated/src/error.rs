@@ -51,11 +51,16 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn invalid_argument(name: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidArgument { name: name.into(), reason: reason.into() }
+        Error::InvalidArgument {
+            name: name.into(),
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
-        Error::Config { reason: reason.into() }
+        Error::Config {
+            reason: reason.into(),
+        }
     }
 
     /// The HTTP status, when the server answered.
@@ -196,8 +201,20 @@ impl ApiError {
         body: Bytes,
         body_truncated: bool,
     ) -> Self {
-        let details = if body_truncated { Vec::new() } else { parse_error_details(&body) };
-        ApiError { method, path_template, status, headers, body, body_truncated, details }
+        let details = if body_truncated {
+            Vec::new()
+        } else {
+            parse_error_details(&body)
+        };
+        ApiError {
+            method,
+            path_template,
+            status,
+            headers,
+            body,
+            body_truncated,
+            details,
+        }
     }
 
     /// The HTTP status.
@@ -242,7 +259,10 @@ impl ApiError {
 
     /// The first non-empty error message, if any.
     pub fn message(&self) -> Option<&str> {
-        self.details.iter().map(|d| d.message.as_str()).find(|m| !m.is_empty())
+        self.details
+            .iter()
+            .map(|d| d.message.as_str())
+            .find(|m| !m.is_empty())
     }
 
     /// How long the server asked to wait (`retry-after-ms` or `Retry-After`), uncapped.
@@ -253,7 +273,11 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} failed with HTTP {}", self.method, self.path_template, self.status)?;
+        write!(
+            f,
+            "{} {} failed with HTTP {}",
+            self.method, self.path_template, self.status
+        )?;
         if self.details.is_empty() {
             let excerpt = excerpt(&self.body, 0);
             if excerpt.is_empty() {
@@ -306,7 +330,14 @@ impl DecodeError {
         error: &serde_json::Error,
     ) -> Self {
         let offset = byte_offset(body, error.line(), error.column());
-        DecodeError { method, path_template, status, json_path, message: error.to_string(), excerpt: excerpt(body, offset) }
+        DecodeError {
+            method,
+            path_template,
+            status,
+            json_path,
+            message: error.to_string(),
+            excerpt: excerpt(body, offset),
+        }
     }
 
     /// The HTTP status (2xx).
@@ -399,7 +430,11 @@ impl fmt::Display for TransportError {
             TransportKind::Request => "connection failed",
             TransportKind::Body => "connection failed while reading the response body",
         };
-        write!(f, "{} {}: {what}: {}", self.method, self.path_template, self.source)?;
+        write!(
+            f,
+            "{} {}: {what}: {}",
+            self.method, self.path_template, self.source
+        )?;
         // The innermost cause (e.g. "Connection refused (os error 111)") is the actionable part.
         let mut cause: &dyn std::error::Error = &self.source;
         while let Some(next) = cause.source() {
@@ -466,7 +501,10 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
         && !details.iter().any(|d| &d.message == message)
     {
         let code = root.get("code").and_then(parse_code);
-        details.push(ErrorDetail { code, message: message.clone() });
+        details.push(ErrorDetail {
+            code,
+            message: message.clone(),
+        });
     }
     details
 }
@@ -474,9 +512,10 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
 /// One detail from `{"code":..,"message":..}` or a bare string.
 fn detail_from(value: &Value) -> Option<ErrorDetail> {
     match value {
-        Value::String(message) if !message.is_empty() => {
-            Some(ErrorDetail { code: None, message: message.clone() })
-        }
+        Value::String(message) if !message.is_empty() => Some(ErrorDetail {
+            code: None,
+            message: message.clone(),
+        }),
         Value::Object(obj) => {
             let code = obj.get("code").and_then(parse_code);
             let message = match obj.get("message") {
@@ -513,7 +552,9 @@ fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
             .nth(line - 2)
             .map_or(body.len(), |(i, _)| i + 1)
     };
-    line_start.saturating_add(column.saturating_sub(1)).min(body.len())
+    line_start
+        .saturating_add(column.saturating_sub(1))
+        .min(body.len())
 }
 
 /// A single-line excerpt of at most [`EXCERPT_CHARS`] characters starting a little before
@@ -572,13 +613,19 @@ mod tests {
 
     #[test]
     fn parses_realtimekit_shape() {
-        let e = api_error(404, r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#);
+        let e = api_error(
+            404,
+            r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#,
+        );
         assert_eq!(e.code(), Some(404));
         assert_eq!(e.message(), Some("Meeting not found"));
         assert_eq!(e.details().len(), 1);
         let shown = e.to_string();
         assert!(shown.contains("Meeting not found (code 404)"), "{shown}");
-        assert!(shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"), "{shown}");
+        assert!(
+            shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -587,10 +634,23 @@ mod tests {
             400,
             r#"{"success":false,"errors":[{"code":7003,"message":"No route"},{"code":10000,"message":"Auth"}],"messages":[]}"#,
         );
-        let pairs: Vec<_> = e.details().iter().map(|d| (d.code(), d.message().to_owned())).collect();
-        assert_eq!(pairs, vec![(Some(7003), "No route".to_owned()), (Some(10000), "Auth".to_owned())]);
+        let pairs: Vec<_> = e
+            .details()
+            .iter()
+            .map(|d| (d.code(), d.message().to_owned()))
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![
+                (Some(7003), "No route".to_owned()),
+                (Some(10000), "Auth".to_owned())
+            ]
+        );
         assert_eq!(e.code(), Some(7003));
-        assert!(e.to_string().contains("No route (code 7003); Auth (code 10000)"));
+        assert!(
+            e.to_string()
+                .contains("No route (code 7003); Auth (code 10000)")
+        );
     }
 
     #[test]
@@ -617,13 +677,17 @@ mod tests {
 
     #[test]
     fn html_body_has_no_details_but_an_excerpt() {
-        let html = "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>cloudflare</body></html>";
+        let html =
+            "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>cloudflare</body></html>";
         let e = api_error(502, html);
         assert!(e.details().is_empty());
         assert_eq!(e.message(), None);
         let shown = e.to_string();
         assert!(shown.contains("HTTP 502 Bad Gateway"), "{shown}");
-        assert!(shown.contains("<html> <head><title>502 Bad Gateway</title></head>"), "{shown}");
+        assert!(
+            shown.contains("<html> <head><title>502 Bad Gateway</title></head>"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -666,7 +730,14 @@ mod tests {
         let body = br#"{"data":[{"id":1},{"id":"two"}]}"#;
         let de = &mut serde_json::Deserializer::from_slice(body);
         let err = serde_path_to_error::deserialize::<_, Page>(de).expect_err("must fail");
-        let e = DecodeError::new(Method::GET, "/x", StatusCode::OK, body, err.path().to_string(), err.inner());
+        let e = DecodeError::new(
+            Method::GET,
+            "/x",
+            StatusCode::OK,
+            body,
+            err.path().to_string(),
+            err.inner(),
+        );
         assert_eq!(e.json_path(), "data[1].id");
         assert!(e.message().contains("invalid type"), "{}", e.message());
         assert!(e.excerpt().contains("\"two\""), "{}", e.excerpt());
@@ -682,7 +753,10 @@ mod tests {
 
     #[test]
     fn helpers_on_error() {
-        let e = Error::Api(Box::new(api_error(404, r#"{"error":{"code":404,"message":"gone"}}"#)));
+        let e = Error::Api(Box::new(api_error(
+            404,
+            r#"{"error":{"code":404,"message":"gone"}}"#,
+        )));
         assert!(e.is_not_found());
         assert!(!e.is_rate_limited());
         assert!(!e.is_retryable());
@@ -692,7 +766,10 @@ mod tests {
         assert!(e.is_rate_limited());
         assert!(e.is_retryable());
         let e = Error::invalid_argument("meeting_id", "must not be empty");
-        assert_eq!(e.to_string(), "invalid argument `meeting_id`: must not be empty");
+        assert_eq!(
+            e.to_string(),
+            "invalid argument `meeting_id`: must not be empty"
+        );
         assert!(!e.is_retryable());
         assert!(e.details().is_empty());
     }

@@ -114,8 +114,44 @@ fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// Joins a title and a description into rustdoc, or nothing if both are empty.
+/// Joins paragraphs (title, description, notes) into rustdoc, or nothing if all are empty.
 fn docs(parts: &[Option<&str>]) -> Option<String> {
-    let text: Vec<&str> = parts.iter().flatten().map(|part| part.trim()).filter(|part| !part.is_empty()).collect();
+    let text: Vec<String> =
+        parts.iter().flatten().map(|part| markdown_for_rustdoc(part.trim())).filter(|part| !part.is_empty()).collect();
     (!text.is_empty()).then(|| text.join("\n\n"))
+}
+
+/// Keeps a spec's Markdown from turning into doc tests: code fences become `text` blocks and
+/// indentation outside fences (which Markdown reads as a code block) is dropped.
+fn markdown_for_rustdoc(text: &str) -> String {
+    let mut in_fence = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if let Some(info) = trimmed.strip_prefix("```") {
+                in_fence = !in_fence;
+                return if in_fence && info.trim().is_empty() || in_fence && info.trim() != "text" {
+                    "```text".to_owned()
+                } else {
+                    "```".to_owned()
+                };
+            }
+            if in_fence { line.to_owned() } else { trimmed.trim_end().to_owned() }
+        })
+        .collect();
+    let mut joined = lines.join("\n");
+    if in_fence {
+        joined.push_str("\n```");
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markdown_cannot_become_doc_tests() {
+        assert_eq!(super::markdown_for_rustdoc("a\n    indented\n```\nlet x;\n```"), "a\nindented\n```text\nlet x;\n```");
+        assert_eq!(super::markdown_for_rustdoc("```json\n{}"), "```text\n{}\n```");
+    }
 }

@@ -129,7 +129,7 @@ mod tests {
             ("crate", "crate_"),
             ("async", "r#async"),
             ("2fa", "_2fa"),
-            ("$ref", "ref_"),
+            ("$ref", "r#ref"),
             ("", "value"),
             ("@@", "value"),
             ("x.y/z", "x_y_z"),

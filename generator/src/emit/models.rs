@@ -72,7 +72,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
     quote! {
         #docs
         ///
-        /// Values the server adds later are kept in the catch-all variant instead of failing.
+        /// Values the server adds later decode into the catch-all variant instead of failing.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
@@ -138,7 +138,8 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     let variants = def.variants.iter().map(|variant| {
         let rust = ident(&variant.rust_name);
         let ty = type_tokens(&variant.ty, &none);
-        quote!(#rust(#ty),)
+        let docs = format!(" A `{}`.", variant.rust_name);
+        quote!(#[doc = #docs] #rust(#ty),)
     });
     quote! {
         #docs

@@ -36,18 +36,17 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
     let handle = ident(&group.type_name);
     let accessor = ident(&group.module);
     let header = format!(" The `{}` operations.", group.type_name);
-    let group_docs = doc_attrs(group.docs.as_deref(), false);
-    let group_docs_inner = doc_attrs(group.docs.as_deref(), true);
+    let more = group.docs.as_ref().map(|docs| format!("\n{docs}"));
+    let group_docs = doc_attrs(more.as_deref(), false);
+    let group_docs_inner = doc_attrs(more.as_deref(), true);
     let accessor_docs = format!(" The `{}` operations.", group.type_name);
     let methods = group.operations.iter().map(|op| emit_method(op));
     let builders = group.operations.iter().map(|op| emit_builder(group, op));
     quote! {
         #![doc = #header]
-        #![doc = ""]
         #group_docs_inner
 
         #[doc = #accessor_docs]
-        #[doc = ""]
         #group_docs
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
@@ -242,7 +241,7 @@ fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
 
 fn emit_setter(param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
-    let docs = doc_attrs(param.docs.as_deref().or(Some(&format!("Sets `{}`.", param.wire_name))), false);
+    let docs = doc_attrs(param.docs.as_deref(), false);
     let (ty, store) = argument(param);
     quote! {
         #docs

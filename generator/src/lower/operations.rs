@@ -220,7 +220,7 @@ impl Lowerer<'_> {
             list,
             docs: match data.description.as_deref() {
                 Some(description) => docs(&[Some(description), default.as_deref()]),
-                None => schema_docs,
+                None => schema_docs.or_else(|| Some(format!("Sets the `{}` parameter.", data.name))),
             },
         }
     }

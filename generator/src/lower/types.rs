@@ -68,7 +68,8 @@ impl Lowerer<'_> {
             let pointer = Pointer::root().push("components").push("schemas").push(key);
             let lowered = self.lower_node(schema.into(), Naming::Exact(&name), &pointer);
             if lowered.ty != TypeRef::Named(name.clone()) {
-                self.types.push(TypeDef::Alias(AliasDef { name, docs: lowered.docs, target: lowered.ty }));
+                let docs = lowered.docs.or_else(|| Some(format!("The `{key}` schema.")));
+                self.types.push(TypeDef::Alias(AliasDef { name, docs, target: lowered.ty }));
             }
         }
         self.check_alias_cycles();
@@ -258,13 +259,14 @@ impl Lowerer<'_> {
                     wire_name: wire.clone(),
                     ty: lowered.ty,
                     optional: lowered.nullable || !required.contains(wire),
-                    docs: lowered.docs,
+                    docs: lowered.docs.or_else(|| Some(format!("The `{wire}` property."))),
                 }
             })
             .collect();
         let all_optional = fields.iter().all(|field| field.optional);
         let additional = additional.map(|value| Extra { rust_name: scope.snake("additional_properties"), value });
-        self.types.push(TypeDef::Struct(StructDef { name: name.clone(), docs: describe(data), fields, all_optional, additional }));
+        let docs = type_docs(data, &name);
+        self.types.push(TypeDef::Struct(StructDef { name: name.clone(), docs, fields, all_optional, additional }));
         TypeRef::Named(name)
     }
 
@@ -367,7 +369,7 @@ impl Lowerer<'_> {
             };
             variants.push(UnionVariant { rust_name: scope.camel(&variant_name), tag_value: None, ty: lowered.ty });
         }
-        self.types.push(TypeDef::Union(UnionDef { name: name.clone(), docs: describe(data), tag: None, variants }));
+        self.types.push(TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag: None, variants }));
         (TypeRef::Named(name), nullable)
     }
 
@@ -381,7 +383,7 @@ impl Lowerer<'_> {
             .map(|value| Variant { rust_name: scope.camel(&value), wire_value: value })
             .collect();
         let unknown_variant = scope.camel("Unknown");
-        self.types.push(TypeDef::Enum(EnumDef { name: name.clone(), docs: describe(data), variants, unknown_variant }));
+        self.types.push(TypeDef::Enum(EnumDef { name: name.clone(), docs: type_docs(data, &name), variants, unknown_variant }));
         TypeRef::Named(name)
     }
 
@@ -550,6 +552,11 @@ fn compatible(old: &str, new: &str) -> bool {
 /// Docs for a schema: title, description, and the default value.
 fn describe(data: &SchemaData) -> Option<String> {
     docs(&[data.title.as_deref(), data.description.as_deref(), default_note(data).as_deref()])
+}
+
+/// Docs for a named type: the schema's, or a line naming the type when the spec has none.
+fn type_docs(data: &SchemaData, name: &str) -> Option<String> {
+    describe(data).or_else(|| Some(format!("The `{name}` type.")))
 }
 
 /// The default value as a sentence for docs (the server applies it when the value is left out).
