@@ -1033,8 +1033,18 @@ mod tests {
         assert!(error.to_string().len() < 1_000);
     }
 
-    /// Records the fields of this crate's tracing events.
-    struct Capture(Arc<Mutex<Vec<String>>>);
+    thread_local! {
+        /// Where [`Capture`] records the events of the current test thread, if anywhere.
+        static SINK: std::cell::RefCell<Option<Arc<Mutex<Vec<String>>>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    /// A global subscriber recording this crate's events into the thread's [`SINK`].
+    ///
+    /// Global rather than scoped: with a single scoped dispatcher, tracing computes the
+    /// interest of callsites first hit on other test threads from *their* (empty) default
+    /// and caches them as disabled, which would make the test flaky.
+    struct Capture;
 
     struct Fields<'a>(&'a mut String);
 
@@ -1060,16 +1070,25 @@ mod tests {
         fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
         fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
         fn event(&self, event: &tracing::Event<'_>) {
-            let mut line = String::new();
-            event.record(&mut Fields(&mut line));
-            self.0.lock().expect("not poisoned").push(line);
+            SINK.with_borrow(|sink| {
+                if let Some(sink) = sink {
+                    let mut line = String::new();
+                    event.record(&mut Fields(&mut line));
+                    sink.lock().expect("not poisoned").push(line);
+                }
+            });
         }
         fn enter(&self, _: &tracing::span::Id) {}
         fn exit(&self, _: &tracing::span::Id) {}
     }
 
-    #[tokio::test]
+    /// Runs on a current-thread runtime, so every event of the request lands in this thread's sink.
+    #[tokio::test(flavor = "current_thread")]
     async fn tracing_logs_the_template_not_secrets() {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            tracing::subscriber::set_global_default(Capture).expect("no other global subscriber");
+        });
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .respond_with(ResponseTemplate::new(500))
@@ -1081,15 +1100,14 @@ mod tests {
             .mount(&server)
             .await;
         let events = Arc::new(Mutex::new(Vec::new()));
-        let _guard = tracing::subscriber::set_default(Capture(events.clone()));
-        // Another test thread may have registered the callsites (as disabled) concurrently.
-        tracing::callsite::rebuild_interest_cache();
+        SINK.set(Some(events.clone()));
         let (policy, _) = recording_policy();
         let client = client_for(&server.uri(), policy);
         client
             .send::<serde_json::Value>(meetings_request())
             .await
             .expect("retried to success");
+        SINK.set(None);
         let events = events.lock().expect("not poisoned").clone();
         assert_eq!(events.len(), 2, "{events:?}");
         assert!(

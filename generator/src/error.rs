@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// A JSON pointer (RFC 6901) into the spec, e.g. `#/paths/~1accounts~1{account_id}/get`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Pointer(String);
 
 impl Pointer {

@@ -39,7 +39,11 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
     let document = load::load(spec_text)?;
     let mut diagnostics = document.diagnostics;
     let api = lower::lower(&document.api, &mut diagnostics);
-    let diagnostics = locate(spec_text, diagnostics.into_vec());
+    let mut diagnostics = diagnostics.into_vec();
+    // A schema used in many places reports its problem once.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.pointer.clone(), d.message.clone())));
+    let diagnostics = locate(spec_text, diagnostics);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Errors { diagnostics });
     }

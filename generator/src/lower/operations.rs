@@ -156,11 +156,15 @@ impl Lowerer<'_> {
                 ),
             }
         }
-        for param in &query_params {
-            if let Some(reason) = unsendable(&self.unalias(&param.ty)) {
+        for param in query_params.iter().chain(&header_params).chain(&path_params) {
+            let reason = match self.struct_def(&param.ty) {
+                Some(_) => Some("an object, which has no form in a URL or header here (deepObject is not supported)"),
+                None => unsendable(&self.unalias(&param.ty)),
+            };
+            if let Some(reason) = reason {
                 self.diagnostics.warning(
                     pointer,
-                    format!("operation `{method_name}` is left out: query parameter `{}` is {reason}", param.wire_name),
+                    format!("operation `{method_name}` is left out: parameter `{}` is {reason}", param.wire_name),
                 );
                 return None;
             }
@@ -200,6 +204,12 @@ impl Lowerer<'_> {
         let (ty, schema_docs, default) = match lowered {
             Some(lowered) => (self.unalias(&lowered.ty), lowered.docs, lowered.default),
             None => (TypeRef::String, None, None),
+        };
+        // A parameter value is text on the wire: a schema that does not say what it is becomes a string.
+        let ty = match ty {
+            TypeRef::Json => TypeRef::String,
+            TypeRef::List(item) if *item == TypeRef::Json => TypeRef::List(Box::new(TypeRef::String)),
+            other => other,
         };
         let (ty, list) = match ty {
             TypeRef::List(item) => {

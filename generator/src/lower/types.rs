@@ -7,7 +7,7 @@ use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeRef,
 use crate::naming::Scope;
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, Type,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, Type,
     VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -155,40 +155,9 @@ impl Lowerer<'_> {
             SchemaKind::Not { .. } => TypeRef::Json,
             SchemaKind::Any(any) => {
                 nullable |= any.enumeration.iter().any(serde_json::Value::is_null);
-                match any.typ.as_deref() {
-                    Some("string") | None if !any.enumeration.is_empty() => {
-                        let values: Vec<String> =
-                            any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-                        if values.is_empty() { TypeRef::Json } else { self.define_enum(naming, data, values) }
-                    }
-                    _ if !any.all_of.is_empty() => {
-                        let (ty, inner) = self.lower_all_of(&any.all_of, naming, data, pointer);
-                        nullable |= inner;
-                        ty
-                    }
-                    _ if !any.one_of.is_empty() || !any.any_of.is_empty() => {
-                        let (members, key) =
-                            if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
-                        let (ty, inner) = self.lower_union(members, naming, data, &pointer.push(key));
-                        nullable |= inner;
-                        ty
-                    }
-                    Some("object") | None if !any.properties.is_empty() || any.additional_properties.is_some() => self
-                        .lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), naming, data, pointer),
-                    Some("array") | None if any.items.is_some() => self.lower_items(any.items.as_ref(), naming, pointer),
-                    Some("string") => TypeRef::String,
-                    Some("boolean") => TypeRef::Bool,
-                    Some("integer") => integer_type(any.format.as_deref() == Some("int32"), any.minimum.is_some_and(|m| m >= 0.0)),
-                    Some("number") => if any.format.as_deref() == Some("float") { TypeRef::F32 } else { TypeRef::F64 },
-                    Some("object" | "array") | None => TypeRef::Json,
-                    Some(other) => {
-                        self.diagnostics.error(
-                            &pointer.push("type"),
-                            format!("unknown type `{other}`: expected one of string, number, integer, boolean, array, object"),
-                        );
-                        TypeRef::Json
-                    }
-                }
+                let (ty, inner) = self.lower_any(any, naming, data, pointer);
+                nullable |= inner;
+                ty
             }
         };
         let format = match &schema.schema_kind {
@@ -205,6 +174,48 @@ impl Lowerer<'_> {
         });
         let docs = docs(&[data.title.as_deref(), data.description.as_deref(), format_note.as_deref(), default_note(data).as_deref()]);
         Lowered { ty, nullable, docs, default: default_note(data) }
+    }
+
+    /// A schema without a `type` keyword openapiv3 could use (or with an unknown one): the type
+    /// is inferred from the keywords present.
+    fn lower_any(&mut self, any: &AnySchema, naming: Naming<'_>, data: &SchemaData, pointer: &Pointer) -> (TypeRef, bool) {
+        let values: Vec<&serde_json::Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+        let numeric = any.minimum.is_some() || any.maximum.is_some() || any.multiple_of.is_some();
+        let integral = [any.minimum, any.maximum].iter().flatten().all(|v| v.fract() == 0.0)
+            && data.default.as_ref().is_none_or(serde_json::Value::is_i64);
+        let ty = match any.typ.as_deref() {
+            _ if !any.all_of.is_empty() => return self.lower_all_of(&any.all_of, naming, data, pointer),
+            _ if !any.one_of.is_empty() => return self.lower_union(&any.one_of, naming, data, &pointer.push("oneOf")),
+            _ if !any.any_of.is_empty() => return self.lower_union(&any.any_of, naming, data, &pointer.push("anyOf")),
+            Some("string") | None if !values.is_empty() && values.iter().all(|v| v.is_string()) => {
+                let names = values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                self.define_enum(naming, data, names)
+            }
+            Some("boolean") | None if !values.is_empty() && values.iter().all(|v| v.is_boolean()) => TypeRef::Bool,
+            Some("integer") | None if !values.is_empty() && values.iter().all(|v| v.is_i64()) => TypeRef::I64,
+            Some("number") | None if !values.is_empty() && values.iter().all(|v| v.is_number()) => TypeRef::F64,
+            Some("object") | None if !any.properties.is_empty() || any.additional_properties.is_some() => self
+                .lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), naming, data, pointer),
+            Some("array") | None if any.items.is_some() => self.lower_items(any.items.as_ref(), naming, pointer),
+            Some("string") => TypeRef::String,
+            Some("boolean") => TypeRef::Bool,
+            Some("integer") => integer_type(any.format.as_deref() == Some("int32"), any.minimum.is_some_and(|m| m >= 0.0)),
+            Some("number") if any.format.as_deref() == Some("float") => TypeRef::F32,
+            Some("number") => TypeRef::F64,
+            None if numeric && integral => integer_type(false, any.minimum.is_some_and(|m| m >= 0.0)),
+            None if numeric => TypeRef::F64,
+            None if any.pattern.is_some() || any.min_length.is_some() || any.max_length.is_some() => TypeRef::String,
+            Some("object" | "array") | None => TypeRef::Json,
+            Some("null") => return (TypeRef::Json, true),
+            Some(other) => {
+                self.diagnostics.error(
+                    &pointer.push("type"),
+                    format!("unknown type `{other}`: expected one of string, number, integer, boolean, array, object"),
+                );
+                TypeRef::Json
+            }
+        };
+        (ty, false)
     }
 
     fn lower_items(
@@ -282,6 +293,23 @@ impl Lowerer<'_> {
             let lowered = self.lower_node(only.into(), naming, &pointer.push("allOf").push(0));
             return (lowered.ty, lowered.nullable);
         }
+        let mut flattened = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            flatten_all_of(self.spec, member.into(), &pointer.push("allOf").push(index), &mut flattened, 0);
+        }
+        if !flattened.iter().any(|(schema, _)| object_parts(schema).is_some()) {
+            // Not a merge of objects: an allOf that only adds annotations (description, nullable)
+            // to one real schema. Lower the first member that says what the value is.
+            let substantive = members.iter().enumerate().find(|(_, member)| match member {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(schema) => !is_annotation_only(schema),
+            });
+            if let Some((index, member)) = substantive {
+                let lowered = self.lower_node(member.into(), naming, &pointer.push("allOf").push(index));
+                return (lowered.ty, lowered.nullable);
+            }
+            return (TypeRef::Json, false);
+        }
         let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         let mut origins: BTreeMap<String, Pointer> = BTreeMap::new();
@@ -291,8 +319,8 @@ impl Lowerer<'_> {
             flatten_all_of(self.spec, member.into(), &member_pointer, &mut flattened, 0);
             for (schema, at) in flattened {
                 let Some((member_properties, member_required)) = object_parts(schema) else {
-                    if !matches!(schema.schema_kind, SchemaKind::Any(_)) {
-                        self.diagnostics.error(&at, "allOf member is not an object: only objects can be merged");
+                    if !is_annotation_only(schema) && !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))) {
+                        self.diagnostics.warning(&at, "this allOf member is not an object and is left out of the merged struct");
                     }
                     continue;
                 };
@@ -302,11 +330,10 @@ impl Lowerer<'_> {
                         && !compatible(old, new)
                     {
                         let first = origins.get(key).map(ToString::to_string).unwrap_or_default();
-                        self.diagnostics.error(
+                        self.diagnostics.warning(
                             &at.push("properties").push(key),
-                            format!("allOf members disagree on property `{key}`: {old} here, {new} at {first}"),
+                            format!("allOf members disagree on property `{key}`: {new} here, {old} at {first}; the later member wins"),
                         );
-                        continue;
                     }
                     properties.insert(key.clone(), property.clone());
                     origins.insert(key.clone(), at.push("properties").push(key));
@@ -513,14 +540,22 @@ fn flatten_all_of<'s>(
                 flatten_all_of(spec, target.into(), &at, out, depth + 1);
             }
         }
-        Node::Schema(schema) => match &schema.schema_kind {
-            SchemaKind::AllOf { all_of } => {
-                for (index, member) in all_of.iter().enumerate() {
-                    flatten_all_of(spec, member.into(), &pointer.push("allOf").push(index), out, depth + 1);
+        Node::Schema(schema) => {
+            let all_of = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(any) if !any.all_of.is_empty() => {
+                    // `type: object` next to `allOf`, possibly with properties of its own.
+                    if !any.properties.is_empty() {
+                        out.push((schema, pointer.clone()));
+                    }
+                    &any.all_of
                 }
+                _ => return out.push((schema, pointer.clone())),
+            };
+            for (index, member) in all_of.iter().enumerate() {
+                flatten_all_of(spec, member.into(), &pointer.push("allOf").push(index), out, depth + 1);
             }
-            _ => out.push((schema, pointer.clone())),
-        },
+        }
     }
 }
 
@@ -541,6 +576,24 @@ fn object_parts(schema: &Schema) -> Option<(&IndexMap<String, ReferenceOr<Box<Sc
             Some((&any.properties, &any.required))
         }
         _ => None,
+    }
+}
+
+/// Whether a schema only annotates (description, nullable, example, ...) and says nothing about
+/// the value's type or shape.
+fn is_annotation_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.additional_properties.is_none()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+        }
+        _ => false,
     }
 }
 
