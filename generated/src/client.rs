@@ -553,6 +553,18 @@ mod tests {
     }
 
     #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        let client = Client::builder()
+            .api_token(TOKEN)
+            .build()
+            .expect("valid client");
+        let copy = client.clone();
+        assert!(Arc::ptr_eq(&client.inner, &copy.inner));
+    }
+
+    #[test]
     fn debug_redacts_the_token() {
         let builder = Client::builder().api_token(TOKEN);
         let shown = format!("{builder:?}");

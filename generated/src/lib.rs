@@ -7,8 +7,7 @@
 //!
 //! Set `CLOUDFLARE_API_TOKEN` (and optionally `CLOUDFLARE_BASE_URL`), then:
 //!
-// TODO quick-start becomes a doctest after codegen
-//! ```ignore
+//! ```no_run
 //! # async fn run() -> Result<(), cloudflare_realtimekit::Error> {
 //! let client = cloudflare_realtimekit::Client::from_env()?;
 //! let page = client
@@ -29,6 +28,8 @@
 //! [`Error::is_rate_limited`], [`Error::code`], ...) cover the common decisions.
 //! Connection failures, timeouts, HTTP 408, 429 and 5xx are retried twice by default
 //! (see [`RetryPolicy`]); each attempt is bounded by [`ClientBuilder::timeout`].
+
+#![warn(missing_docs)]
 
 mod client;
 mod enums;

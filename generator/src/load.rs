@@ -36,7 +36,34 @@ pub fn load(text: &str) -> Result<Document, Errors> {
         let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
         located(text, pointer, message)
     })?;
-    Ok(Document { api, diagnostics: Diagnostics::default() })
+    let mut diagnostics = Diagnostics::default();
+    lint(&json, &mut diagnostics);
+    Ok(Document { api, diagnostics })
+}
+
+/// Warns about deviations from OpenAPI that real specs contain and that are read anyway.
+fn lint(json: &Value, diagnostics: &mut Diagnostics) {
+    let Some(paths) = json.get("paths").and_then(Value::as_object) else { return };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, operation) in item {
+            let pointer = Pointer::root().push("paths").push(path).push(method);
+            let Some(responses) = operation.get("responses").and_then(Value::as_object) else { continue };
+            for (status, response) in responses {
+                let at = pointer.push("responses").push(status);
+                if status.len() == 3 && status.ends_with("xx") {
+                    diagnostics.warning(&at, format!("status range `{status}` should be upper case (`{}`); read as such", status.to_uppercase()));
+                }
+                let Some(content) = response.get("content").and_then(Value::as_object) else { continue };
+                for media_type in content.keys().filter(|media_type| !media_type.contains('/')) {
+                    diagnostics.warning(
+                        &at.push("content").push(media_type),
+                        format!("`{media_type}` is not a media type; the response is read as bytes"),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// An error at `pointer`, with the line found in `text`.

@@ -341,14 +341,14 @@ fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
     let per_page = match &paging.per_page_param {
         Some(name) => {
             let name = ident(name);
-            quote!(crate::paging::count(&self.#name))
+            quote!(crate::paging::count(self.#name))
         }
         None => quote!(None),
     };
     let count = |step: &Option<Step>| match step {
         Some(step) => {
             let field = ident(&step.field);
-            quote!(crate::paging::count(&value.#field))
+            quote!(crate::paging::count(value.#field))
         }
         None => quote!(None),
     };
@@ -363,7 +363,7 @@ fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
         /// other parameters. Stops after the last page, on an empty or short page, or on a page
         /// that brings nothing new; a server that never stops is cut off by the client's page limit.
         pub fn stream(self) -> crate::ItemStream<'a, #item> {
-            let first_page = crate::paging::count(&self.#page).unwrap_or(1);
+            let first_page = crate::paging::count(self.#page).unwrap_or(1);
             let per_page = #per_page;
             crate::paging::paginate(self.client, self, first_page, per_page, Self::page_request, Self::page_parts)
         }
