@@ -258,6 +258,7 @@ impl Lowerer<'_> {
             };
         }
         let name = self.claim(naming);
+        let slot = self.reserve_slot(&name);
         let mut scope = Scope::default();
         let fields: Vec<Field> = properties
             .iter()
@@ -277,7 +278,7 @@ impl Lowerer<'_> {
         let all_optional = fields.iter().all(|field| field.optional);
         let additional = additional.map(|value| Extra { rust_name: scope.snake("additional_properties"), value });
         let docs = type_docs(data, &name);
-        self.types.push(TypeDef::Struct(StructDef { name: name.clone(), docs, fields, all_optional, additional }));
+        self.fill_slot(slot, TypeDef::Struct(StructDef { name: name.clone(), docs, fields, all_optional, additional }));
         TypeRef::Named(name)
     }
 
@@ -384,6 +385,7 @@ impl Lowerer<'_> {
             return (lowered.ty, nullable || lowered.nullable);
         }
         let name = self.claim(naming);
+        let slot = self.reserve_slot(&name);
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for (index, member) in real {
@@ -396,7 +398,7 @@ impl Lowerer<'_> {
             };
             variants.push(UnionVariant { rust_name: scope.camel(&variant_name), tag_value: None, ty: lowered.ty });
         }
-        self.types.push(TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag: None, variants }));
+        self.fill_slot(slot, TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag: None, variants }));
         (TypeRef::Named(name), nullable)
     }
 
@@ -412,6 +414,19 @@ impl Lowerer<'_> {
         let unknown_variant = scope.camel("Unknown");
         self.types.push(TypeDef::Enum(EnumDef { name: name.clone(), docs: type_docs(data, &name), variants, unknown_variant }));
         TypeRef::Named(name)
+    }
+
+    /// Keeps a place in the output for a type whose members are lowered first, so that a type
+    /// comes before the inline types named after it.
+    fn reserve_slot(&mut self, name: &str) -> usize {
+        self.types.push(TypeDef::Alias(AliasDef { name: name.to_owned(), docs: None, target: TypeRef::Json }));
+        self.types.len() - 1
+    }
+
+    fn fill_slot(&mut self, slot: usize, def: TypeDef) {
+        if let Some(place) = self.types.get_mut(slot) {
+            *place = def;
+        }
     }
 
     /// Reports component schemas that are only names for each other, which no type can express.
