@@ -52,13 +52,14 @@ impl Lowerer<'_> {
                 let pointer = path_pointer.push(method);
                 if let Some(id) = &operation.operation_id {
                     if let Some(first) = operation_ids.get(id) {
+                        // Reported, and lowered anyway so that its other problems are found too.
                         self.diagnostics.error(
                             &pointer.push("operationId"),
                             format!("duplicate operationId `{id}`: also used at {first}"),
                         );
-                        continue;
+                    } else {
+                        operation_ids.insert(id.clone(), pointer.clone());
                     }
-                    operation_ids.insert(id.clone(), pointer.clone());
                 }
                 let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
                 let builder = groups.entry(tag.clone()).or_insert_with(|| {

@@ -1,0 +1,252 @@
+//! Helpers shared by the HTTP test files: a retry policy that records its delays instead of
+//! sleeping, client constructors, and a raw TCP server for faults wiremock cannot produce.
+
+#![allow(dead_code, reason = "each test file uses a subset of the helpers")]
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cloudflare_realtimekit::{Client, ClientBuilder, Jitter, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+/// The API token of every test client; no output may ever contain it.
+pub const TOKEN: &str = "tok-SECRET-8c1f0a7e5d2b";
+
+/// The delays a [`recording_policy`] was asked to sleep, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Delays(Arc<Mutex<Vec<Duration>>>);
+
+impl Delays {
+    /// Every delay requested so far.
+    pub fn get(&self) -> Vec<Duration> {
+        self.0.lock().expect("not poisoned").clone()
+    }
+}
+
+/// The default policy (2 retries, 0.5 s initial backoff) without jitter, whose sleeper records
+/// the delay and returns at once: no test waits for a real backoff.
+pub fn recording_policy() -> (RetryPolicy, Delays) {
+    let delays = Delays::default();
+    let recorded = delays.clone();
+    let policy = RetryPolicy::default()
+        .with_jitter(Jitter::None)
+        .with_sleeper(move |d| {
+            recorded.0.lock().expect("not poisoned").push(d);
+            async {}
+        });
+    (policy, delays)
+}
+
+/// A client for `base_url` with the recording policy, configured further by `configure`.
+pub fn client_with(
+    base_url: &str,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> (Client, Delays) {
+    let (policy, delays) = recording_policy();
+    let builder = Client::builder()
+        .api_token(TOKEN)
+        .base_url(base_url)
+        .retry_policy(policy);
+    let client = configure(builder).build().expect("valid client");
+    (client, delays)
+}
+
+/// A client for `base_url` with the recording policy and otherwise default settings.
+pub fn client(base_url: &str) -> (Client, Delays) {
+    client_with(base_url, |b| b)
+}
+
+/// How the [`RawServer`] answers one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Write these bytes (a whole or partial HTTP response) and close the connection.
+    Send(Vec<u8>),
+    /// Read the request, then close the connection without answering.
+    Close,
+    /// Read the request and never answer, keeping the connection open.
+    Hang,
+}
+
+/// A complete HTTP/1.1 response with `Content-Length` and `Connection: close`.
+pub fn http_response(status_line: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status_line}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// A JSON 200 response.
+pub fn json_200(body: &str) -> Reply {
+    Reply::Send(http_response(
+        "200 OK",
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    ))
+}
+
+/// A tiny HTTP server on 127.0.0.1 that reads each request head verbatim and answers as a
+/// script says (by 0-based request index). Dropping it stops it and closes its connections.
+#[derive(Debug)]
+pub struct RawServer {
+    addr: SocketAddr,
+    heads: Arc<Mutex<Vec<String>>>,
+    connections: Arc<AtomicUsize>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        // Aborting the accept loop drops its JoinSet, which aborts every connection task.
+        self.task.abort();
+    }
+}
+
+impl RawServer {
+    /// Starts a server answering request `n` with `script(n)`.
+    pub async fn start(script: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let script = Arc::new(script);
+        let task = {
+            let heads = heads.clone();
+            let connections = connections.clone();
+            tokio::spawn(async move {
+                let mut tasks = JoinSet::new();
+                loop {
+                    let Ok((stream, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    connections.fetch_add(1, Ordering::SeqCst);
+                    let heads = heads.clone();
+                    let script = script.clone();
+                    tasks.spawn(async move { serve(stream, &heads, &*script).await });
+                }
+            })
+        };
+        RawServer {
+            addr,
+            heads,
+            connections,
+            task,
+        }
+    }
+
+    /// Starts a server that accepts connections and never reads from or writes to them.
+    pub async fn silent() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let connections = Arc::new(AtomicUsize::new(0));
+        let task = {
+            let connections = connections.clone();
+            tokio::spawn(async move {
+                let mut open = Vec::new();
+                while let Ok((stream, _)) = listener.accept().await {
+                    connections.fetch_add(1, Ordering::SeqCst);
+                    open.push(stream);
+                }
+            })
+        };
+        RawServer {
+            addr,
+            heads: Arc::default(),
+            connections,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:port`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The request heads received so far, verbatim.
+    pub fn heads(&self) -> Vec<String> {
+        self.heads.lock().expect("not poisoned").clone()
+    }
+
+    /// How many requests were received.
+    pub fn request_count(&self) -> usize {
+        self.heads.lock().expect("not poisoned").len()
+    }
+
+    /// The raw request targets (path and query, exactly as sent) of the requests received.
+    pub fn targets(&self) -> Vec<String> {
+        self.heads()
+            .iter()
+            .map(|head| {
+                let line = head.lines().next().unwrap_or_default();
+                line.split(' ').nth(1).unwrap_or_default().to_owned()
+            })
+            .collect()
+    }
+
+    /// How many connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+/// Serves one connection: one request, one reply (every reply closes or hangs).
+async fn serve(
+    mut stream: TcpStream,
+    heads: &Mutex<Vec<String>>,
+    script: &(dyn Fn(usize) -> Reply + Send + Sync),
+) {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let index = {
+        let mut heads = heads.lock().expect("not poisoned");
+        heads.push(String::from_utf8_lossy(&buffer).into_owned());
+        heads.len() - 1
+    };
+    match script(index) {
+        Reply::Send(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.flush().await;
+            let _ = stream.shutdown().await;
+        }
+        Reply::Close => drop(stream),
+        Reply::Hang => {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// The raw query strings of wiremock's received requests (`None` when there was no `?`).
+pub async fn queries(server: &wiremock::MockServer) -> Vec<Option<String>> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+        .iter()
+        .map(|r| r.url.query().map(str::to_owned))
+        .collect()
+}
+
+/// How many requests wiremock received.
+pub async fn request_count(server: &wiremock::MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+        .len()
+}
