@@ -34,6 +34,7 @@
 mod client;
 mod enums;
 mod error;
+pub mod multipart;
 mod paging;
 mod request;
 mod response;

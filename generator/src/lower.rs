@@ -20,6 +20,7 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     cx.lower_components();
     let groups = cx.lower_operations();
     cx.box_recursive_fields();
+    cx.mark_scalar_unions();
     Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -53,7 +54,7 @@ const MAX_REF_DEPTH: usize = 32;
 
 impl<'a> Lowerer<'a> {
     fn new(spec: &'a OpenAPI, diagnostics: &'a mut Diagnostics) -> Self {
-        let mut type_names = Scope::default();
+        let mut type_names = Scope::with_reserved(crate::naming::PRELUDE);
         let component_names = components(spec)
             .map(|c| c.schemas.keys().map(|key| (key.clone(), type_names.camel(key))).collect())
             .unwrap_or_default();

@@ -101,10 +101,23 @@ pub struct UnionDef {
     pub name: String,
     /// Rustdoc.
     pub docs: Option<String>,
-    /// The property whose value tells the variants apart, when there is one.
-    pub tag: Option<String>,
+    /// The property whose value tells the variants apart, when there is one; without it,
+    /// decoding tries the variants in order.
+    pub tag: Option<Tag>,
     /// The possible shapes, in spec order.
     pub variants: Vec<UnionVariant>,
+    /// Whether every shape is a scalar, so that the union can be written into a URL or header
+    /// (it implements `Display`).
+    pub scalar: bool,
+}
+
+/// How a tagged union tells its variants apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// The JSON property that holds the tag.
+    pub property: String,
+    /// The variant that keeps a value with an unknown tag (as JSON).
+    pub unknown_variant: String,
 }
 
 /// One shape of a union.
@@ -112,8 +125,8 @@ pub struct UnionDef {
 pub struct UnionVariant {
     /// The Rust variant name.
     pub rust_name: String,
-    /// The value of the tag property for this shape (tagged unions only).
-    pub tag_value: Option<String>,
+    /// The values of the tag property that select this shape (tagged unions only).
+    pub tag_values: Vec<String>,
     /// The shape's type.
     pub ty: TypeRef,
 }
@@ -245,7 +258,9 @@ pub struct Body {
 pub enum BodyKind {
     /// Serialized as JSON from a typed value.
     Json(TypeRef),
-    /// Raw bytes sent as they are (octet-stream, multipart built by the caller, text, ...).
+    /// A `multipart/form-data` form the caller fills part by part.
+    Multipart,
+    /// Raw bytes sent as they are with the media type (octet-stream, text, ...).
     Bytes,
 }
 

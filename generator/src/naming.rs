@@ -24,6 +24,14 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Names of the standard prelude (and of types the emitted code names without a path), which a
+/// type of the generated crate must not shadow.
+pub const PRELUDE: &[&str] = &[
+    "Box", "Clone", "Copy", "Default", "Drop", "Eq", "Err", "Extend", "Fn", "FnMut", "FnOnce", "From",
+    "Into", "IntoIterator", "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result",
+    "Send", "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "Unpin", "Vec", "Self",
+];
+
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 

@@ -69,6 +69,8 @@ pub enum Reply {
     Close,
     /// Read the request and never answer, keeping the connection open.
     Hang,
+    /// Write these bytes (e.g. a head and part of a body), then keep the connection open.
+    Stall(Vec<u8>),
 }
 
 /// A complete HTTP/1.1 response with `Content-Length` and `Connection: close`.
@@ -228,6 +230,11 @@ async fn serve(
         Reply::Hang => {
             std::future::pending::<()>().await;
         }
+        Reply::Stall(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.flush().await;
+            std::future::pending::<()>().await;
+        }
     }
 }
 
@@ -249,4 +256,19 @@ pub async fn request_count(server: &wiremock::MockServer) -> usize {
         .await
         .expect("request recording is on")
         .len()
+}
+
+/// A wiremock server answering request `n` with `templates[n]` (the last one repeats).
+pub async fn serve_sequence(templates: Vec<wiremock::ResponseTemplate>) -> wiremock::MockServer {
+    assert!(!templates.is_empty());
+    let server = wiremock::MockServer::start().await;
+    let next = AtomicUsize::new(0);
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(move |_: &wiremock::Request| {
+            let n = next.fetch_add(1, Ordering::SeqCst);
+            templates[n.min(templates.len() - 1)].clone()
+        })
+        .mount(&server)
+        .await;
+    server
 }

@@ -135,20 +135,74 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let none = TokenStream::new();
-    let variants = def.variants.iter().map(|variant| {
-        let rust = ident(&variant.rust_name);
-        let ty = type_tokens(&variant.ty, &none);
-        let docs = format!(" A `{}`.", variant.rust_name);
-        quote!(#[doc = #docs] #rust(#ty),)
+    let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
+    let variant_docs = def.variants.iter().map(|variant| match variant.tag_values.as_slice() {
+        [] => format!(" A `{}`.", variant.rust_name),
+        values => format!(" Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")),
+    });
+    let Some(tag) = &def.tag else {
+        let display = def.scalar.then(|| {
+            quote! {
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        match self {
+                            #(Self::#variants(value) => std::fmt::Display::fmt(value, f),)*
+                        }
+                    }
+                }
+            }
+        });
+        return quote! {
+            #docs
+            ///
+            /// Decoding tries each variant in order and keeps the first that fits.
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#[doc = #variant_docs] #variants(#types),)*
+            }
+
+            #display
+        };
+    };
+    let property = &tag.property;
+    let unknown = ident(&tag.unknown_variant);
+    let note = format!(" The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON.");
+    let arms = def.variants.iter().zip(&variants).map(|(variant, rust)| {
+        let values = &variant.tag_values;
+        quote! {
+            Some(#(#values)|*) => serde_json::from_value(value).map(Self::#rust).map_err(serde::de::Error::custom),
+        }
     });
     quote! {
         #docs
         ///
-        /// Decoding tries each variant in order and keeps the first that fits.
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(untagged)]
+        #[doc = #note]
+        #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
-            #(#variants)*
+            #(#[doc = #variant_docs] #variants(#types),)*
+            /// A value whose tag this version of the crate does not know, kept as it was sent.
+            #unknown(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => serde::Serialize::serialize(value, serializer),)*
+                    Self::#unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::#unknown(value)),
+                }
+            }
         }
     }
 }

@@ -103,6 +103,7 @@ fn stored_type(param: &Param) -> TokenStream {
 fn body_type(kind: &BodyKind) -> TokenStream {
     match kind {
         BodyKind::Json(ty) => type_tokens(ty, &models()),
+        BodyKind::Multipart => quote!(crate::multipart::Form),
         BodyKind::Bytes => quote!(bytes::Bytes),
     }
 }
@@ -295,6 +296,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let media_type = &body.media_type;
         let attach = match body.kind {
             BodyKind::Json(_) => quote!(request.json_body(body)?),
+            BodyKind::Multipart => quote!(request.multipart_body(body)),
             BodyKind::Bytes => quote!(request.bytes_body(#media_type, body.clone())),
         };
         if body.required {

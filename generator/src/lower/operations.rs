@@ -40,7 +40,7 @@ impl Lowerer<'_> {
         let spec = self.spec;
         let mut groups: IndexMap<String, GroupBuilder> = IndexMap::new();
         let mut group_names = Scope::with_reserved(CLIENT_METHODS);
-        let mut group_types = Scope::with_reserved(&["Client"]);
+        let mut group_types = Scope::with_reserved(&[naming::PRELUDE, &["Client"]].concat());
         let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
         for (path, item) in &spec.paths.paths {
             let path_pointer = Pointer::root().push("paths").push(path);
@@ -61,7 +61,7 @@ impl Lowerer<'_> {
                         operation_ids.insert(id.clone(), pointer.clone());
                     }
                 }
-                let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+                let tag = operation.tags.first().cloned().unwrap_or_else(|| "general".to_owned());
                 let builder = groups.entry(tag.clone()).or_insert_with(|| {
                     let type_name = group_types.camel(&tag);
                     let description = spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.as_deref());
@@ -73,7 +73,7 @@ impl Lowerer<'_> {
                             operations: Vec::new(),
                         },
                         methods: Scope::with_reserved(&["clone", "fmt"]),
-                        types: Scope::with_reserved(&[&type_name]),
+                        types: Scope::with_reserved(&[naming::PRELUDE, &[type_name.as_str()]].concat()),
                     }
                 });
                 let method_name = match operation.operation_id.as_deref() {
@@ -158,9 +158,11 @@ impl Lowerer<'_> {
             }
         }
         for param in query_params.iter().chain(&header_params).chain(&path_params) {
-            let reason = match self.struct_def(&param.ty) {
-                Some(_) => Some("an object, which has no form in a URL or header here (deepObject is not supported)"),
-                None => unsendable(&self.unalias(&param.ty)),
+            let reason = match self.unalias(&param.ty) {
+                TypeRef::Named(_) if !self.is_scalar(&param.ty) => {
+                    Some("an object, which has no form in a URL or header here (deepObject is not supported)")
+                }
+                other => unsendable(&other),
             };
             if let Some(reason) = reason {
                 self.diagnostics.warning(
@@ -249,35 +251,59 @@ impl Lowerer<'_> {
                 None => TypeRef::Json,
             };
             BodyKind::Json(ty)
+        } else if media_type.starts_with("multipart/form-data") {
+            BodyKind::Multipart
         } else {
             BodyKind::Bytes
         };
         Some(Body { media_type: media_type.clone(), kind, required: body.required, docs: docs(&[body.description.as_deref()]) })
     }
 
+    /// The success response body: the 2xx responses' JSON type, an untagged union when they
+    /// document different types, `Empty` when none has content, `Bytes` when it is not JSON.
     fn lower_response(&mut self, operation: &openapiv3::Operation, pointer: &Pointer, builder_name: &str) -> Response {
-        let success = operation.responses.responses.iter().find(|(status, _)| match status {
-            StatusCode::Code(code) => (200..300).contains(code),
-            StatusCode::Range(range) => *range == 2,
-        });
-        let Some((status, response)) = success else { return Response::Empty };
-        let Some((response, at)) = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status)) else {
-            return Response::Json(TypeRef::Json);
-        };
-        let Some((media_type, content)) = response.content.iter().find(|(media, _)| is_json(media)).or_else(|| response.content.first())
-        else {
-            return Response::Empty;
-        };
-        if !is_json(media_type) {
-            return Response::Bytes;
-        }
-        let hint = format!("{builder_name} response");
-        match &content.schema {
-            Some(schema) => {
-                let at = at.push("content").push(media_type).push("schema");
-                Response::Json(self.lower_node(schema.into(), Naming::Hint(&hint), &at).ty)
+        let mut bodies: Vec<TypeRef> = Vec::new();
+        let mut bytes = false;
+        for (status, response) in &operation.responses.responses {
+            let success = match status {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            };
+            if !success {
+                continue;
             }
-            None => Response::Json(TypeRef::Json),
+            let Some((response, at)) = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status)) else {
+                continue;
+            };
+            let Some((media_type, content)) =
+                response.content.iter().find(|(media, _)| is_json(media)).or_else(|| response.content.first())
+            else {
+                continue;
+            };
+            if !is_json(media_type) {
+                bytes = true;
+                continue;
+            }
+            let hint = format!("{builder_name} response");
+            let ty = match &content.schema {
+                Some(schema) => {
+                    let at = at.push("content").push(media_type).push("schema");
+                    self.lower_node(schema.into(), Naming::Hint(&hint), &at).ty
+                }
+                None => TypeRef::Json,
+            };
+            if !bodies.contains(&ty) {
+                bodies.push(ty);
+            }
+        }
+        match bodies.len() {
+            0 if bytes => Response::Bytes,
+            0 => Response::Empty,
+            1 => Response::Json(bodies.remove(0)),
+            _ => {
+                let docs = format!("The body of a successful `{builder_name}` response, which has several documented shapes.");
+                Response::Json(self.union_of(&format!("{builder_name} response"), docs, bodies))
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::{Lowerer, components, docs, unescape};
 use crate::error::Pointer;
-use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeRef, UnionDef, UnionVariant, Variant};
+use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, Tag, TypeDef, TypeRef, UnionDef, UnionVariant, Variant};
 use crate::naming::Scope;
 use indexmap::IndexMap;
 use openapiv3::{
@@ -386,9 +386,11 @@ impl Lowerer<'_> {
         }
         let name = self.claim(naming);
         let slot = self.reserve_slot(&name);
+        let members: Vec<&ReferenceOr<Schema>> = real.iter().map(|(_, member)| *member).collect();
+        let tagging = self.union_tag(&members, data.discriminator.as_ref());
         let mut scope = Scope::default();
         let mut variants = Vec::new();
-        for (index, member) in real {
+        for (position, (index, member)) in real.into_iter().enumerate() {
             let hint = format!("{name} variant {index}");
             let lowered = self.lower_node(member.into(), Naming::Hint(&hint), &pointer.push(index));
             let variant_name = match (&lowered.ty, member) {
@@ -396,10 +398,82 @@ impl Lowerer<'_> {
                 (TypeRef::Named(named), _) => named.clone(),
                 (other, _) => type_word(other).to_owned(),
             };
-            variants.push(UnionVariant { rust_name: scope.camel(&variant_name), tag_value: None, ty: lowered.ty });
+            let tag_values = tagging.as_ref().and_then(|(_, values)| values.get(position).cloned()).unwrap_or_default();
+            variants.push(UnionVariant { rust_name: scope.camel(&variant_name), tag_values, ty: lowered.ty });
         }
-        self.fill_slot(slot, TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag: None, variants }));
+        let tag = tagging.map(|(property, _)| Tag { property, unknown_variant: scope.camel("Unknown") });
+        self.fill_slot(slot, TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag, variants, scalar: false }));
         (TypeRef::Named(name), nullable)
+    }
+
+    /// The property that tells a union's members apart, with each member's values: the
+    /// discriminator when there is one, else a property that every member fixes to its own
+    /// constant (`type: {enum: [dog]}`). `None` when the members cannot be told apart that way.
+    fn union_tag(
+        &self,
+        members: &[&ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+    ) -> Option<(String, Vec<Vec<String>>)> {
+        let constants: Vec<BTreeMap<String, String>> = members.iter().map(|member| self.constants(member)).collect();
+        if let Some(discriminator) = discriminator {
+            let property = discriminator.property_name.clone();
+            let mut values = Vec::new();
+            for (member, constant) in members.iter().zip(&constants) {
+                let mut member_values: Vec<String> = match member {
+                    ReferenceOr::Reference { reference } => {
+                        let key = reference.rsplit('/').next().unwrap_or_default();
+                        let mapped: Vec<String> = discriminator
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| *target == reference || target.as_str() == key)
+                            .map(|(value, _)| value.clone())
+                            .collect();
+                        if mapped.is_empty() { vec![key.to_owned()] } else { mapped }
+                    }
+                    ReferenceOr::Item(_) => Vec::new(),
+                };
+                if member_values.is_empty() {
+                    member_values.extend(constant.get(&property).cloned());
+                }
+                if member_values.is_empty() {
+                    return None;
+                }
+                values.push(member_values);
+            }
+            return Some((property, values));
+        }
+        let first = constants.first()?;
+        first.keys().find_map(|property| {
+            let values: Vec<String> = constants.iter().map(|c| c.get(property).cloned()).collect::<Option<_>>()?;
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            (distinct.len() == values.len()).then(|| (property.clone(), values.into_iter().map(|v| vec![v]).collect()))
+        })
+    }
+
+    /// The required properties a member schema fixes to a single string value.
+    fn constants(&self, member: &ReferenceOr<Schema>) -> BTreeMap<String, String> {
+        let mut flattened = Vec::new();
+        flatten_all_of(self.spec, member.into(), &Pointer::root(), &mut flattened, 0);
+        let mut constants = BTreeMap::new();
+        for (schema, _) in flattened {
+            let Some((properties, required)) = object_parts(schema) else { continue };
+            for (key, property) in properties.iter().filter(|(key, _)| required.contains(key)) {
+                let node: Node<'_> = property.into();
+                let schema = match node {
+                    Node::Schema(schema) => Some(schema),
+                    Node::Ref(reference) => match component_schema(self.spec, reference) {
+                        Some((_, ReferenceOr::Item(schema))) => Some(schema),
+                        _ => None,
+                    },
+                };
+                if let Some(SchemaKind::Type(Type::String(string))) = schema.map(|s| &s.schema_kind)
+                    && let [Some(value)] = string.enumeration.as_slice()
+                {
+                    constants.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        constants
     }
 
     fn define_enum(&mut self, naming: Naming<'_>, data: &SchemaData, values: Vec<String>) -> TypeRef {
@@ -497,6 +571,68 @@ impl Lowerer<'_> {
                         field.ty = TypeRef::Boxed(Box::new(field.ty.clone()));
                     }
                 }
+            }
+        }
+    }
+
+    /// An untagged union of already lowered types (the bodies of several success responses).
+    pub(super) fn union_of(&mut self, hint: &str, docs: String, types: Vec<TypeRef>) -> TypeRef {
+        let name = self.type_names.camel(hint);
+        let mut scope = Scope::default();
+        let variants = types
+            .into_iter()
+            .map(|ty| {
+                let word = match &ty {
+                    TypeRef::Named(named) => named.clone(),
+                    other => type_word(other).to_owned(),
+                };
+                UnionVariant { rust_name: scope.camel(&word), tag_values: Vec::new(), ty }
+            })
+            .collect();
+        self.types.push(TypeDef::Union(UnionDef { name: name.clone(), docs: Some(docs), tag: None, variants, scalar: false }));
+        TypeRef::Named(name)
+    }
+
+    /// Whether values of `ty` are scalars (numbers, booleans, strings, string enums, and unions
+    /// of those), which have a text form for URLs and headers.
+    pub(super) fn is_scalar(&self, ty: &TypeRef) -> bool {
+        let mut seen = BTreeSet::new();
+        self.is_scalar_inner(ty, &mut seen)
+    }
+
+    fn is_scalar_inner(&self, ty: &TypeRef, seen: &mut BTreeSet<String>) -> bool {
+        match ty {
+            TypeRef::Json | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) => false,
+            TypeRef::Named(name) => {
+                if !seen.insert(name.clone()) {
+                    return false;
+                }
+                match self.find_type(name) {
+                    Some(TypeDef::Enum(_)) => true,
+                    Some(TypeDef::Alias(alias)) => self.is_scalar_inner(&alias.target.clone(), seen),
+                    Some(TypeDef::Union(union)) => {
+                        union.tag.is_none() && union.variants.iter().all(|v| self.is_scalar_inner(&v.ty, seen))
+                    }
+                    Some(TypeDef::Struct(_)) | None => false,
+                }
+            }
+            _ => true,
+        }
+    }
+
+    /// Marks the unions whose shapes are all scalars.
+    pub(super) fn mark_scalar_unions(&mut self) {
+        let scalar: Vec<bool> = self
+            .types
+            .iter()
+            .map(|def| match def {
+                TypeDef::Union(union) => self.is_scalar(&TypeRef::Named(union.name.clone())),
+                _ => false,
+            })
+            .collect();
+        for (def, scalar) in self.types.iter_mut().zip(scalar) {
+            if let TypeDef::Union(union) = def {
+                union.scalar = scalar;
             }
         }
     }
