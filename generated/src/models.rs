@@ -24,14 +24,6 @@ pub struct SessionParticipantsPage {
     pub participants: Option<Vec<SessionParticipant>>,
 }
 
-/// The participant.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct SessionParticipantResponseData {
-    /// A participant of a session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participant: Option<SessionParticipant>,
-}
-
 /// The details of one participant of a session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionParticipantResponse {
@@ -41,6 +33,14 @@ pub struct SessionParticipantResponse {
     /// The participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<SessionParticipantResponseData>,
+}
+
+/// The participant.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SessionParticipantResponseData {
+    /// A participant of a session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<SessionParticipant>,
 }
 
 /// A participant of a session.

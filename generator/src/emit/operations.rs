@@ -118,7 +118,8 @@ fn emit_method(op: &Operation) -> TokenStream {
         let name = ident(&param.rust_name);
         let (ty, store) = argument(param);
         args.push(quote!(#name: #ty));
-        inits.push(quote!(#name: #store));
+        // A value stored as given is written in shorthand (`id` rather than `id: id`).
+        inits.push(if store.to_string() == name.to_string() { quote!(#name) } else { quote!(#name: #store) });
     }
     for param in setters(op) {
         let name = ident(&param.rust_name);
