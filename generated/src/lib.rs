@@ -51,3 +51,8 @@ pub use operations::DEFAULT_BASE_URL;
 pub use paging::ItemStream;
 pub use response::Response;
 pub use retry::{Jitter, RetryPolicy};
+
+/// The examples of the repository's README, compiled as doc tests so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
