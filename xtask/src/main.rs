@@ -5,11 +5,14 @@ use std::process::ExitCode;
 use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, codegen, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+       cargo xtask check-spec PATH
 
   codegen          regenerate generated/ from spec/realtimekit.yaml (writes only changed files)
   --check          write nothing; fail if generated/ is not what the spec produces
   --spec PATH      read another OpenAPI 3.0 document
-  --out DIR        write into another crate directory";
+  --out DIR        write into another crate directory
+  check-spec PATH  generate a standalone crate for PATH under target/generated-crates/ and run
+                   `cargo clippy -- -D warnings` on it; lists the operations left out";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +27,10 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<(), String> {
     let Some((task, options)) = args.split_first() else { return Err(USAGE.to_owned()) };
+    if task == "check-spec" {
+        let [spec] = options else { return Err(USAGE.to_owned()) };
+        return xtask::check_spec(std::path::Path::new(spec));
+    }
     if task != "codegen" {
         return Err(format!("unknown task `{task}`\n{USAGE}"));
     }
