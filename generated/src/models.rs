@@ -16,7 +16,7 @@ pub struct SessionParticipantsResponse {
 /// The participants of a session and where this page lies among them. The API reference does not list `paging`, but the API returns it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionParticipantsPage {
-    /// Where a page lies in the whole list.
+    /// Where a page lies in the whole list. The API reference types these as `number`, and so does this document: a client must accept `30.0` as well as `30`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// The participants on this page.
@@ -277,7 +277,7 @@ pub struct MeetingParticipantsResponse {
     pub success: bool,
     /// The participants on this page.
     pub data: Vec<MeetingParticipant>,
-    /// Where a page lies in the whole list.
+    /// Where a page lies in the whole list. The API reference types these as `number`, and so does this document: a client must accept `30.0` as well as `30`.
     pub paging: Paging,
 }
 
@@ -310,15 +310,15 @@ pub struct MeetingParticipant {
     pub picture: Option<String>,
 }
 
-/// Where a page lies in the whole list.
+/// Where a page lies in the whole list. The API reference types these as `number`, and so does this document: a client must accept `30.0` as well as `30`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Paging {
     /// Position of the last item of this page in the whole list, counting from 1.
-    pub end_offset: i64,
+    pub end_offset: f64,
     /// Position of the first item of this page in the whole list, counting from 1.
-    pub start_offset: i64,
+    pub start_offset: f64,
     /// Number of items in the whole list.
-    pub total_count: u64,
+    pub total_count: f64,
 }
 
 /// A field participants can be sorted by.
