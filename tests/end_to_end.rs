@@ -8,8 +8,7 @@
 mod support;
 
 use cloudflare_realtimekit::models::{
-    ParticipantFilter, ParticipantSortBy, ParticipantView, PeerEventName, PresetViewType,
-    SortOrder,
+    ParticipantFilter, ParticipantSortBy, ParticipantView, PeerEventName, PresetViewType, SortOrder,
 };
 use cloudflare_realtimekit::{Client, Response};
 use support::{TOKEN, client};
@@ -134,7 +133,7 @@ async fn list_session_participants_without_options() {
     let paging = data.paging.as_ref().expect("paging, although undocumented");
     assert_eq!(
         (paging.start_offset, paging.end_offset, paging.total_count),
-        (1, 2, 123)
+        (1.0, 2.0, 123.0)
     );
     let participants = data.participants.as_deref().expect("participants");
     assert_eq!(participants.len(), 2);
@@ -207,13 +206,19 @@ async fn list_session_participants_with_every_option_and_peer_events() {
         .map(|p| p.display_name.as_deref())
         .collect();
     assert_eq!(names, [Some("Mark"), Some("Henry")]);
-    assert_eq!(participants[1].joined_at.as_deref(), Some(MALFORMED_JOINED_AT));
+    assert_eq!(
+        participants[1].joined_at.as_deref(),
+        Some(MALFORMED_JOINED_AT)
+    );
     for participant in participants {
         let events = participant.peer_events.as_deref().expect("peer events");
         let kinds: Vec<_> = events.iter().map(|e| e.event_name.clone()).collect();
         assert_eq!(
             kinds,
-            [Some(PeerEventName::PeerJoining), Some(PeerEventName::PeerLeaving)]
+            [
+                Some(PeerEventName::PeerJoining),
+                Some(PeerEventName::PeerLeaving)
+            ]
         );
         assert!(events.iter().all(|e| e.preset_view_type.is_none()));
     }
@@ -226,8 +231,14 @@ async fn list_session_participants_with_every_option_and_peer_events() {
         first.peer_id.as_deref(),
         Some("79d87ca5-7e47-452a-b3c1-b6842ad84bf5")
     );
-    assert_eq!(first.created_at.as_deref(), Some("2023-02-01T10:51:50.786Z"));
-    assert_eq!(first.updated_at.as_deref(), Some("2023-02-01T10:51:50.792Z"));
+    assert_eq!(
+        first.created_at.as_deref(),
+        Some("2023-02-01T10:51:50.786Z")
+    );
+    assert_eq!(
+        first.updated_at.as_deref(),
+        Some("2023-02-01T10:51:50.792Z")
+    );
     assert_eq!(first.minutes_consumed, None);
     let henry_leaving = &participants[1].peer_events.as_deref().expect("peer events")[1];
     assert_eq!(henry_leaving.event_name, Some(PeerEventName::PeerLeaving));
@@ -302,11 +313,7 @@ async fn get_session_participant_with_filters_and_peer_events() {
     assert_eq!(response.status().as_u16(), 200);
     let body = response.into_inner();
     assert_eq!(body.success, Some(true));
-    let participant = body
-        .data
-        .expect("data")
-        .participant
-        .expect("participant");
+    let participant = body.data.expect("data").participant.expect("participant");
     assert_eq!(participant.id.as_deref(), Some("id"));
     assert_eq!(participant.display_name.as_deref(), Some("display_name"));
     assert_eq!(participant.duration, Some(0.0));
@@ -357,11 +364,7 @@ async fn get_session_participant_filter_lists() {
         .send()
         .await
         .expect("success");
-    get()
-        .filters(Vec::new())
-        .send()
-        .await
-        .expect("success");
+    get().filters(Vec::new()).send().await.expect("success");
     assert_eq!(
         support::queries(&server).await,
         [
@@ -426,7 +429,7 @@ async fn list_meeting_participants_with_paging_parameters() {
             response.paging.end_offset,
             response.paging.total_count
         ),
-        (1, 30, 30)
+        (1.0, 30.0, 30.0)
     );
     let body = response.into_inner();
     assert_eq!(body.data.len(), 1);

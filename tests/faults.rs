@@ -53,9 +53,11 @@ fn ms(m: u64) -> Duration {
 
 #[tokio::test]
 async fn rate_limit_with_retry_after_seconds_waits_as_asked() {
-    let server =
-        support::serve_sequence(vec![status(429).insert_header("retry-after", "7"), ok_page()])
-            .await;
+    let server = support::serve_sequence(vec![
+        status(429).insert_header("retry-after", "7"),
+        ok_page(),
+    ])
+    .await;
     let (client, delays) = client(&server.uri());
     list(&client).await.expect("the retry succeeds");
     assert_eq!(delays.get(), [secs(7)]);
@@ -111,11 +113,17 @@ async fn server_requested_delays_are_capped() {
     .await;
     let (client, delays) = client(&server.uri());
     list(&client).await.expect("the retries succeed");
-    assert_eq!(delays.get(), [secs(60), secs(60)], "the default cap is 60 s");
+    assert_eq!(
+        delays.get(),
+        [secs(60), secs(60)],
+        "the default cap is 60 s"
+    );
 
-    let server =
-        support::serve_sequence(vec![status(429).insert_header("retry-after", "30"), ok_page()])
-            .await;
+    let server = support::serve_sequence(vec![
+        status(429).insert_header("retry-after", "30"),
+        ok_page(),
+    ])
+    .await;
     let (policy, delays) = support::recording_policy();
     let client = Client::builder()
         .api_token(TOKEN)
@@ -184,12 +192,10 @@ async fn jitter_applies_to_the_backoff_but_not_to_retry_after() {
 
 #[tokio::test]
 async fn internal_server_error_is_given_up_after_the_retries() {
-    let server = support::serve_sequence(vec![
-        ResponseTemplate::new(500).set_body_raw(
-            r#"{"success":false,"error":{"code":500,"message":"Internal error"}}"#,
-            "application/json",
-        ),
-    ])
+    let server = support::serve_sequence(vec![ResponseTemplate::new(500).set_body_raw(
+        r#"{"success":false,"error":{"code":500,"message":"Internal error"}}"#,
+        "application/json",
+    )])
     .await;
     let (client, delays) = client(&server.uri());
     let error = list(&client).await.expect_err("500 every time");
@@ -204,7 +210,9 @@ async fn internal_server_error_is_given_up_after_the_retries() {
     assert!(
         shown.contains("HTTP 500 Internal Server Error")
             && shown.contains("Internal error (code 500)")
-            && shown.contains("/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants"),
+            && shown.contains(
+                "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants"
+            ),
         "{shown}"
     );
 }
@@ -369,10 +377,7 @@ async fn slow_response_times_out() {
         .expect("bounded by the timeout")
         .expect_err("too slow");
     let elapsed = started.elapsed();
-    assert!(
-        elapsed >= ms(200) && elapsed < ms(1500),
-        "took {elapsed:?}"
-    );
+    assert!(elapsed >= ms(200) && elapsed < secs(3), "took {elapsed:?}");
     match &error {
         Error::Timeout(e) => assert_eq!(e.timeout(), Some(ms(200))),
         other => panic!("expected a timeout, got {other:?}"),
@@ -382,7 +387,7 @@ async fn slow_response_times_out() {
     assert!(!matches!(error, Error::Transport(_)));
     assert_eq!(error.status(), None);
     let shown = error.to_string();
-    assert!(shown.contains("timed out after 0.2 s"), "{shown}");
+    assert!(shown.contains("timed out after 200ms"), "{shown}");
     assert_eq!(support::request_count(&server).await, 1);
 }
 
@@ -400,7 +405,7 @@ async fn server_that_never_answers_is_bounded_by_the_timeout() {
     assert_eq!(server.request_count(), 3, "timeouts are retried");
     assert_eq!(delays.get(), [ms(500), ms(1000)]);
     assert!(
-        elapsed >= ms(600) && elapsed < ms(1800),
+        elapsed >= ms(600) && elapsed < secs(3),
         "three attempts of 200 ms: {elapsed:?}"
     );
 }
@@ -440,6 +445,9 @@ async fn per_request_timeout_overrides_the_client() {
         Error::Timeout(e) => assert_eq!(e.timeout(), Some(ms(150))),
         other => panic!("expected a timeout, got {other:?}"),
     }
+    // The message states the timeout that elapsed, not a rounded 0.1 s.
+    let shown = error.to_string();
+    assert!(shown.contains("timed out after 150ms"), "{shown}");
     assert_eq!(server.request_count(), 1);
 }
 
@@ -460,7 +468,7 @@ async fn stalled_body_is_bounded_by_the_timeout() {
         .await
         .expect("bounded by the timeout")
         .expect_err("incomplete body");
-    assert!(started.elapsed() < ms(1500), "{:?}", started.elapsed());
+    assert!(started.elapsed() < secs(3), "{:?}", started.elapsed());
     match &error {
         Error::Timeout(e) => assert_eq!(e.timeout(), Some(ms(200))),
         other => panic!("expected a timeout, got {other:?}"),
@@ -516,7 +524,11 @@ async fn truncated_json_with_a_matching_content_length_is_a_decode_error() {
         decode.json_path()
     );
     assert!(decode.message().contains("EOF"), "{}", decode.message());
-    assert!(decode.excerpt().contains("custom_partic"), "{}", decode.excerpt());
+    assert!(
+        decode.excerpt().contains("custom_partic"),
+        "{}",
+        decode.excerpt()
+    );
     assert!(!error.is_retryable());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     let shown = error.to_string();
@@ -589,7 +601,12 @@ async fn not_found_in_every_error_shape() {
             Some(7003),
             Some("Could not route"),
         ),
-        ("application/json", r#"{"message":"nope"}"#, None, Some("nope")),
+        (
+            "application/json",
+            r#"{"message":"nope"}"#,
+            None,
+            Some("nope"),
+        ),
         ("text/plain", "404 page not found", None, None),
     ];
     for (content_type, body, code, message) in cases {
@@ -609,7 +626,10 @@ async fn not_found_in_every_error_shape() {
         assert!(shown.contains("HTTP 404 Not Found"), "{shown}");
         match (code, message) {
             (Some(code), Some(message)) => {
-                assert!(shown.contains(&format!("{message} (code {code})")), "{shown}")
+                assert!(
+                    shown.contains(&format!("{message} (code {code})")),
+                    "{shown}"
+                )
             }
             (None, Some(message)) => assert!(shown.ends_with(&format!(": {message}")), "{shown}"),
             _ => assert!(shown.ends_with(": 404 page not found"), "{shown}"),
@@ -657,8 +677,16 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
         panic!("expected a decode error, got {error:?}");
     };
     assert_eq!(decode.json_path(), "data.participants[1].duration");
-    assert!(decode.message().contains("invalid type"), "{}", decode.message());
-    assert!(decode.excerpt().contains("five minutes"), "{}", decode.excerpt());
+    assert!(
+        decode.message().contains("invalid type"),
+        "{}",
+        decode.message()
+    );
+    assert!(
+        decode.excerpt().contains("five minutes"),
+        "{}",
+        decode.excerpt()
+    );
     assert_eq!(
         decode.path_template(),
         "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants"
@@ -669,10 +697,10 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
     assert_eq!(server.request_count(), 1);
 
     // A required field of the meeting listing with the wrong type.
-    let body = r#"{"success":true,"data":[],"paging":{"end_offset":0,"start_offset":0,"total_count":-1}}"#;
+    let body = r#"{"success":true,"data":[],"paging":{"end_offset":0,"start_offset":0,"total_count":"many"}}"#;
     let server = RawServer::start(move |_| json_200(body)).await;
     let (client, _) = support::client(&server.uri());
-    let error = list(&client).await.expect_err("a negative count");
+    let error = list(&client).await.expect_err("a count that is not a number");
     match &error {
         Error::Decode(decode) => assert_eq!(decode.json_path(), "paging.total_count"),
         other => panic!("expected a decode error, got {other:?}"),
@@ -761,7 +789,8 @@ async fn unknown_fields_are_tolerated_everywhere() {
     let meetings = r#"{"success":true,"messages":["hi"],"data":[{"id":"m1","created_at":"c",
         "custom_participant_id":"cp","preset_name":"p","updated_at":"u","role":{"a":1},"tags":[]}],
         "paging":{"end_offset":1,"start_offset":1,"total_count":1,"cursor":"z"},"extra":1.5e3}"#;
-    let server = RawServer::start(move |n| json_200(if n == 0 { sessions } else { meetings })).await;
+    let server =
+        RawServer::start(move |n| json_200(if n == 0 { sessions } else { meetings })).await;
     let (client, _) = client(&server.uri());
     let page = client
         .sessions()
@@ -770,7 +799,7 @@ async fn unknown_fields_are_tolerated_everywhere() {
         .await
         .expect("extra fields are ignored");
     let data = page.data.as_ref().expect("data");
-    assert_eq!(data.paging.as_ref().map(|p| p.total_count), Some(1));
+    assert_eq!(data.paging.as_ref().map(|p| p.total_count), Some(1.0));
     let participant = &data.participants.as_deref().expect("participants")[0];
     assert_eq!(participant.display_name.as_deref(), Some("Ann"));
     let events = participant.peer_events.as_deref().expect("peer events");
@@ -784,7 +813,7 @@ async fn unknown_fields_are_tolerated_everywhere() {
         .expect("extra fields are ignored");
     assert_eq!(page.data[0].id, "m1");
     assert_eq!(page.data[0].name, None);
-    assert_eq!(page.paging.end_offset, 1);
+    assert_eq!(page.paging.end_offset, 1.0);
     assert_eq!(server.request_count(), 2);
 }
 
@@ -847,7 +876,10 @@ async fn null_in_optional_fields_decodes_to_none() {
         .send()
         .await
         .expect("null participant");
-    assert_eq!(details.data.as_ref().map(|d| d.participant.is_none()), Some(true));
+    assert_eq!(
+        details.data.as_ref().map(|d| d.participant.is_none()),
+        Some(true)
+    );
     let details = client
         .sessions()
         .get_session_participant("acc", "app", "s", "p")
@@ -951,31 +983,52 @@ async fn empty_and_dot_segments_are_rejected_before_sending() {
         let m = client.meetings();
         outcomes.push((
             "account_id",
-            s.list_session_participants(bad, "app", "s").send().await.map(|_| ()),
+            s.list_session_participants(bad, "app", "s")
+                .send()
+                .await
+                .map(|_| ()),
         ));
         outcomes.push((
             "app_id",
-            s.list_session_participants("acc", bad, "s").send().await.map(|_| ()),
+            s.list_session_participants("acc", bad, "s")
+                .send()
+                .await
+                .map(|_| ()),
         ));
         outcomes.push((
             "session_id",
-            s.list_session_participants("acc", "app", bad).send().await.map(|_| ()),
+            s.list_session_participants("acc", "app", bad)
+                .send()
+                .await
+                .map(|_| ()),
         ));
         outcomes.push((
             "session_id",
-            s.get_session_participant("acc", "app", bad, "p").send().await.map(|_| ()),
+            s.get_session_participant("acc", "app", bad, "p")
+                .send()
+                .await
+                .map(|_| ()),
         ));
         outcomes.push((
             "participant_id",
-            s.get_session_participant("acc", "app", "s", bad).send().await.map(|_| ()),
+            s.get_session_participant("acc", "app", "s", bad)
+                .send()
+                .await
+                .map(|_| ()),
         ));
         outcomes.push((
             "meeting_id",
-            m.list_meeting_participants("acc", "app", bad).send().await.map(|_| ()),
+            m.list_meeting_participants("acc", "app", bad)
+                .send()
+                .await
+                .map(|_| ()),
         ));
         outcomes.push((
             "account_id",
-            m.list_meeting_participants(bad, "app", "m").send().await.map(|_| ()),
+            m.list_meeting_participants(bad, "app", "m")
+                .send()
+                .await
+                .map(|_| ()),
         ));
         for (expected, outcome) in outcomes {
             let error = outcome.expect_err(expected);
@@ -1019,7 +1072,10 @@ async fn empty_and_dot_segments_are_rejected_before_sending() {
 
 fn assert_no_token(what: &str, shown: &str) {
     assert!(!shown.contains(TOKEN), "{what} shows the token: {shown}");
-    assert!(!shown.contains("SECRET"), "{what} shows part of the token: {shown}");
+    assert!(
+        !shown.contains("SECRET"),
+        "{what} shows part of the token: {shown}"
+    );
 }
 
 #[tokio::test]
@@ -1036,10 +1092,17 @@ async fn the_token_never_appears_in_debug_or_errors() {
         .list_session_participants("acc", "app", "s")
         .search("q");
     assert_no_token("ListSessionParticipants", &format!("{list:?} {list:#?}"));
-    let get = client.sessions().get_session_participant("acc", "app", "s", "p");
+    let get = client
+        .sessions()
+        .get_session_participant("acc", "app", "s", "p");
     assert_no_token("GetSessionParticipant", &format!("{get:?} {get:#?}"));
-    let meetings = client.meetings().list_meeting_participants("acc", "app", "m");
-    assert_no_token("ListMeetingParticipants", &format!("{meetings:?} {meetings:#?}"));
+    let meetings = client
+        .meetings()
+        .list_meeting_participants("acc", "app", "m");
+    assert_no_token(
+        "ListMeetingParticipants",
+        &format!("{meetings:?} {meetings:#?}"),
+    );
     assert_no_token("Sessions", &format!("{:?}", client.sessions()));
     assert_no_token("Meetings", &format!("{:?}", client.meetings()));
 
@@ -1072,7 +1135,10 @@ async fn the_token_never_appears_in_debug_or_errors() {
     errors.push(super_list(&c).await);
     let (c, _) = client_with(&timeout.uri(), |b| b.max_pages(0));
     let too_many = futures_util::StreamExt::next(
-        &mut c.meetings().list_meeting_participants("acc", "app", "m").stream(),
+        &mut c
+            .meetings()
+            .list_meeting_participants("acc", "app", "m")
+            .stream(),
     )
     .await
     .expect("one item");
@@ -1100,7 +1166,14 @@ async fn the_token_never_appears_in_debug_or_errors() {
         .collect();
     assert_eq!(
         kinds,
-        ["api", "decode", "transport", "timeout", "too_many_pages", "invalid_argument"]
+        [
+            "api",
+            "decode",
+            "transport",
+            "timeout",
+            "too_many_pages",
+            "invalid_argument"
+        ]
     );
     for error in &errors {
         assert_no_token("error", &format!("{error} {error:?} {error:#?}"));
@@ -1115,4 +1188,71 @@ async fn the_token_never_appears_in_debug_or_errors() {
 /// `list` for the token test (kept separate so the error is never unwrapped with the token).
 async fn super_list(client: &Client) -> Error {
     list(client).await.expect_err("an error")
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_does_not_carry_the_token() {
+    let elsewhere = support::serve_sequence(vec![ok_page()]).await;
+    let location = format!(
+        "{}/accounts/acc/realtime/kit/app/meetings/m/participants",
+        elsewhere.uri()
+    );
+    let origin = support::serve_sequence(vec![
+        ResponseTemplate::new(307).insert_header("location", location.as_str()),
+    ])
+    .await;
+    let (client, _) = client(&origin.uri());
+    list(&client).await.expect("the redirect is followed");
+    let origin_requests = origin.received_requests().await.expect("recording");
+    assert_eq!(origin_requests.len(), 1);
+    assert!(origin_requests[0].headers.get("authorization").is_some());
+    let redirected = elsewhere.received_requests().await.expect("recording");
+    assert_eq!(redirected.len(), 1);
+    assert!(
+        redirected[0].headers.get("authorization").is_none(),
+        "the token was sent to another origin: {:?}",
+        redirected[0].headers
+    );
+}
+
+#[tokio::test]
+async fn large_and_binary_error_bodies_are_bounded_and_shown_safely() {
+    // A 64 KiB+ JSON error body: only its start is kept, so it is not parsed.
+    let mut big = String::from(r#"{"success":false,"error":{"code":404,"message":""#);
+    big.push_str(&"x".repeat(100 * 1024));
+    big.push_str(r#""}}"#);
+    let server = support::serve_sequence(vec![
+        ResponseTemplate::new(404).set_body_raw(big.clone(), "application/json"),
+    ])
+    .await;
+    let (client, _) = client(&server.uri());
+    let error = list(&client).await.expect_err("404");
+    let api = error.api_error().expect("an API error");
+    assert!(api.body_truncated());
+    assert_eq!(api.body().len(), 64 * 1024);
+    assert_eq!(api.body(), &big.as_bytes()[..64 * 1024]);
+    assert!(error.is_not_found());
+    assert_eq!(error.message(), None);
+    let shown = error.to_string();
+    assert!(
+        shown.len() < 2048,
+        "the Display is an excerpt: {} bytes",
+        shown.len()
+    );
+    assert!(shown.contains(r#"{"success":false"#), "{shown}");
+
+    // Bytes that are not UTF-8.
+    let binary: Vec<u8> = vec![0xff, 0xfe, b'o', b'k', 0x00, 0xc3];
+    let server = support::serve_sequence(vec![
+        ResponseTemplate::new(404).set_body_raw(binary.clone(), "application/octet-stream"),
+    ])
+    .await;
+    let (client, _) = support::client(&server.uri());
+    let error = list(&client).await.expect_err("404");
+    assert_eq!(error.api_error().map(|e| e.body().to_vec()), Some(binary));
+    let shown = error.to_string();
+    assert!(
+        shown.contains("HTTP 404 Not Found") && shown.contains("ok"),
+        "{shown}"
+    );
 }

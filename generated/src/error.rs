@@ -476,7 +476,8 @@ impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {} timed out", self.method, self.path_template)?;
         if let Some(t) = self.timeout {
-            write!(f, " after {:.1} s", t.as_secs_f64())?;
+            // Duration's Debug is exact ("150ms", "1.5s", "60s"); `{:.1} s` showed 150 ms as "0.1 s".
+            write!(f, " after {t:?}")?;
         }
         f.write_str(" (raise ClientBuilder::timeout or the request's timeout if the call is expected to be slow)")
     }

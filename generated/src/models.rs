@@ -611,8 +611,8 @@ pub struct ErrorResponse {
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorDetail {
-    /// HTTP status code of the error.
-    pub code: i64,
+    /// HTTP status code of the error. Typed `number` as in the API reference; the client's `Error::code()` reads it as an integer.
+    pub code: f64,
     /// Error message describing what went wrong.
     pub message: String,
 }

@@ -122,7 +122,8 @@ struct State<'a, B, R, T> {
 
 /// Streams the items of pages `first_page`, `first_page + 1`, ... holding at most one page in memory.
 ///
-/// Stops after a page that is empty, short (fewer than `per_page` items), reaches `total_count`,
+/// Stops after a page that is empty, reaches `total_count`, is short (fewer than `per_page`
+/// items) when the page carries no `end_offset`/`total_count`,
 /// or does not advance `end_offset`; yields [`Error::TooManyPages`] when the client's `max_pages`
 /// guard is reached while more pages remain. An error is yielded once and ends the stream.
 #[allow(dead_code, reason = "called by the generated operations")]
@@ -188,7 +189,10 @@ where
         let len = u64::try_from(page.items.len()).unwrap_or(u64::MAX);
         let reached_total =
             matches!((page.end_offset, page.total_count), (Some(end), Some(total)) if end >= total);
-        let short = self.per_page.is_some_and(|per_page| len < per_page);
+        // A short page ends the list only when the paging object cannot say whether more
+        // follow: a server that caps `per_page` below the request still reports the total.
+        let counted = page.end_offset.is_some() && page.total_count.is_some();
+        let short = !counted && self.per_page.is_some_and(|per_page| len < per_page);
         let stalled =
             matches!((page.end_offset, self.previous_end), (Some(end), Some(prev)) if end <= prev);
         self.done = len == 0 || reached_total || short || stalled;

@@ -6,7 +6,7 @@ use std::fs::{self, File};
 use std::io::{self, Read as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -82,7 +82,11 @@ impl Prism {
                 }
             }
         }
-        panic!("could not start Prism ({} mode):\n{}", mode.name(), failures.join("\n\n"));
+        panic!(
+            "could not start Prism ({} mode):\n{}",
+            mode.name(),
+            failures.join("\n\n")
+        );
     }
 
     fn try_start(mode: Mode) -> Result<Prism, String> {
@@ -91,7 +95,9 @@ impl Prism {
             .join(format!("conformance-prism-{}-{port}.log", mode.name()));
         let log = File::create(&log_path)
             .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
-        let log_err = log.try_clone().map_err(|e| format!("cannot clone the log file: {e}"))?;
+        let log_err = log
+            .try_clone()
+            .map_err(|e| format!("cannot clone the log file: {e}"))?;
         let mut command = Command::new("node");
         command
             .current_dir(conformance_dir())
@@ -113,7 +119,7 @@ impl Prism {
             .map_err(|e| format!("cannot run `node` ({e}): {}", NODE_HINT))?;
         let stdin = child.stdin.take();
         // From here on the guard owns the process: an early return or a panic stops it.
-        let prism = Prism {
+        let mut prism = Prism {
             child,
             stdin,
             base_url: format!("http://127.0.0.1:{port}"),
@@ -124,11 +130,11 @@ impl Prism {
     }
 
     /// Polls the port until Prism accepts connections, it exits, or [`START_TIMEOUT`] passes.
-    fn wait_until_ready(mut self: &Self, port: u16) -> Result<(), String> {
+    fn wait_until_ready(&mut self, port: u16) -> Result<(), String> {
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let started = Instant::now();
         loop {
-            if let Some(status) = self.exited() {
+            if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!(
                     "Prism exited with {status} before accepting connections on port {port}; its log ({}):\n{}",
                     self.log_path.display(),
@@ -147,19 +153,7 @@ impl Prism {
                 ));
             }
             thread::sleep(Duration::from_millis(100));
-            self = &*self;
         }
-    }
-
-    fn exited(&self) -> Option<ExitStatus> {
-        // `try_wait` needs `&mut`; a fresh `Command`-independent check through /proc is not
-        // portable, so the status is read with a short-lived mutable borrow instead.
-        #[allow(clippy::cast_ref_to_mut)]
-        None.or_else(|| {
-            let child = &self.child as *const Child;
-            let _ = child;
-            None
-        })
     }
 
     /// The URL to give the client as its base URL, e.g. `http://127.0.0.1:40123`.
@@ -183,6 +177,10 @@ impl Drop for Prism {
         drop(self.stdin.take());
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The log is kept for a failed test (its path is in the failure message), else removed.
+        if !thread::panicking() {
+            let _ = fs::remove_file(&self.log_path);
+        }
     }
 }
 
@@ -193,15 +191,19 @@ const NODE_HINT: &str = "the conformance test runs the Prism mock server (tests/
 /// A port that was free a moment ago (the OS picks it; Prism binds it right after).
 fn free_port() -> u16 {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a free loopback port");
-    listener.local_addr().expect("local address of a bound listener").port()
+    listener
+        .local_addr()
+        .expect("local address of a bound listener")
+        .port()
 }
 
 /// The `@stoplight/prism-cli` version that `package.json` pins.
 fn pinned_version() -> String {
     let path = conformance_dir().join("package.json");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let json: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
     json["dependencies"]["@stoplight/prism-cli"]
         .as_str()
         .unwrap_or_else(|| panic!("{} pins no @stoplight/prism-cli dependency", path.display()))
@@ -235,14 +237,20 @@ fn ensure_installed() {
         return;
     }
     for tool in ["node", "npm"] {
-        if let Err(e) = Command::new(tool).arg("--version").stdout(Stdio::null()).status() {
+        if let Err(e) = Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+        {
             panic!("cannot run `{tool} --version` ({e}): {NODE_HINT}");
         }
     }
     let log_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance-npm-ci.log");
     let log = File::create(&log_path).expect("create the npm log file");
     let log_err = log.try_clone().expect("clone the npm log file");
-    eprintln!("conformance: installing Prism {pinned} with `npm ci --prefix tests/conformance` ...");
+    eprintln!(
+        "conformance: installing Prism {pinned} with `npm ci --prefix tests/conformance` ..."
+    );
     let started = Instant::now();
     let mut npm = Command::new("npm")
         .arg("ci")
@@ -282,7 +290,10 @@ fn ensure_installed() {
         Some(pinned.as_str()),
         "`npm ci` succeeded but node_modules/.bin/prism is not Prism {pinned}; its output:\n{output}"
     );
-    eprintln!("conformance: installed Prism {pinned} in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "conformance: installed Prism {pinned} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// A lock between processes: a directory that exists while it is held.
@@ -295,7 +306,11 @@ impl DirLock {
         let started = Instant::now();
         loop {
             match fs::create_dir(path) {
-                Ok(()) => return DirLock { path: path.to_owned() },
+                Ok(()) => {
+                    return DirLock {
+                        path: path.to_owned(),
+                    };
+                }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     let age = fs::metadata(path)
                         .and_then(|m| m.modified())
