@@ -130,9 +130,9 @@ fn markdown_for_rustdoc(text: &str) -> String {
         .lines()
         .map(|line| {
             let trimmed = line.trim_start();
-            if let Some(info) = trimmed.strip_prefix("```") {
+            if trimmed.starts_with("```") {
                 in_fence = !in_fence;
-                return if in_fence && info.trim().is_empty() || in_fence && info.trim() != "text" {
+                return if in_fence {
                     "```text".to_owned()
                 } else {
                     "```".to_owned()

@@ -40,7 +40,7 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
     let group_docs = doc_attrs(more.as_deref(), false);
     let group_docs_inner = doc_attrs(more.as_deref(), true);
     let accessor_docs = format!(" The `{}` operations.", group.type_name);
-    let methods = group.operations.iter().map(|op| emit_method(op));
+    let methods = group.operations.iter().map(emit_method);
     let builders = group.operations.iter().map(|op| emit_builder(group, op));
     quote! {
         #![doc = #header]
@@ -119,7 +119,7 @@ fn emit_method(op: &Operation) -> TokenStream {
         let (ty, store) = argument(param);
         args.push(quote!(#name: #ty));
         // A value stored as given is written in shorthand (`id` rather than `id: id`).
-        inits.push(if store.to_string() == name.to_string() { quote!(#name) } else { quote!(#name: #store) });
+        inits.push(if name == store.to_string() { quote!(#name) } else { quote!(#name: #store) });
     }
     for param in setters(op) {
         let name = ident(&param.rust_name);

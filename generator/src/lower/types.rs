@@ -64,7 +64,7 @@ impl Lowerer<'_> {
     pub(super) fn lower_components(&mut self) {
         let Some(schemas) = components(self.spec).map(|c| &c.schemas) else { return };
         for (key, schema) in schemas {
-            let name = self.component_names[key].clone();
+            let Some(name) = self.component_names.get(key).cloned() else { continue };
             let pointer = Pointer::root().push("components").push("schemas").push(key);
             let lowered = self.lower_node(schema.into(), Naming::Exact(&name), &pointer);
             if lowered.ty != TypeRef::Named(name.clone()) {
@@ -104,7 +104,8 @@ impl Lowerer<'_> {
             }
             ReferenceOr::Reference { .. } => (false, None, None),
         };
-        Lowered { ty: TypeRef::Named(self.component_names[&key].clone()), nullable, docs, default }
+        let name = self.component_names.get(&key).cloned().unwrap_or(key);
+        Lowered { ty: TypeRef::Named(name), nullable, docs, default }
     }
 
     fn claim(&mut self, naming: Naming<'_>) -> String {
@@ -514,7 +515,7 @@ impl Lowerer<'_> {
             })
             .collect();
         let mut cyclic = Vec::new();
-        for (start, _) in &aliases {
+        for start in aliases.keys() {
             let mut current = *start;
             for _ in 0..=aliases.len() {
                 match aliases.get(current) {
@@ -719,8 +720,11 @@ fn integer_type(int32: bool, unsigned: bool) -> TypeRef {
     }
 }
 
+/// The properties of an object schema, by name.
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
 /// The properties and required list of an object schema.
-fn object_parts(schema: &Schema) -> Option<(&IndexMap<String, ReferenceOr<Box<Schema>>>, &Vec<String>)> {
+fn object_parts(schema: &Schema) -> Option<(&Properties, &Vec<String>)> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => Some((&object.properties, &object.required)),
         SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") && !any.properties.is_empty() => {
