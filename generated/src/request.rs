@@ -104,6 +104,57 @@ impl Query {
         }
     }
 
+    /// Appends an object parameter: `key=value` for each property (`style: form, explode: true`),
+    /// or `name[key]=value` when `deep` (`style: deepObject`), keys in sorted order. Absent and `null` properties are
+    /// left out; arrays repeat the key; nested objects nest (`name[a][b]=v`) when `deep` and are
+    /// sent as JSON text otherwise.
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn push_object<T: serde::Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        deep: bool,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| Error::invalid_argument(name, format!("cannot be written as a query: {e}")))?;
+        self.push_json(if deep { Some(name.to_owned()) } else { None }, &value);
+        Ok(())
+    }
+
+    fn push_json(&mut self, prefix: Option<String>, value: &serde_json::Value) {
+        use serde_json::Value;
+        let key = |k: &str| match &prefix {
+            Some(prefix) => format!("{prefix}[{k}]"),
+            None => k.to_owned(),
+        };
+        let Value::Object(map) = value else { return };
+        // Keys in sorted order, whatever map type serde_json was built with.
+        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, v) in entries {
+            match v {
+                Value::Null => {}
+                Value::String(s) => self.push_pair(&key(k), s),
+                Value::Array(items) => {
+                    for item in items {
+                        match item {
+                            Value::String(s) => self.push_pair(&key(k), s),
+                            Value::Null => {}
+                            other => self.push_pair(&key(k), &other.to_string()),
+                        }
+                    }
+                }
+                Value::Object(_) if prefix.is_some() => self.push_json(Some(key(k)), v),
+                other => self.push_pair(&key(k), &other.to_string()),
+            }
+        }
+    }
+
+    fn push_pair(&mut self, name: &str, value: &str) {
+        self.start(name);
+        self.encoded.extend(utf8_percent_encode(value, ENCODE));
+    }
+
     /// `true` when nothing was pushed.
     pub(crate) fn is_empty(&self) -> bool {
         self.encoded.is_empty()
@@ -212,6 +263,20 @@ impl Request {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn object_parameters_explode_or_nest() {
+        let value = serde_json::json!({"since": "2024-01-01T00:00:00Z", "limit": 5, "tags": ["a b", "c"], "none": null, "range": {"from": 1}});
+        let mut form = Query::default();
+        form.push_object("query", &value, false).expect("serializes");
+        assert_eq!(form.as_str(), "limit=5&range=%7B%22from%22%3A1%7D&since=2024-01-01T00%3A00%3A00Z&tags=a%20b&tags=c");
+        let mut deep = Query::default();
+        deep.push_object("filter", &value, true).expect("serializes");
+        assert_eq!(
+            deep.as_str(),
+            "filter%5Blimit%5D=5&filter%5Brange%5D%5Bfrom%5D=1&filter%5Bsince%5D=2024-01-01T00%3A00%3A00Z&filter%5Btags%5D=a%20b&filter%5Btags%5D=c"
+        );
+    }
+
     use super::*;
 
     const T: &str = "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}";

@@ -227,6 +227,8 @@ pub struct Param {
     pub required: bool,
     /// Set for array parameters: how the values are sent.
     pub list: Option<ListStyle>,
+    /// Set for object query parameters: how the properties are sent.
+    pub object: Option<ObjectStyle>,
     /// Rustdoc.
     pub docs: Option<String>,
 }
@@ -238,6 +240,15 @@ pub enum ListStyle {
     Repeated,
     /// `name=a,b` (`style: form, explode: false`).
     CommaSeparated,
+}
+
+/// How an object query parameter is written into the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `key=value` for each property (`style: form, explode: true`, the OpenAPI default).
+    Form,
+    /// `name[key]=value` for each property (`style: deepObject`).
+    Deep,
 }
 
 /// A request body.

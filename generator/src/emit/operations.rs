@@ -2,7 +2,7 @@
 //! a request builder per operation.
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::model::{Api, BodyKind, Group, ListStyle, Operation, Param, Paging, Response, Step, TypeRef};
+use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Param, Paging, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -268,10 +268,12 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
     let query = op.query_params.iter().map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
-        let push = match param.list {
-            None => quote!(request.query.push(#wire, value)),
-            Some(ListStyle::Repeated) => quote!(request.query.push_list(#wire, value, true)),
-            Some(ListStyle::CommaSeparated) => quote!(request.query.push_list(#wire, value, false)),
+        let push = match (param.list, param.object) {
+            (_, Some(ObjectStyle::Form)) => quote!(request.query.push_object(#wire, value, false)?),
+            (_, Some(ObjectStyle::Deep)) => quote!(request.query.push_object(#wire, value, true)?),
+            (None, None) => quote!(request.query.push(#wire, value)),
+            (Some(ListStyle::Repeated), None) => quote!(request.query.push_list(#wire, value, true)),
+            (Some(ListStyle::CommaSeparated), None) => quote!(request.query.push_list(#wire, value, false)),
         };
         if param.required {
             quote! { let value = &self.#name; #push; }

@@ -4,7 +4,9 @@
 use super::types::{Naming, Node};
 use super::{Lowerer, docs};
 use crate::error::Pointer;
-use crate::model::{Body, BodyKind, Group, ListStyle, Operation, Paging, Param, Response, Step, StructDef, TypeRef};
+use crate::model::{
+    Body, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef, TypeRef,
+};
 use crate::naming::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
@@ -157,7 +159,8 @@ impl Lowerer<'_> {
                 ),
             }
         }
-        for param in query_params.iter().chain(&header_params).chain(&path_params) {
+        let plain = query_params.iter().filter(|p| p.object.is_none());
+        for param in plain.chain(&header_params).chain(&path_params) {
             let reason = match self.unalias(&param.ty) {
                 TypeRef::Named(_) if !self.is_scalar(&param.ty) => {
                     Some("an object, which has no form in a URL or header here (deepObject is not supported)")
@@ -214,6 +217,13 @@ impl Lowerer<'_> {
             TypeRef::List(item) if *item == TypeRef::Json => TypeRef::List(Box::new(TypeRef::String)),
             other => other,
         };
+        let object = match parameter {
+            Parameter::Query { style, .. } if self.is_object(&ty) => Some(match style {
+                QueryStyle::DeepObject => ObjectStyle::Deep,
+                _ => ObjectStyle::Form,
+            }),
+            _ => None,
+        };
         let (ty, list) = match ty {
             TypeRef::List(item) => {
                 let explode = data.explode.unwrap_or(matches!(parameter, Parameter::Query { .. } | Parameter::Cookie { .. }));
@@ -231,6 +241,7 @@ impl Lowerer<'_> {
             ty,
             required: data.required,
             list,
+            object,
             docs: match data.description.as_deref() {
                 Some(description) => docs(&[Some(description), default.as_deref()]),
                 None => schema_docs.or_else(|| Some(format!("Sets the `{}` parameter.", data.name))),
