@@ -93,14 +93,20 @@ impl Diagnostics {
         self.list.push(Diagnostic { severity, pointer: pointer.clone(), line: None, message });
     }
 
-    /// Whether any error (not warning) was recorded.
-    pub fn has_errors(&self) -> bool {
-        self.list.iter().any(|d| d.severity == Severity::Error)
-    }
-
-    /// Everything recorded, in the order found.
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.list
+    /// Everything recorded, in the order found, each problem once (a schema used in many places
+    /// reports its problem once), with the line of its node in `spec_text`. The positions are
+    /// read only when there is something to report.
+    pub fn finish(self, spec_text: &str) -> Vec<Diagnostic> {
+        let mut seen = std::collections::HashSet::new();
+        let mut list: Vec<Diagnostic> =
+            self.list.into_iter().filter(|d| seen.insert((d.pointer.clone(), d.message.clone()))).collect();
+        if !list.is_empty() {
+            let map = crate::source_map::SourceMap::new(spec_text);
+            for diagnostic in &mut list {
+                diagnostic.line = diagnostic.line.or_else(|| map.line(&diagnostic.pointer));
+            }
+        }
+        list
     }
 }
 

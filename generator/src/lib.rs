@@ -39,26 +39,10 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
     let document = load::load(spec_text)?;
     let mut diagnostics = document.diagnostics;
     let api = lower::lower(&document.api, &mut diagnostics);
-    let mut diagnostics = diagnostics.into_vec();
-    // A schema used in many places reports its problem once.
-    let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.pointer.clone(), d.message.clone())));
-    let diagnostics = locate(spec_text, diagnostics);
+    let diagnostics = diagnostics.finish(spec_text);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Errors { diagnostics });
     }
     let files = render::render(emit::emit(&api), source)?;
     Ok(Output { files, warnings: diagnostics })
-}
-
-/// Adds the line of each diagnostic's node, reading the positions only when there is something
-/// to report.
-fn locate(spec_text: &str, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    if !diagnostics.is_empty() {
-        let map = source_map::SourceMap::new(spec_text);
-        for diagnostic in &mut diagnostics {
-            diagnostic.line = diagnostic.line.or_else(|| map.line(&diagnostic.pointer));
-        }
-    }
-    diagnostics
 }
