@@ -109,7 +109,7 @@ pub fn check_spec(spec: &Path) -> Result<(), String> {
     let out = root.join("target/generated-crates").join(&name);
     let started = std::time::Instant::now();
     let report = codegen(spec, &out, Mode::Write)?;
-    let left_out: Vec<&String> = report.warnings.iter().filter(|w| w.contains("is left out")).collect();
+    let left_out: Vec<&String> = report.warnings.iter().filter(|w| w.contains("is left out:")).collect();
     for warning in &report.warnings {
         eprintln!("{warning}");
     }
