@@ -25,15 +25,21 @@ fn generate(spec: &Path, name: &str) -> (PathBuf, Vec<String>) {
 
 /// Runs clippy with warnings denied on a generated crate.
 fn clippy(dir: &Path) {
+    cargo(dir, &["clippy", "--quiet", "--", "-D", "warnings"]);
+}
+
+/// Runs a cargo command in a generated crate, which must succeed.
+fn cargo(dir: &Path, args: &[&str]) {
     let output = Command::new(env!("CARGO"))
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", scratch().join("target"))
-        .args(["clippy", "--quiet", "--", "-D", "warnings"])
+        .args(args)
         .output()
         .expect("cargo runs");
     assert!(
         output.status.success(),
-        "{} does not pass clippy:\n{}",
+        "`cargo {}` fails in {}:\n{}",
+        args.join(" "),
         dir.display(),
         String::from_utf8_lossy(&output.stderr)
     );
@@ -49,6 +55,10 @@ fn every_fixture_generates_a_crate_that_compiles_cleanly() {
         let (dir, _) = generate(path, &format!("fixture-{stem}"));
         clippy(&dir);
     }
+    // A crate with a feature per group also builds with only one of them.
+    let dir = scratch().join("fixture-many_groups");
+    cargo(&dir, &["check", "--quiet", "--no-default-features", "--features", "group_b"]);
+    cargo(&dir, &["check", "--quiet", "--no-default-features", "--features", "group_a"]);
 }
 
 #[test]

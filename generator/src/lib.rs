@@ -31,6 +31,8 @@ pub struct Output {
     pub files: Vec<GeneratedFile>,
     /// Tolerated deviations from OpenAPI, with their locations.
     pub warnings: Vec<Diagnostic>,
+    /// The cargo features the emitted code uses, one per group; empty for small APIs.
+    pub features: Vec<String>,
 }
 
 /// Generates the client sources for `spec_text`; `source` names the spec in the file headers
@@ -43,6 +45,7 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Errors { diagnostics });
     }
+    let features = api.groups.iter().filter_map(|group| group.feature.clone()).collect();
     let files = render::render(emit::emit(&api), source)?;
-    Ok(Output { files, warnings: diagnostics })
+    Ok(Output { files, warnings: diagnostics, features })
 }

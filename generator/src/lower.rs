@@ -5,6 +5,7 @@
 //! keeps the spec's order. Problems are collected with their JSON pointers and reported together.
 //! Types are lowered in `lower/types.rs`, operations in `lower/operations.rs`.
 
+mod features;
 mod operations;
 mod types;
 
@@ -21,7 +22,7 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     let groups = cx.lower_operations();
     cx.box_recursive_fields();
     cx.mark_scalar_unions();
-    Api {
+    let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
@@ -34,7 +35,10 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
         }),
         types: cx.types,
         groups,
-    }
+        gates: Default::default(),
+    };
+    features::gate(&mut api);
+    api
 }
 
 /// The state of one lowering run.

@@ -18,7 +18,12 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by their first tag, in order of first appearance.
     pub groups: Vec<Group>,
+    /// For large APIs, the cargo features a type needs (any of them): those of the groups whose
+    /// operations use it. A type missing here is always compiled. Empty for small APIs.
+    pub gates: BTreeMap<String, Vec<String>>,
 }
+
+use std::collections::BTreeMap;
 
 /// A named type of the models module.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +187,8 @@ pub struct Group {
     pub module: String,
     /// The tag's description.
     pub docs: Option<String>,
+    /// The cargo feature that compiles this group, for large APIs (see [`Api::gates`]).
+    pub feature: Option<String>,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
 }

@@ -1,4 +1,7 @@
 //! `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`: regenerates the client crate.
+//! `cargo xtask bench [--smoke]`: benchmarks (see BENCHMARKS.md).
+
+mod bench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,13 +9,17 @@ use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, codegen, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
        cargo xtask check-spec PATH
+       cargo xtask bench [--smoke] [--rounds N] [--only SECTIONS] [--max-wait SECONDS]
 
   codegen          regenerate generated/ from spec/realtimekit.yaml (writes only changed files)
   --check          write nothing; fail if generated/ is not what the spec produces
   --spec PATH      read another OpenAPI 3.0 document
   --out DIR        write into another crate directory
   check-spec PATH  generate a standalone crate for PATH under target/generated-crates/ and run
-                   `cargo clippy -- -D warnings` on it; lists the operations left out";
+                   `cargo clippy -- -D warnings` on it; lists the operations left out
+  bench            measure generation, compile cost, decoding and client overhead against their
+                   peers; prints the table and rewrites BENCHMARKS.md (`bench --help` for more)
+  bench --smoke    compile every benchmark and run each once on its smallest input (CI)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +37,9 @@ fn run(args: &[String]) -> Result<(), String> {
     if task == "check-spec" {
         let [spec] = options else { return Err(USAGE.to_owned()) };
         return xtask::check_spec(std::path::Path::new(spec));
+    }
+    if task == "bench" {
+        return bench::run(options);
     }
     if task != "codegen" {
         return Err(format!("unknown task `{task}`\n{USAGE}"));

@@ -7,16 +7,36 @@ use quote::quote;
 
 pub(super) fn emit_models(api: &Api) -> TokenStream {
     let header = format!(" Request and response types of the {} {}.", api.title, api.version);
-    let items = api.types.iter().map(|def| match def {
-        TypeDef::Struct(def) => emit_struct(def),
-        TypeDef::Enum(def) => emit_enum(def),
-        TypeDef::Union(def) => emit_union(def),
-        TypeDef::Alias(def) => emit_alias(def),
+    let items = api.types.iter().map(|def| {
+        let (name, tokens) = match def {
+            TypeDef::Struct(def) => (&def.name, emit_struct(def)),
+            TypeDef::Enum(def) => (&def.name, emit_enum(def)),
+            TypeDef::Union(def) => (&def.name, emit_union(def)),
+            TypeDef::Alias(def) => (&def.name, emit_alias(def)),
+        };
+        match api.gates.get(name) {
+            Some(features) => gated(features, tokens),
+            None => tokens,
+        }
     });
     quote! {
         #![doc = #header]
         #(#items)*
     }
+}
+
+/// Puts `#[cfg(any(feature = ...))]` on every item of `tokens`.
+fn gated(features: &[String], tokens: TokenStream) -> TokenStream {
+    let cfg = match features {
+        [only] => quote!(#[cfg(feature = #only)]),
+        _ => quote!(#[cfg(any(#(feature = #features),*))]),
+    };
+    let file: syn::File = match syn::parse2(tokens.clone()) {
+        Ok(file) => file,
+        Err(_) => return tokens,
+    };
+    let items = file.items.iter().map(|item| quote!(#cfg #item));
+    quote!(#(#items)*)
 }
 
 fn emit_struct(def: &StructDef) -> TokenStream {

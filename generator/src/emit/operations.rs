@@ -16,9 +16,12 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
         let module = ident(&group.module);
         let handle = ident(&group.type_name);
         let docs = format!(" The `{}` operations.", group.type_name);
+        let cfg = group.feature.as_ref().map(|feature| quote!(#[cfg(feature = #feature)]));
         quote! {
             #[doc = #docs]
+            #cfg
             pub mod #module;
+            #cfg
             pub use #module::#handle;
         }
     });

@@ -72,6 +72,7 @@ impl Lowerer<'_> {
                             type_name: type_name.clone(),
                             module: group_names.snake(&tag),
                             docs: docs(&[description]),
+                            feature: None,
                             operations: Vec::new(),
                         },
                         methods: Scope::with_reserved(&["clone", "fmt"]),

@@ -1,0 +1,78 @@
+//! Cargo features for large APIs: one per group, and for each type the groups that use it, so
+//! that a user who needs a few groups compiles only their operations and types.
+
+use crate::model::{Api, BodyKind, Response, TypeDef, TypeRef};
+use std::collections::BTreeMap;
+
+/// APIs with more groups than this get a cargo feature per group.
+pub(super) const MIN_GROUPS: usize = 16;
+
+/// Gives every group a feature and every type the features of the groups that reach it.
+pub(super) fn gate(api: &mut Api) {
+    if api.groups.len() <= MIN_GROUPS {
+        return;
+    }
+    let uses: BTreeMap<&str, Vec<&str>> = api.types.iter().map(|def| (name_of(def), named_uses(def))).collect();
+    let mut gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for group in &mut api.groups {
+        let feature = group.module.trim_start_matches("r#").to_owned();
+        let mut stack: Vec<&str> = Vec::new();
+        for op in &group.operations {
+            let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
+            let mut roots: Vec<&TypeRef> = params.map(|p| &p.ty).collect();
+            if let Some(BodyKind::Json(ty)) = op.body.as_ref().map(|b| &b.kind) {
+                roots.push(ty);
+            }
+            if let Response::Json(ty) = &op.response {
+                roots.push(ty);
+            }
+            roots.iter().for_each(|ty| collect(ty, &mut stack));
+        }
+        while let Some(name) = stack.pop() {
+            let features = gates.entry(name.to_owned()).or_default();
+            if features.last() == Some(&feature) {
+                continue;
+            }
+            features.push(feature.clone());
+            stack.extend(uses.get(name).into_iter().flatten());
+        }
+        group.feature = Some(feature);
+    }
+    // A type every group needs is always compiled.
+    gates.retain(|_, features| features.len() < api.groups.len());
+    api.gates = gates;
+}
+
+fn name_of(def: &TypeDef) -> &str {
+    match def {
+        TypeDef::Struct(def) => &def.name,
+        TypeDef::Enum(def) => &def.name,
+        TypeDef::Union(def) => &def.name,
+        TypeDef::Alias(def) => &def.name,
+    }
+}
+
+/// The named types a definition refers to, directly or inside lists, maps and boxes.
+fn named_uses(def: &TypeDef) -> Vec<&str> {
+    let mut names = Vec::new();
+    match def {
+        TypeDef::Struct(def) => {
+            def.fields.iter().for_each(|field| collect(&field.ty, &mut names));
+            if let Some(extra) = &def.additional {
+                collect(&extra.value, &mut names);
+            }
+        }
+        TypeDef::Union(def) => def.variants.iter().for_each(|variant| collect(&variant.ty, &mut names)),
+        TypeDef::Alias(def) => collect(&def.target, &mut names),
+        TypeDef::Enum(_) => {}
+    }
+    names
+}
+
+fn collect<'a>(ty: &'a TypeRef, names: &mut Vec<&'a str>) {
+    match ty {
+        TypeRef::Named(name) => names.push(name),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => collect(inner, names),
+        _ => {}
+    }
+}
