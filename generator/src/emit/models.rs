@@ -21,6 +21,8 @@ pub(super) fn emit_models(api: &Api) -> TokenStream {
     });
     quote! {
         #![doc = #header]
+        // The docs are the spec's prose, whose Markdown is not always what rustdoc expects.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         #(#items)*
     }
 }
@@ -179,6 +181,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
             /// Decoding tries each variant in order and keeps the first that fits.
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#[doc = #variant_docs] #variants(#types),)*
             }
@@ -200,6 +203,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
         ///
         #[doc = #note]
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#[doc = #variant_docs] #variants(#types),)*
             /// A value whose tag this version of the crate does not know, kept as it was sent.

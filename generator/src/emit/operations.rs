@@ -48,6 +48,7 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
     quote! {
         #![doc = #header]
         #group_docs_inner
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         #[doc = #accessor_docs]
         #group_docs
@@ -137,8 +138,11 @@ fn emit_method(op: &Operation) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
+    // Positional arguments are the spec's required parameters, however many there are.
+    let many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #docs
+        #many
         pub fn #method(&self, #(#args),*) -> #builder<'a> {
             #builder {
                 client: self.client,
