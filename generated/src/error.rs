@@ -232,6 +232,16 @@ impl ApiError {
         &self.body
     }
 
+    /// Decodes the body as one of the documented error types, e.g.
+    /// [`models::ErrorResponse`](crate::models::ErrorResponse).
+    ///
+    /// # Errors
+    ///
+    /// When the body is not JSON of that shape (or was truncated).
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
     /// `true` when the body was longer than 64 KiB and only its start was kept.
     pub fn body_truncated(&self) -> bool {
         self.body_truncated
@@ -599,6 +609,15 @@ pub(crate) fn excerpt(body: &[u8], around: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn error_bodies_decode_into_the_documented_model() {
+        let error = api_error(404, r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#);
+        let body: crate::models::ErrorResponse = error.json().expect("the documented shape");
+        assert_eq!(body.error.message, "Meeting not found");
+        assert_eq!(body.error.code, 404.0);
+        assert!(api_error(502, "<html>").json::<crate::models::ErrorResponse>().is_err());
+    }
+
     use super::*;
 
     fn api_error(status: u16, body: &str) -> ApiError {
