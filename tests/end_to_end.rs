@@ -11,7 +11,7 @@ use cloudflare_realtimekit::models::{
     ParticipantFilter, ParticipantSortBy, ParticipantView, PeerEventName, PresetViewType, SortOrder,
 };
 use cloudflare_realtimekit::{Client, Response};
-use support::{TOKEN, client};
+use support::{TOKEN, client, list_meetings};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -27,8 +27,6 @@ const MEETING_PARTICIPANTS: &[u8] = include_bytes!("data/meeting_participants.js
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const APP: &str = "app_id";
-/// The malformed timestamp of the docs' second participant, exactly as the docs print it.
-const MALFORMED_JOINED_AT: &str = "2023-02-01T10:50:36.846Z\"";
 
 /// A server answering every GET with `body` (and a `cf-ray` header to read back).
 async fn serve(body: &'static [u8]) -> MockServer {
@@ -49,14 +47,18 @@ fn client_for(server: &MockServer) -> Client {
     client(&format!("{}/client/v4", server.uri())).0
 }
 
-/// The one request the server received.
-async fn only_request(server: &MockServer) -> wiremock::Request {
+/// The one request the server received, once its method, its headers, its empty body and its
+/// exact (percent-encoded) `path` are checked.
+async fn only_request(server: &MockServer, path: &str) -> wiremock::Request {
     let mut requests = server
         .received_requests()
         .await
         .expect("request recording is on");
     assert_eq!(requests.len(), 1, "exactly one request: {requests:?}");
-    requests.remove(0)
+    let request = requests.remove(0);
+    assert_common_headers(&request);
+    assert_eq!(request.url.path(), path);
+    request
 }
 
 /// Asserts the method, the headers every request carries, and that a GET has no body.
@@ -118,12 +120,11 @@ async fn list_session_participants_without_options() {
         .await
         .expect("the docs example decodes");
 
-    let request = only_request(&server).await;
-    assert_common_headers(&request);
-    assert_eq!(
-        request.url.path(),
-        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/sessions/standup%202024%2F02/participants"
-    );
+    let request = only_request(
+        &server,
+        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/sessions/standup%202024%2F02/participants",
+    )
+    .await;
     assert_eq!(request.url.query(), None, "no optional parameter, no query");
     assert!(!request.url.as_str().contains('?'));
 
@@ -137,13 +138,13 @@ async fn list_session_participants_without_options() {
     );
     let participants = data.participants.as_deref().expect("participants");
     assert_eq!(participants.len(), 2);
+    support::assert_mark_and_henry(participants);
 
     let mark = &participants[0];
     assert_eq!(
         mark.id.as_deref(),
         Some("005f4e0c-4d08-4d4e-a391-a76be75cd296")
     );
-    assert_eq!(mark.display_name.as_deref(), Some("Mark"));
     assert_eq!(mark.custom_participant_id.as_deref(), Some("83qi0i"));
     assert_eq!(mark.duration, Some(5.8097));
     assert_eq!(mark.created_at.as_deref(), Some("2023-02-01T10:51:08.039Z"));
@@ -158,9 +159,7 @@ async fn list_session_participants_without_options() {
     assert_eq!(mark.peer_events, None, "not asked for");
 
     let henry = &participants[1];
-    assert_eq!(henry.display_name.as_deref(), Some("Henry"));
     assert_eq!(henry.duration, Some(6.9263));
-    assert_eq!(henry.joined_at.as_deref(), Some(MALFORMED_JOINED_AT));
     assert_eq!(henry.custom_participant_id.as_deref(), Some("3uggr"));
     assert_eq!(
         henry.user_id.as_deref(),
@@ -186,12 +185,11 @@ async fn list_session_participants_with_every_option_and_peer_events() {
         .await
         .expect("the docs example decodes");
 
-    let request = only_request(&server).await;
-    assert_common_headers(&request);
-    assert_eq!(
-        request.url.path(),
-        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/sessions/9c8b7a65-4321-4fed-cba9-876543210fed/participants"
-    );
+    let request = only_request(
+        &server,
+        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/sessions/9c8b7a65-4321-4fed-cba9-876543210fed/participants",
+    )
+    .await;
     assert_eq!(
         request.url.query(),
         Some(
@@ -201,27 +199,8 @@ async fn list_session_participants_with_every_option_and_peer_events() {
 
     let data = page.data.as_ref().expect("data");
     let participants = data.participants.as_deref().expect("participants");
-    let names: Vec<_> = participants
-        .iter()
-        .map(|p| p.display_name.as_deref())
-        .collect();
-    assert_eq!(names, [Some("Mark"), Some("Henry")]);
-    assert_eq!(
-        participants[1].joined_at.as_deref(),
-        Some(MALFORMED_JOINED_AT)
-    );
-    for participant in participants {
-        let events = participant.peer_events.as_deref().expect("peer events");
-        let kinds: Vec<_> = events.iter().map(|e| e.event_name.clone()).collect();
-        assert_eq!(
-            kinds,
-            [
-                Some(PeerEventName::PeerJoining),
-                Some(PeerEventName::PeerLeaving)
-            ]
-        );
-        assert!(events.iter().all(|e| e.preset_view_type.is_none()));
-    }
+    support::assert_mark_and_henry(participants);
+    support::assert_joining_then_leaving(participants);
     let first = &participants[0].peer_events.as_deref().expect("peer events")[0];
     assert_eq!(
         first.id.as_deref(),
@@ -252,30 +231,24 @@ async fn list_session_participants_with_every_option_and_peer_events() {
 async fn list_session_participants_query_subsets_keep_order() {
     let server = serve(SESSION_PARTICIPANTS).await;
     let client = client_for(&server);
-    let sessions = client.sessions();
-    sessions
-        .list_session_participants(ACCOUNT, APP, "s")
-        .view(ParticipantView::Raw)
-        .per_page(10)
-        .send()
-        .await
-        .expect("success");
-    sessions
-        .list_session_participants(ACCOUNT, APP, "s")
-        .sort_order(SortOrder::Asc)
-        .include_peer_events(false)
-        .sort_by(ParticipantSortBy::Duration)
-        .search("")
-        .send()
-        .await
-        .expect("success");
-    // A value the crate does not know is sent as given.
-    sessions
-        .list_session_participants(ACCOUNT, APP, "s")
-        .sort_by(ParticipantSortBy::Unknown("leftAt".into()))
-        .send()
-        .await
-        .expect("success");
+    let list = || {
+        client
+            .sessions()
+            .list_session_participants(ACCOUNT, APP, "s")
+    };
+    let requests = [
+        list().view(ParticipantView::Raw).per_page(10),
+        list()
+            .sort_order(SortOrder::Asc)
+            .include_peer_events(false)
+            .sort_by(ParticipantSortBy::Duration)
+            .search(""),
+        // A value the crate does not know is sent as given.
+        list().sort_by(ParticipantSortBy::Unknown("leftAt".into())),
+    ];
+    for request in requests {
+        request.send().await.expect("success");
+    }
     assert_eq!(
         support::queries(&server).await,
         [
@@ -299,12 +272,11 @@ async fn get_session_participant_with_filters_and_peer_events() {
         .await
         .expect("the docs example decodes");
 
-    let request = only_request(&server).await;
-    assert_common_headers(&request);
-    assert_eq!(
-        request.url.path(),
-        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/sessions/session%201/participants/participant%2F%C3%A9"
-    );
+    let request = only_request(
+        &server,
+        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/sessions/session%201/participants/participant%2F%C3%A9",
+    )
+    .await;
     assert_eq!(
         request.url.query(),
         Some("filters=device_info,events&include_peer_events=true")
@@ -342,29 +314,26 @@ async fn get_session_participant_with_filters_and_peer_events() {
 async fn get_session_participant_filter_lists() {
     let server = serve(PARTICIPANT_DETAILS).await;
     let client = client_for(&server);
-    let sessions = client.sessions();
-    let get = || sessions.get_session_participant(ACCOUNT, APP, "s", "p");
-    get().send().await.expect("success");
-    get()
-        .filters([ParticipantFilter::QualityStats])
-        .send()
-        .await
-        .expect("success");
-    get()
-        .filters(ParticipantFilter::KNOWN.iter().cloned())
-        .include_peer_events(false)
-        .send()
-        .await
-        .expect("success");
-    get()
-        .filters([
+    let get = || {
+        client
+            .sessions()
+            .get_session_participant(ACCOUNT, APP, "s", "p")
+    };
+    let requests = [
+        get(),
+        get().filters([ParticipantFilter::QualityStats]),
+        get()
+            .filters(ParticipantFilter::KNOWN.iter().cloned())
+            .include_peer_events(false),
+        get().filters([
             ParticipantFilter::IpInformation,
             ParticipantFilter::Unknown("a,b".into()),
-        ])
-        .send()
-        .await
-        .expect("success");
-    get().filters(Vec::new()).send().await.expect("success");
+        ]),
+        get().filters(Vec::new()),
+    ];
+    for request in requests {
+        request.send().await.expect("success");
+    }
     assert_eq!(
         support::queries(&server).await,
         [
@@ -398,29 +367,17 @@ async fn list_meeting_participants_with_paging_parameters() {
         .await
         .expect("the docs example decodes");
 
-    let request = only_request(&server).await;
-    assert_common_headers(&request);
-    assert_eq!(
-        request.url.path(),
-        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/meetings/182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e/participants"
-    );
+    let request = only_request(
+        &server,
+        "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/meetings/182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e/participants",
+    )
+    .await;
     assert_eq!(request.url.query(), Some("page_no=3&per_page=25"));
 
     assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response
-            .headers()
-            .get("cf-ray")
-            .and_then(|v| v.to_str().ok()),
-        Some("8f1e2d3c4b5a6978-SJC")
-    );
-    assert_eq!(
-        response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
-        Some("application/json")
-    );
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("cf-ray"), Some("8f1e2d3c4b5a6978-SJC"));
+    assert_eq!(header("content-type"), Some("application/json"));
     // Deref reaches the body's fields.
     assert!(response.success);
     assert_eq!(
@@ -448,17 +405,10 @@ async fn list_meeting_participants_without_options_has_no_query() {
     let server = serve(MEETING_PARTICIPANTS).await;
     // The base URL exactly as the server gives it (no prefix, no trailing slash)...
     let (client, _) = client(&server.uri());
-    client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
-        .send()
-        .await
-        .expect("success");
+    list_meetings(&client).send().await.expect("success");
     // ...and with a trailing slash, which must not double the `/`.
     let (client, _) = support::client(&format!("{}/", server.uri()));
-    client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
+    list_meetings(&client)
         .page_no(0)
         .send()
         .await
@@ -486,17 +436,11 @@ async fn client_from_env_reaches_the_configured_base_url() {
     })
     .expect("valid environment");
     assert_eq!(client.base_url(), base);
-    let response = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
-        .send()
-        .await
-        .expect("success");
+    let response = list_meetings(&client).send().await.expect("success");
     assert_eq!(response.data.len(), 1);
-    let request = only_request(&server).await;
-    assert_common_headers(&request);
-    assert_eq!(
-        request.url.path(),
-        "/client/v4/accounts/acc/realtime/kit/app/meetings/m/participants"
-    );
+    only_request(
+        &server,
+        "/client/v4/accounts/acc/realtime/kit/app/meetings/m/participants",
+    )
+    .await;
 }

@@ -10,9 +10,14 @@ mod support;
 use std::time::{Duration, Instant, SystemTime};
 
 use cloudflare_realtimekit::models::{PeerEventName, PresetViewType};
-use cloudflare_realtimekit::{Client, Error, Jitter, RetryPolicy, TransportKind};
-use support::{RawServer, Reply, TOKEN, client, client_with, json_200};
-use wiremock::ResponseTemplate;
+use cloudflare_realtimekit::{
+    Client, ClientBuilder, Error, Jitter, Response, RetryPolicy, TransportKind,
+};
+use support::{
+    Delays, RawServer, Reply, TOKEN, client, client_with, client_with_policy, decode_error,
+    get_participant, json_200, list_meetings, list_sessions, timeout_error, transport_error,
+};
+use wiremock::{MockServer, ResponseTemplate};
 
 /// A valid, empty page of meeting participants.
 const EMPTY_MEETING_PAGE: &str =
@@ -29,14 +34,63 @@ fn status(code: u16) -> ResponseTemplate {
     ResponseTemplate::new(code)
 }
 
+/// A response with status `code` and `body` as `content_type`.
+fn with_body(code: u16, body: impl Into<Vec<u8>>, content_type: &str) -> ResponseTemplate {
+    ResponseTemplate::new(code).set_body_raw(body, content_type)
+}
+
+/// A wiremock server answering request `n` with `templates[n]` (the last one repeats), and a
+/// client of it with the recording policy.
+async fn serve(templates: Vec<ResponseTemplate>) -> (MockServer, Client, Delays) {
+    let server = support::serve_sequence(templates).await;
+    let (client, delays) = client(&server.uri());
+    (server, client, delays)
+}
+
+/// Lists meeting `m` with a recording client against a server answering with `templates` in
+/// turn (the last one repeats): the outcome, the delays before the retries, and how many
+/// requests the server received.
+async fn list_against(
+    templates: Vec<ResponseTemplate>,
+) -> (Result<(), Error>, Vec<Duration>, usize) {
+    list_against_with(templates, |policy| policy).await
+}
+
+/// [`list_against`] with the client's recording policy changed by `adjust`.
+async fn list_against_with(
+    templates: Vec<ResponseTemplate>,
+    adjust: impl FnOnce(RetryPolicy) -> RetryPolicy,
+) -> (Result<(), Error>, Vec<Duration>, usize) {
+    let server = support::serve_sequence(templates).await;
+    let (client, delays) = client_with_policy(&server.uri(), adjust);
+    let outcome = list(&client).await;
+    (outcome, delays.get(), support::request_count(&server).await)
+}
+
+/// A raw server answering every request with `body` as JSON, and a client of it.
+async fn serve_json(body: &'static str) -> (RawServer, Client) {
+    let server = RawServer::start(move |_| json_200(body)).await;
+    let (client, _) = client(&server.uri());
+    (server, client)
+}
+
 /// Lists the participants of meeting `m` (the simplest operation) and returns the outcome.
 async fn list(client: &Client) -> Result<(), Error> {
-    client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
-        .send()
+    outcome(list_meetings(client).send()).await
+}
+
+/// Awaits `future`, failing the test if it outlives [`HANG_GUARD`].
+async fn bounded<T>(future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(HANG_GUARD, future)
         .await
-        .map(|_| ())
+        .expect("bounded by the timeout")
+}
+
+/// Awaits a request, dropping the body of its response but keeping the error.
+async fn outcome<T>(
+    request: impl Future<Output = Result<Response<T>, Error>>,
+) -> Result<(), Error> {
+    request.await.map(|_| ())
 }
 
 fn secs(s: u64) -> Duration {
@@ -53,20 +107,19 @@ fn ms(m: u64) -> Duration {
 
 #[tokio::test]
 async fn rate_limit_with_retry_after_seconds_waits_as_asked() {
-    let server = support::serve_sequence(vec![
+    let (outcome, delays, requests) = list_against(vec![
         status(429).insert_header("retry-after", "7"),
         ok_page(),
     ])
     .await;
-    let (client, delays) = client(&server.uri());
-    list(&client).await.expect("the retry succeeds");
-    assert_eq!(delays.get(), [secs(7)]);
-    assert_eq!(support::request_count(&server).await, 2);
+    outcome.expect("the retry succeeds");
+    assert_eq!(delays, [secs(7)]);
+    assert_eq!(requests, 2);
 }
 
 #[tokio::test]
 async fn retry_after_ms_takes_precedence_over_retry_after() {
-    let server = support::serve_sequence(vec![
+    let (outcome, delays, requests) = list_against(vec![
         status(429)
             .insert_header("retry-after-ms", "1500")
             .insert_header("retry-after", "9"),
@@ -74,25 +127,22 @@ async fn retry_after_ms_takes_precedence_over_retry_after() {
         ok_page(),
     ])
     .await;
-    let (client, delays) = client(&server.uri());
-    list(&client).await.expect("the retries succeed");
-    assert_eq!(delays.get(), [ms(1500), Duration::from_micros(250_500)]);
-    assert_eq!(support::request_count(&server).await, 3);
+    outcome.expect("the retries succeed");
+    assert_eq!(delays, [ms(1500), Duration::from_micros(250_500)]);
+    assert_eq!(requests, 3);
 }
 
 #[tokio::test]
 async fn retry_after_http_date_is_relative_to_now() {
     let future = httpdate::fmt_http_date(SystemTime::now() + secs(30));
     let past = httpdate::fmt_http_date(SystemTime::now() - secs(3600));
-    let server = support::serve_sequence(vec![
+    let (outcome, delays, requests) = list_against(vec![
         status(503).insert_header("retry-after", future.as_str()),
         status(429).insert_header("retry-after", past.as_str()),
         ok_page(),
     ])
     .await;
-    let (client, delays) = client(&server.uri());
-    list(&client).await.expect("the retries succeed");
-    let delays = delays.get();
+    outcome.expect("the retries succeed");
     assert_eq!(delays.len(), 2, "{delays:?}");
     // The date has whole seconds and a little time passes before the retry.
     assert!(
@@ -100,61 +150,45 @@ async fn retry_after_http_date_is_relative_to_now() {
         "a date 30 s ahead gives about 30 s: {delays:?}"
     );
     assert_eq!(delays[1], Duration::ZERO, "a past date means no wait");
-    assert_eq!(support::request_count(&server).await, 3);
+    assert_eq!(requests, 3);
 }
 
 #[tokio::test]
 async fn server_requested_delays_are_capped() {
-    let server = support::serve_sequence(vec![
+    let (outcome, delays, _) = list_against(vec![
         status(429).insert_header("retry-after", "3600"),
         status(429).insert_header("retry-after-ms", "99999999"),
         ok_page(),
     ])
     .await;
-    let (client, delays) = client(&server.uri());
-    list(&client).await.expect("the retries succeed");
-    assert_eq!(
-        delays.get(),
-        [secs(60), secs(60)],
-        "the default cap is 60 s"
-    );
+    outcome.expect("the retries succeed");
+    assert_eq!(delays, [secs(60), secs(60)], "the default cap is 60 s");
 
-    let server = support::serve_sequence(vec![
-        status(429).insert_header("retry-after", "30"),
-        ok_page(),
-    ])
+    let (outcome, delays, _) = list_against_with(
+        vec![status(429).insert_header("retry-after", "30"), ok_page()],
+        |policy| policy.with_max_retry_after(secs(2)),
+    )
     .await;
-    let (policy, delays) = support::recording_policy();
-    let client = Client::builder()
-        .api_token(TOKEN)
-        .base_url(server.uri())
-        .retry_policy(policy.with_max_retry_after(secs(2)))
-        .build()
-        .expect("valid client");
-    list(&client).await.expect("the retry succeeds");
-    assert_eq!(delays.get(), [secs(2)]);
+    outcome.expect("the retry succeeds");
+    assert_eq!(delays, [secs(2)]);
 }
 
 #[tokio::test]
 async fn unparsable_retry_after_falls_back_to_backoff() {
-    let server = support::serve_sequence(vec![
+    let (outcome, delays, _) = list_against(vec![
         status(429).insert_header("retry-after", "soon"),
         status(429).insert_header("retry-after", "-3"),
         ok_page(),
     ])
     .await;
-    let (client, delays) = client(&server.uri());
-    list(&client).await.expect("the retries succeed");
-    assert_eq!(delays.get(), [ms(500), ms(1000)]);
+    outcome.expect("the retries succeed");
+    assert_eq!(delays, [ms(500), ms(1000)]);
 }
 
 #[tokio::test]
 async fn service_unavailable_then_success_uses_the_backoff() {
-    let server = support::serve_sequence(vec![status(503), ok_page()]).await;
-    let (client, delays) = client(&server.uri());
-    let response = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
+    let (server, client, delays) = serve(vec![status(503), ok_page()]).await;
+    let response = list_meetings(&client)
         .send()
         .await
         .expect("the retry succeeds");
@@ -165,42 +199,36 @@ async fn service_unavailable_then_success_uses_the_backoff() {
 
 #[tokio::test]
 async fn jitter_applies_to_the_backoff_but_not_to_retry_after() {
-    let server = support::serve_sequence(vec![
+    let responses = vec![
         status(503),
         status(429).insert_header("retry-after", "7"),
         status(502),
         ok_page(),
-    ])
+    ];
+    let (outcome, delays, requests) = list_against_with(responses, |policy| {
+        policy
+            .with_max_retries(3)
+            .with_initial_backoff(ms(100))
+            .with_jitter(Jitter::Custom(|d| d * 3))
+    })
     .await;
-    let (policy, delays) = support::recording_policy();
-    let client = Client::builder()
-        .api_token(TOKEN)
-        .base_url(server.uri())
-        .retry_policy(
-            policy
-                .with_max_retries(3)
-                .with_initial_backoff(ms(100))
-                .with_jitter(Jitter::Custom(|d| d * 3)),
-        )
-        .build()
-        .expect("valid client");
-    list(&client).await.expect("the retries succeed");
+    outcome.expect("the retries succeed");
     // Retry 0: 100 ms * 3; retry 1: the server's 7 s as is; retry 2: 400 ms * 3.
-    assert_eq!(delays.get(), [ms(300), secs(7), ms(1200)]);
-    assert_eq!(support::request_count(&server).await, 4);
+    assert_eq!(delays, [ms(300), secs(7), ms(1200)]);
+    assert_eq!(requests, 4);
 }
 
 #[tokio::test]
 async fn internal_server_error_is_given_up_after_the_retries() {
-    let server = support::serve_sequence(vec![ResponseTemplate::new(500).set_body_raw(
+    let (outcome, delays, requests) = list_against(vec![with_body(
+        500,
         r#"{"success":false,"error":{"code":500,"message":"Internal error"}}"#,
         "application/json",
     )])
     .await;
-    let (client, delays) = client(&server.uri());
-    let error = list(&client).await.expect_err("500 every time");
-    assert_eq!(support::request_count(&server).await, 3, "1 + 2 retries");
-    assert_eq!(delays.get(), [ms(500), ms(1000)]);
+    let error = outcome.expect_err("500 every time");
+    assert_eq!(requests, 3, "1 + 2 retries");
+    assert_eq!(delays, [ms(500), ms(1000)]);
     assert!(error.is_retryable());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(error.code(), Some(500));
@@ -219,54 +247,47 @@ async fn internal_server_error_is_given_up_after_the_retries() {
 
 #[tokio::test]
 async fn x_should_retry_false_stops_a_retryable_status() {
-    let server = support::serve_sequence(vec![
+    let (outcome, delays, requests) = list_against(vec![
         status(503).insert_header("x-should-retry", "false"),
         ok_page(),
     ])
     .await;
-    let (client, delays) = client(&server.uri());
-    let error = list(&client).await.expect_err("not retried");
-    assert_eq!(support::request_count(&server).await, 1);
-    assert!(delays.get().is_empty());
+    let error = outcome.expect_err("not retried");
+    assert_eq!(requests, 1);
+    assert!(delays.is_empty());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(!error.is_retryable());
 }
 
 #[tokio::test]
 async fn x_should_retry_true_retries_a_client_error() {
-    let server = support::serve_sequence(vec![
+    let (outcome, delays, requests) = list_against(vec![
         status(400).insert_header("x-should-retry", "true"),
         ok_page(),
     ])
     .await;
-    let (client, delays) = client(&server.uri());
-    list(&client).await.expect("the retry succeeds");
-    assert_eq!(support::request_count(&server).await, 2);
-    assert_eq!(delays.get(), [ms(500)]);
+    outcome.expect("the retry succeeds");
+    assert_eq!(requests, 2);
+    assert_eq!(delays, [ms(500)]);
 
-    let server =
-        support::serve_sequence(vec![status(400).insert_header("x-should-retry", "true")]).await;
-    let (client, _) = support::client(&server.uri());
-    let error = list(&client).await.expect_err("400 every time");
-    assert_eq!(support::request_count(&server).await, 3);
+    let (outcome, _, requests) =
+        list_against(vec![status(400).insert_header("x-should-retry", "true")]).await;
+    let error = outcome.expect_err("400 every time");
+    assert_eq!(requests, 3);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert!(error.is_retryable());
 
     // Without the header a 400 is final.
-    let server = support::serve_sequence(vec![status(400), ok_page()]).await;
-    let (client, _) = support::client(&server.uri());
-    let error = list(&client).await.expect_err("not retried");
+    let (outcome, _, requests) = list_against(vec![status(400), ok_page()]).await;
+    let error = outcome.expect_err("not retried");
     assert!(!error.is_retryable());
-    assert_eq!(support::request_count(&server).await, 1);
+    assert_eq!(requests, 1);
 }
 
 #[tokio::test]
 async fn per_request_max_retries_overrides_the_client() {
-    let server = support::serve_sequence(vec![status(503)]).await;
-    let (client, delays) = client(&server.uri());
-    let error = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
+    let (server, client, delays) = serve(vec![status(503)]).await;
+    let error = list_meetings(&client)
         .max_retries(0)
         .send()
         .await
@@ -281,9 +302,7 @@ async fn per_request_max_retries_overrides_the_client() {
     let (client, delays) = client_with(&server.uri(), |b| b.max_retries(0));
     list(&client).await.expect_err("503");
     assert_eq!(support::request_count(&server).await, 1);
-    client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    list_sessions(&client)
         .max_retries(3)
         .send()
         .await
@@ -294,17 +313,15 @@ async fn per_request_max_retries_overrides_the_client() {
 
 #[tokio::test]
 async fn never_policy_sends_once() {
-    let server = support::serve_sequence(vec![status(429).insert_header("retry-after", "1")]).await;
-    let client = Client::builder()
-        .api_token(TOKEN)
-        .base_url(server.uri())
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .expect("valid client");
-    let error = list(&client).await.expect_err("429");
+    let (outcome, _, requests) =
+        list_against_with(vec![status(429).insert_header("retry-after", "1")], |_| {
+            RetryPolicy::never()
+        })
+        .await;
+    let error = outcome.expect_err("429");
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(secs(1)));
-    assert_eq!(support::request_count(&server).await, 1);
+    assert_eq!(requests, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,13 +351,9 @@ async fn dropped_connection_every_time_is_a_transport_error() {
     let error = list(&client).await.expect_err("never answered");
     assert_eq!(server.request_count(), 3, "1 + 2 retries");
     assert_eq!(delays.get(), [ms(500), ms(1000)]);
-    match &error {
-        Error::Transport(e) => {
-            assert_eq!(e.kind(), TransportKind::Request);
-            assert_eq!(e.method().as_str(), "GET");
-        }
-        other => panic!("expected a transport error, got {other:?}"),
-    }
+    let transport = transport_error(&error);
+    assert_eq!(transport.kind(), TransportKind::Request);
+    assert_eq!(transport.method().as_str(), "GET");
     assert!(error.is_retryable());
     assert!(!error.is_timeout());
     assert_eq!(error.status(), None);
@@ -359,10 +372,7 @@ async fn refused_connection_is_a_connect_error() {
     drop(listener);
     let (client, delays) = client(&format!("http://{address}"));
     let error = list(&client).await.expect_err("nobody listens");
-    match &error {
-        Error::Transport(e) => assert_eq!(e.kind(), TransportKind::Connect),
-        other => panic!("expected a transport error, got {other:?}"),
-    }
+    assert_eq!(transport_error(&error).kind(), TransportKind::Connect);
     assert_eq!(delays.get().len(), 2, "connect failures are retried");
     assert!(error.to_string().contains("could not connect"), "{error}");
 }
@@ -372,16 +382,10 @@ async fn slow_response_times_out() {
     let server = support::serve_sequence(vec![ok_page().set_delay(secs(10))]).await;
     let (client, _) = client_with(&server.uri(), |b| b.timeout(ms(200)).max_retries(0));
     let started = Instant::now();
-    let error = tokio::time::timeout(HANG_GUARD, list(&client))
-        .await
-        .expect("bounded by the timeout")
-        .expect_err("too slow");
+    let error = bounded(list(&client)).await.expect_err("too slow");
     let elapsed = started.elapsed();
     assert!(elapsed >= ms(200) && elapsed < secs(3), "took {elapsed:?}");
-    match &error {
-        Error::Timeout(e) => assert_eq!(e.timeout(), Some(ms(200))),
-        other => panic!("expected a timeout, got {other:?}"),
-    }
+    assert_eq!(timeout_error(&error).timeout(), Some(ms(200)));
     assert!(error.is_timeout());
     assert!(error.is_retryable());
     assert!(!matches!(error, Error::Transport(_)));
@@ -396,10 +400,7 @@ async fn server_that_never_answers_is_bounded_by_the_timeout() {
     let server = RawServer::start(|_| Reply::Hang).await;
     let (client, delays) = client_with(&server.uri(), |b| b.timeout(ms(200)));
     let started = Instant::now();
-    let error = tokio::time::timeout(HANG_GUARD, list(&client))
-        .await
-        .expect("bounded by the timeout")
-        .expect_err("no answer");
+    let error = bounded(list(&client)).await.expect_err("no answer");
     let elapsed = started.elapsed();
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(server.request_count(), 3, "timeouts are retried");
@@ -414,14 +415,8 @@ async fn server_that_never_answers_is_bounded_by_the_timeout() {
 async fn server_that_accepts_but_never_reads_is_bounded_by_the_timeout() {
     let server = RawServer::silent().await;
     let (client, _) = client_with(&server.uri(), |b| b.timeout(ms(150)).max_retries(1));
-    let error = tokio::time::timeout(HANG_GUARD, list(&client))
-        .await
-        .expect("bounded by the timeout")
-        .expect_err("no answer");
-    match &error {
-        Error::Timeout(e) => assert_eq!(e.timeout(), Some(ms(150))),
-        other => panic!("expected a timeout, got {other:?}"),
-    }
+    let error = bounded(list(&client)).await.expect_err("no answer");
+    assert_eq!(timeout_error(&error).timeout(), Some(ms(150)));
     assert!(server.connections() >= 1);
 }
 
@@ -429,22 +424,9 @@ async fn server_that_accepts_but_never_reads_is_bounded_by_the_timeout() {
 async fn per_request_timeout_overrides_the_client() {
     let server = RawServer::start(|_| Reply::Hang).await;
     let (client, _) = client(&server.uri());
-    let error = tokio::time::timeout(
-        HANG_GUARD,
-        client
-            .sessions()
-            .get_session_participant("acc", "app", "s", "p")
-            .timeout(ms(150))
-            .max_retries(0)
-            .send(),
-    )
-    .await
-    .expect("bounded by the request's timeout")
-    .expect_err("no answer");
-    match &error {
-        Error::Timeout(e) => assert_eq!(e.timeout(), Some(ms(150))),
-        other => panic!("expected a timeout, got {other:?}"),
-    }
+    let request = get_participant(&client).timeout(ms(150)).max_retries(0);
+    let error = bounded(request.send()).await.expect_err("no answer");
+    assert_eq!(timeout_error(&error).timeout(), Some(ms(150)));
     // The message states the timeout that elapsed, not a rounded 0.1 s.
     let shown = error.to_string();
     assert!(shown.contains("timed out after 150ms"), "{shown}");
@@ -464,15 +446,9 @@ async fn stalled_body_is_bounded_by_the_timeout() {
     .await;
     let (client, _) = client_with(&server.uri(), |b| b.timeout(ms(200)).max_retries(0));
     let started = Instant::now();
-    let error = tokio::time::timeout(HANG_GUARD, list(&client))
-        .await
-        .expect("bounded by the timeout")
-        .expect_err("incomplete body");
+    let error = bounded(list(&client)).await.expect_err("incomplete body");
     assert!(started.elapsed() < secs(3), "{:?}", started.elapsed());
-    match &error {
-        Error::Timeout(e) => assert_eq!(e.timeout(), Some(ms(200))),
-        other => panic!("expected a timeout, got {other:?}"),
-    }
+    assert_eq!(timeout_error(&error).timeout(), Some(ms(200)));
     assert_eq!(server.request_count(), 1);
 }
 
@@ -491,10 +467,7 @@ async fn truncated_body_with_a_longer_content_length_is_a_body_transport_error()
     .await;
     let (client, delays) = client(&server.uri());
     let error = list(&client).await.expect_err("the body is cut short");
-    match &error {
-        Error::Transport(e) => assert_eq!(e.kind(), TransportKind::Body),
-        other => panic!("expected a body transport error, got {other:?}"),
-    }
+    assert_eq!(transport_error(&error).kind(), TransportKind::Body);
     assert!(error.is_retryable());
     assert_eq!(server.request_count(), 3, "a broken body is retried");
     assert_eq!(delays.get().len(), 2);
@@ -513,9 +486,7 @@ async fn truncated_json_with_a_matching_content_length_is_a_decode_error() {
     let error = list(&client).await.expect_err("truncated JSON");
     assert_eq!(server.request_count(), 1, "a decode error is not retried");
     assert!(delays.get().is_empty());
-    let Error::Decode(decode) = &error else {
-        panic!("expected a decode error, got {error:?}");
-    };
+    let decode = decode_error(&error);
     assert_eq!(decode.status().as_u16(), 200);
     // The cut falls inside a key, which serde_path_to_error reports as `data[0].?`.
     assert!(
@@ -543,14 +514,8 @@ async fn truncated_json_with_a_matching_content_length_is_a_decode_error() {
 #[tokio::test]
 async fn empty_and_trailing_garbage_success_bodies_are_decode_errors() {
     for body in ["", "   ", r#"{"success":true} trailing"#, "not json"] {
-        let server = RawServer::start(move |_| json_200(body)).await;
-        let (client, _) = client(&server.uri());
-        let error = client
-            .sessions()
-            .list_session_participants("acc", "app", "s")
-            .send()
-            .await
-            .expect_err(body);
+        let (server, client) = serve_json(body).await;
+        let error = list_sessions(&client).send().await.expect_err(body);
         assert!(matches!(error, Error::Decode(_)), "{body:?}: {error:?}");
         assert_eq!(server.request_count(), 1);
     }
@@ -560,16 +525,16 @@ async fn empty_and_trailing_garbage_success_bodies_are_decode_errors() {
 // Error bodies
 // ---------------------------------------------------------------------------------------------
 
+/// Cloudflare's error body for a bad token.
+const AUTHENTICATION_ERROR: &str =
+    r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#;
+
 #[tokio::test]
 async fn html_bad_gateway_has_no_message_but_an_excerpt() {
     let html = "<!DOCTYPE html>\n<html>\n  <head><title>502 Bad Gateway</title></head>\n  <body>\n    <center><h1>502 Bad Gateway</h1></center>\n    <hr><center>cloudflare</center>\n  </body>\n</html>\n";
-    let server = support::serve_sequence(vec![
-        ResponseTemplate::new(502).set_body_raw(html, "text/html"),
-    ])
-    .await;
-    let (client, _) = client(&server.uri());
-    let error = list(&client).await.expect_err("502");
-    assert_eq!(support::request_count(&server).await, 3, "502 is retried");
+    let (outcome, _, requests) = list_against(vec![with_body(502, html, "text/html")]).await;
+    let error = outcome.expect_err("502");
+    assert_eq!(requests, 3, "502 is retried");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(error.message(), None);
     assert_eq!(error.code(), None);
@@ -610,18 +575,15 @@ async fn not_found_in_every_error_shape() {
         ("text/plain", "404 page not found", None, None),
     ];
     for (content_type, body, code, message) in cases {
-        let server = support::serve_sequence(vec![
-            ResponseTemplate::new(404).set_body_raw(body, content_type),
-        ])
-        .await;
-        let (client, delays) = client(&server.uri());
-        let error = list(&client).await.expect_err(body);
+        let (outcome, delays, requests) =
+            list_against(vec![with_body(404, body, content_type)]).await;
+        let error = outcome.expect_err(body);
         assert!(error.is_not_found(), "{body}: {error:?}");
         assert!(!error.is_retryable(), "{body}");
         assert_eq!(error.code(), code, "{body}");
         assert_eq!(error.message(), message, "{body}");
-        assert_eq!(support::request_count(&server).await, 1, "{body}");
-        assert!(delays.get().is_empty());
+        assert_eq!(requests, 1, "{body}");
+        assert!(delays.is_empty());
         let shown = error.to_string();
         assert!(shown.contains("HTTP 404 Not Found"), "{shown}");
         match (code, message) {
@@ -643,19 +605,19 @@ async fn not_found_in_every_error_shape() {
 
 #[tokio::test]
 async fn unauthorized_points_at_the_token_without_showing_it() {
-    let server = support::serve_sequence(vec![ResponseTemplate::new(401).set_body_raw(
-        r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#,
+    let (outcome, _, requests) = list_against(vec![with_body(
+        401,
+        AUTHENTICATION_ERROR,
         "application/json",
     )])
     .await;
-    let (client, _) = client(&server.uri());
-    let error = list(&client).await.expect_err("401");
+    let error = outcome.expect_err("401");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(error.code(), Some(10000));
     let shown = error.to_string();
     assert!(shown.contains("CLOUDFLARE_API_TOKEN"), "{shown}");
     assert!(!shown.contains(TOKEN), "{shown}");
-    assert_eq!(support::request_count(&server).await, 1);
+    assert_eq!(requests, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -664,18 +626,15 @@ async fn unauthorized_points_at_the_token_without_showing_it() {
 
 #[tokio::test]
 async fn wrong_type_in_a_nested_field_names_the_field() {
-    let body = r#"{"success":true,"data":{"paging":{"end_offset":2,"start_offset":1,"total_count":2},"participants":[{"id":"a","duration":1.5},{"id":"b","duration":"five minutes"}]}}"#;
-    let server = RawServer::start(move |_| json_200(body)).await;
-    let (client, _) = client(&server.uri());
-    let error = client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    let (server, client) = serve_json(
+        r#"{"success":true,"data":{"paging":{"end_offset":2,"start_offset":1,"total_count":2},"participants":[{"id":"a","duration":1.5},{"id":"b","duration":"five minutes"}]}}"#,
+    )
+    .await;
+    let error = list_sessions(&client)
         .send()
         .await
         .expect_err("a string where a number belongs");
-    let Error::Decode(decode) = &error else {
-        panic!("expected a decode error, got {error:?}");
-    };
+    let decode = decode_error(&error);
     assert_eq!(decode.json_path(), "data.participants[1].duration");
     assert!(
         decode.message().contains("invalid type"),
@@ -697,28 +656,27 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
     assert_eq!(server.request_count(), 1);
 
     // A required field of the meeting listing with the wrong type.
-    let body = r#"{"success":true,"data":[],"paging":{"end_offset":0,"start_offset":0,"total_count":"many"}}"#;
-    let server = RawServer::start(move |_| json_200(body)).await;
-    let (client, _) = support::client(&server.uri());
-    let error = list(&client).await.expect_err("a count that is not a number");
-    match &error {
-        Error::Decode(decode) => assert_eq!(decode.json_path(), "paging.total_count"),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    let (_server, client) = serve_json(
+        r#"{"success":true,"data":[],"paging":{"end_offset":0,"start_offset":0,"total_count":"many"}}"#,
+    )
+    .await;
+    let error = list(&client)
+        .await
+        .expect_err("a count that is not a number");
+    assert_eq!(decode_error(&error).json_path(), "paging.total_count");
 }
 
 #[tokio::test]
 async fn unknown_enum_values_decode_into_the_catch_all() {
-    let body = r#"{"success":true,"data":{"participant":{"id":"p","peer_events":[
+    let (_server, client) = serve_json(
+        r#"{"success":true,"data":{"participant":{"id":"p","peer_events":[
         {"id":"1","event_name":"PEER_CREATED","preset_view_type":"WEBINAR"},
         {"id":"2","event_name":"PEER_TELEPORTED","preset_view_type":"HOLOGRAM"},
         {"id":"3","event_name":"PEER_LEAVING","preset_view_type":"AUDIO_ROOM"}
-    ]}}}"#;
-    let server = RawServer::start(move |_| json_200(body)).await;
-    let (client, _) = client(&server.uri());
-    let response = client
-        .sessions()
-        .get_session_participant("acc", "app", "s", "p")
+    ]}}}"#,
+    )
+    .await;
+    let response = get_participant(&client)
         .send()
         .await
         .expect("unknown values are tolerated");
@@ -765,19 +723,16 @@ async fn unknown_enum_values_decode_into_the_catch_all() {
 
 #[tokio::test]
 async fn unknown_enum_value_of_the_wrong_type_is_a_decode_error() {
-    let body = r#"{"data":{"participant":{"peer_events":[{"event_name":7}]}}}"#;
-    let server = RawServer::start(move |_| json_200(body)).await;
-    let (client, _) = client(&server.uri());
-    let error = client
-        .sessions()
-        .get_session_participant("acc", "app", "s", "p")
+    let (_server, client) =
+        serve_json(r#"{"data":{"participant":{"peer_events":[{"event_name":7}]}}}"#).await;
+    let error = get_participant(&client)
         .send()
         .await
         .expect_err("a number is not an enum value");
-    match &error {
-        Error::Decode(d) => assert_eq!(d.json_path(), "data.participant.peer_events[0].event_name"),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    assert_eq!(
+        decode_error(&error).json_path(),
+        "data.participant.peer_events[0].event_name"
+    );
 }
 
 #[tokio::test]
@@ -792,9 +747,7 @@ async fn unknown_fields_are_tolerated_everywhere() {
     let server =
         RawServer::start(move |n| json_200(if n == 0 { sessions } else { meetings })).await;
     let (client, _) = client(&server.uri());
-    let page = client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    let page = list_sessions(&client)
         .send()
         .await
         .expect("extra fields are ignored");
@@ -805,9 +758,7 @@ async fn unknown_fields_are_tolerated_everywhere() {
     let events = participant.peer_events.as_deref().expect("peer events");
     assert_eq!(events[0].event_name, Some(PeerEventName::PeerJoining));
 
-    let page = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
+    let page = list_meetings(&client)
         .send()
         .await
         .expect("extra fields are ignored");
@@ -833,9 +784,7 @@ async fn null_in_optional_fields_decodes_to_none() {
     let server = RawServer::start(move |n| json_200(bodies[n.min(3)])).await;
     let (client, _) = client(&server.uri());
 
-    let page = client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    let page = list_sessions(&client)
         .send()
         .await
         .expect("nulls are absent values")
@@ -870,9 +819,7 @@ async fn null_in_optional_fields_decodes_to_none() {
         (&None, &None, &None, None)
     );
 
-    let details = client
-        .sessions()
-        .get_session_participant("acc", "app", "s", "p")
+    let details = get_participant(&client)
         .send()
         .await
         .expect("null participant");
@@ -880,17 +827,10 @@ async fn null_in_optional_fields_decodes_to_none() {
         details.data.as_ref().map(|d| d.participant.is_none()),
         Some(true)
     );
-    let details = client
-        .sessions()
-        .get_session_participant("acc", "app", "s", "p")
-        .send()
-        .await
-        .expect("null data");
+    let details = get_participant(&client).send().await.expect("null data");
     assert_eq!(details.data, None);
 
-    let meetings = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
+    let meetings = list_meetings(&client)
         .send()
         .await
         .expect("null optional fields");
@@ -900,14 +840,12 @@ async fn null_in_optional_fields_decodes_to_none() {
 
 #[tokio::test]
 async fn null_in_a_required_field_is_a_decode_error() {
-    let body = r#"{"success":true,"data":[{"id":null,"created_at":"c","custom_participant_id":"cp","preset_name":"p","updated_at":"u"}],"paging":{"end_offset":1,"start_offset":1,"total_count":1}}"#;
-    let server = RawServer::start(move |_| json_200(body)).await;
-    let (client, _) = client(&server.uri());
+    let (_server, client) = serve_json(
+        r#"{"success":true,"data":[{"id":null,"created_at":"c","custom_participant_id":"cp","preset_name":"p","updated_at":"u"}],"paging":{"end_offset":1,"start_offset":1,"total_count":1}}"#,
+    )
+    .await;
     let error = list(&client).await.expect_err("id is required");
-    match &error {
-        Error::Decode(d) => assert_eq!(d.json_path(), "data[0].id"),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    assert_eq!(decode_error(&error).json_path(), "data[0].id");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -930,41 +868,26 @@ const HOSTILE: [(&str, &str); 10] = [
 
 #[tokio::test]
 async fn hostile_path_values_stay_inside_their_segment() {
-    let server = RawServer::start(|_| {
-        json_200(r#"{"success":true,"data":[],"paging":{"end_offset":0,"start_offset":0,"total_count":0}}"#)
-    })
-    .await;
+    let server = RawServer::start(|_| json_200(EMPTY_MEETING_PAGE)).await;
     let (client, _) = client(&server.uri());
+    let (sessions, meetings) = (client.sessions(), client.meetings());
     let mut expected = Vec::new();
     for (value, encoded) in HOSTILE {
-        client
-            .sessions()
-            .get_session_participant("acc", "app", value, value)
-            .send()
-            .await
-            .expect(value);
-        expected.push(format!(
-            "/accounts/acc/realtime/kit/app/sessions/{encoded}/participants/{encoded}"
-        ));
-        client
-            .meetings()
-            .list_meeting_participants(value, value, value)
-            .send()
-            .await
-            .expect(value);
-        expected.push(format!(
-            "/accounts/{encoded}/realtime/kit/{encoded}/meetings/{encoded}/participants"
-        ));
-        client
-            .sessions()
+        let details = sessions.get_session_participant("acc", "app", value, value);
+        let listing = meetings.list_meeting_participants(value, value, value);
+        let search = sessions
             .list_session_participants("acc", "app", value)
-            .search(value)
-            .send()
-            .await
-            .expect(value);
-        expected.push(format!(
-            "/accounts/acc/realtime/kit/app/sessions/{encoded}/participants?search={encoded}"
-        ));
+            .search(value);
+        details.send().await.expect(value);
+        listing.send().await.expect(value);
+        search.send().await.expect(value);
+        expected.extend([
+            format!("/accounts/acc/realtime/kit/app/sessions/{encoded}/participants/{encoded}"),
+            format!("/accounts/{encoded}/realtime/kit/{encoded}/meetings/{encoded}/participants"),
+            format!(
+                "/accounts/acc/realtime/kit/app/sessions/{encoded}/participants?search={encoded}"
+            ),
+        ]);
     }
     assert_eq!(server.targets(), expected);
     // The request line and headers were not split by the CR LF value.
@@ -977,61 +900,29 @@ async fn hostile_path_values_stay_inside_their_segment() {
 async fn empty_and_dot_segments_are_rejected_before_sending() {
     let server = RawServer::start(|_| json_200("{}")).await;
     let (client, _) = client(&server.uri());
+    // Each operation, sent with the given path parameters.
+    let (s, m) = (client.sessions(), client.meetings());
+    let list_sessions_at = async |account: &str, app: &str, id: &str| {
+        outcome(s.list_session_participants(account, app, id).send()).await
+    };
+    let get_participant_at = async |session: &str, id: &str| {
+        outcome(s.get_session_participant("acc", "app", session, id).send()).await
+    };
+    let list_meetings_at = async |account: &str, app: &str, id: &str| {
+        outcome(m.list_meeting_participants(account, app, id).send()).await
+    };
     for bad in ["", ".", ".."] {
-        let mut outcomes = Vec::new();
-        let s = client.sessions();
-        let m = client.meetings();
-        outcomes.push((
-            "account_id",
-            s.list_session_participants(bad, "app", "s")
-                .send()
-                .await
-                .map(|_| ()),
-        ));
-        outcomes.push((
-            "app_id",
-            s.list_session_participants("acc", bad, "s")
-                .send()
-                .await
-                .map(|_| ()),
-        ));
-        outcomes.push((
-            "session_id",
-            s.list_session_participants("acc", "app", bad)
-                .send()
-                .await
-                .map(|_| ()),
-        ));
-        outcomes.push((
-            "session_id",
-            s.get_session_participant("acc", "app", bad, "p")
-                .send()
-                .await
-                .map(|_| ()),
-        ));
-        outcomes.push((
-            "participant_id",
-            s.get_session_participant("acc", "app", "s", bad)
-                .send()
-                .await
-                .map(|_| ()),
-        ));
-        outcomes.push((
-            "meeting_id",
-            m.list_meeting_participants("acc", "app", bad)
-                .send()
-                .await
-                .map(|_| ()),
-        ));
-        outcomes.push((
-            "account_id",
-            m.list_meeting_participants(bad, "app", "m")
-                .send()
-                .await
-                .map(|_| ()),
-        ));
-        for (expected, outcome) in outcomes {
-            let error = outcome.expect_err(expected);
+        let outcomes = [
+            ("account_id", list_sessions_at(bad, "app", "s").await),
+            ("app_id", list_sessions_at("acc", bad, "s").await),
+            ("session_id", list_sessions_at("acc", "app", bad).await),
+            ("session_id", get_participant_at(bad, "p").await),
+            ("participant_id", get_participant_at("s", bad).await),
+            ("meeting_id", list_meetings_at("acc", "app", bad).await),
+            ("account_id", list_meetings_at(bad, "app", "m").await),
+        ];
+        for (expected, result) in outcomes {
+            let error = result.expect_err(expected);
             match &error {
                 Error::InvalidArgument { name, reason } => {
                     assert_eq!(name, expected, "{bad:?}");
@@ -1078,6 +969,16 @@ fn assert_no_token(what: &str, shown: &str) {
     );
 }
 
+/// The error of listing meeting `m` without retries with a client of `base_url` configured
+/// further by `configure` (the error is returned, never unwrapped with the token).
+async fn list_error(
+    base_url: &str,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Error {
+    let (client, _) = client_with(base_url, |b| configure(b.max_retries(0)));
+    list(&client).await.expect_err("an error")
+}
+
 #[tokio::test]
 async fn the_token_never_appears_in_debug_or_errors() {
     // Client, builders and request builders.
@@ -1087,18 +988,11 @@ async fn the_token_never_appears_in_debug_or_errors() {
     assert_no_token("ClientBuilder", &format!("{builder:?} {builder:#?}"));
     let client = builder.build().expect("valid client");
     assert_no_token("Client", &format!("{client:?} {client:#?}"));
-    let list = client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
-        .search("q");
+    let list = list_sessions(&client).search("q");
     assert_no_token("ListSessionParticipants", &format!("{list:?} {list:#?}"));
-    let get = client
-        .sessions()
-        .get_session_participant("acc", "app", "s", "p");
+    let get = get_participant(&client);
     assert_no_token("GetSessionParticipant", &format!("{get:?} {get:#?}"));
-    let meetings = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m");
+    let meetings = list_meetings(&client);
     assert_no_token(
         "ListMeetingParticipants",
         &format!("{meetings:?} {meetings:#?}"),
@@ -1116,32 +1010,25 @@ async fn the_token_never_appears_in_debug_or_errors() {
     assert_no_token("Config error", &format!("{error} {error:?}"));
 
     // Every error kind the client can return.
-    let mut errors = Vec::new();
-    let api = support::serve_sequence(vec![ResponseTemplate::new(403).set_body_raw(
-        r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#,
+    let api = support::serve_sequence(vec![with_body(
+        403,
+        AUTHENTICATION_ERROR,
         "application/json",
     )])
     .await;
-    let (c, _) = client_with(&api.uri(), |b| b.max_retries(0));
-    errors.push(super_list(&c).await);
     let decode = RawServer::start(|_| json_200(r#"{"data":5}"#)).await;
-    let (c, _) = client_with(&decode.uri(), |b| b.max_retries(0));
-    errors.push(super_list(&c).await);
     let transport = RawServer::start(|_| Reply::Close).await;
-    let (c, _) = client_with(&transport.uri(), |b| b.max_retries(0));
-    errors.push(super_list(&c).await);
     let timeout = RawServer::start(|_| Reply::Hang).await;
-    let (c, _) = client_with(&timeout.uri(), |b| b.max_retries(0).timeout(ms(100)));
-    errors.push(super_list(&c).await);
+    let mut errors = vec![
+        list_error(&api.uri(), |b| b).await,
+        list_error(&decode.uri(), |b| b).await,
+        list_error(&transport.uri(), |b| b).await,
+        list_error(&timeout.uri(), |b| b.timeout(ms(100))).await,
+    ];
     let (c, _) = client_with(&timeout.uri(), |b| b.max_pages(0));
-    let too_many = futures_util::StreamExt::next(
-        &mut c
-            .meetings()
-            .list_meeting_participants("acc", "app", "m")
-            .stream(),
-    )
-    .await
-    .expect("one item");
+    let too_many = futures_util::StreamExt::next(&mut list_meetings(&c).stream())
+        .await
+        .expect("one item");
     errors.push(too_many.map(|_| ()).expect_err("max_pages 0"));
     let (c, _) = support::client(&timeout.uri());
     errors.push(
@@ -1185,11 +1072,6 @@ async fn the_token_never_appears_in_debug_or_errors() {
     }
 }
 
-/// `list` for the token test (kept separate so the error is never unwrapped with the token).
-async fn super_list(client: &Client) -> Error {
-    list(client).await.expect_err("an error")
-}
-
 #[tokio::test]
 async fn a_redirect_to_another_origin_does_not_carry_the_token() {
     let elsewhere = support::serve_sequence(vec![ok_page()]).await;
@@ -1197,11 +1079,10 @@ async fn a_redirect_to_another_origin_does_not_carry_the_token() {
         "{}/accounts/acc/realtime/kit/app/meetings/m/participants",
         elsewhere.uri()
     );
-    let origin = support::serve_sequence(vec![
-        ResponseTemplate::new(307).insert_header("location", location.as_str()),
+    let (origin, client, _) = serve(vec![
+        status(307).insert_header("location", location.as_str()),
     ])
     .await;
-    let (client, _) = client(&origin.uri());
     list(&client).await.expect("the redirect is followed");
     let origin_requests = origin.received_requests().await.expect("recording");
     assert_eq!(origin_requests.len(), 1);
@@ -1221,12 +1102,8 @@ async fn large_and_binary_error_bodies_are_bounded_and_shown_safely() {
     let mut big = String::from(r#"{"success":false,"error":{"code":404,"message":""#);
     big.push_str(&"x".repeat(100 * 1024));
     big.push_str(r#""}}"#);
-    let server = support::serve_sequence(vec![
-        ResponseTemplate::new(404).set_body_raw(big.clone(), "application/json"),
-    ])
-    .await;
-    let (client, _) = client(&server.uri());
-    let error = list(&client).await.expect_err("404");
+    let (outcome, _, _) = list_against(vec![with_body(404, big.clone(), "application/json")]).await;
+    let error = outcome.expect_err("404");
     let api = error.api_error().expect("an API error");
     assert!(api.body_truncated());
     assert_eq!(api.body().len(), 64 * 1024);
@@ -1243,12 +1120,13 @@ async fn large_and_binary_error_bodies_are_bounded_and_shown_safely() {
 
     // Bytes that are not UTF-8.
     let binary: Vec<u8> = vec![0xff, 0xfe, b'o', b'k', 0x00, 0xc3];
-    let server = support::serve_sequence(vec![
-        ResponseTemplate::new(404).set_body_raw(binary.clone(), "application/octet-stream"),
-    ])
+    let (outcome, _, _) = list_against(vec![with_body(
+        404,
+        binary.clone(),
+        "application/octet-stream",
+    )])
     .await;
-    let (client, _) = support::client(&server.uri());
-    let error = list(&client).await.expect_err("404");
+    let error = outcome.expect_err("404");
     assert_eq!(error.api_error().map(|e| e.body().to_vec()), Some(binary));
     let shown = error.to_string();
     assert!(

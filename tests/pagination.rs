@@ -5,9 +5,12 @@
 mod support;
 
 use cloudflare_realtimekit::models::{ParticipantSortBy, ParticipantView, SortOrder};
+use cloudflare_realtimekit::operations::meetings::ListMeetingParticipants;
+use cloudflare_realtimekit::operations::sessions::ListSessionParticipants;
 use cloudflare_realtimekit::{Client, Error};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
+use support::{list_meetings, list_sessions};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SESSION_PATH: &str = "/accounts/acc/realtime/kit/app/sessions/s/participants";
@@ -16,9 +19,9 @@ const MEETING_PATH: &str = "/accounts/acc/realtime/kit/app/meetings/m/participan
 /// The docs' example page (total_count 123, end_offset 2), served verbatim.
 const DOCS_SESSION_PAGE: &[u8] = include_bytes!("data/session_participants.json");
 
-/// A server whose answer depends on the requested `page_no` (`None` when absent).
+/// A server whose answer depends on the requested `page_no`, which every page request sends.
 async fn serve_pages(
-    respond: impl Fn(Option<u64>) -> ResponseTemplate + Send + Sync + 'static,
+    respond: impl Fn(u64) -> ResponseTemplate + Send + Sync + 'static,
 ) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::method("GET"))
@@ -28,11 +31,38 @@ async fn serve_pages(
                 .query_pairs()
                 .find(|(name, _)| name == "page_no")
                 .map(|(_, value)| value.parse().expect("numeric page_no"));
-            respond(page)
+            respond(page.expect("page_no is sent"))
         })
         .mount(&server)
         .await;
     server
+}
+
+/// A server listing `total` session participants, `per_page` on a page, with a paging object.
+async fn serve_session_list(per_page: u64, total: u64) -> MockServer {
+    serve_pages(move |page| {
+        let (ids, paging) = slice(page, per_page, total);
+        ok(session_page(&ids, Some(paging)))
+    })
+    .await
+}
+
+/// A server listing `total` meeting participants, `per_page` on a page.
+async fn serve_meeting_list(per_page: u64, total: u64) -> MockServer {
+    serve_pages(move |page| {
+        let (ids, paging) = slice(page, per_page, total);
+        ok(meeting_page(&ids, paging))
+    })
+    .await
+}
+
+/// A meeting list of 6 whose first page arrives and every later request gets a 503.
+async fn serve_failing_second_page() -> MockServer {
+    serve_pages(|page| match page {
+        1 => ok(meeting_page(&ids(1, 2), (1, 2, 6))),
+        _ => ResponseTemplate::new(503),
+    })
+    .await
 }
 
 fn ok(body: Value) -> ResponseTemplate {
@@ -95,27 +125,32 @@ fn client_for(server: &MockServer) -> Client {
     support::client(&server.uri()).0
 }
 
-/// The ids of the items of a session stream, or the error that ended it.
-async fn collect_sessions(
-    stream: cloudflare_realtimekit::ItemStream<
-        '_,
-        cloudflare_realtimekit::models::SessionParticipant,
-    >,
-) -> Vec<Result<String, Error>> {
-    stream
+/// The ids of the items `request` streams, or the error that ended the stream.
+async fn stream_sessions(request: ListSessionParticipants<'_>) -> Vec<Result<String, Error>> {
+    request
+        .stream()
         .map(|item| item.map(|p| p.id.expect("id")))
         .collect()
         .await
 }
 
-/// The ids of the items of a meeting stream, or the error that ended it.
-async fn collect_meetings(
-    stream: cloudflare_realtimekit::ItemStream<
-        '_,
-        cloudflare_realtimekit::models::MeetingParticipant,
-    >,
-) -> Vec<Result<String, Error>> {
-    stream.map(|item| item.map(|p| p.id)).collect().await
+/// The ids of the items `request` streams, or the error that ended the stream.
+async fn stream_meetings(request: ListMeetingParticipants<'_>) -> Vec<Result<String, Error>> {
+    request
+        .stream()
+        .map(|item| item.map(|p| p.id))
+        .collect()
+        .await
+}
+
+/// The ids of the items `request` streams, none of which may be an error.
+async fn session_ids(request: ListSessionParticipants<'_>) -> Vec<String> {
+    unwrap_all(stream_sessions(request).await)
+}
+
+/// The ids of the items `request` streams, none of which may be an error.
+async fn meeting_ids(request: ListMeetingParticipants<'_>) -> Vec<String> {
+    unwrap_all(stream_meetings(request).await)
 }
 
 fn unwrap_all(items: Vec<Result<String, Error>>) -> Vec<String> {
@@ -135,93 +170,68 @@ async fn paths(server: &MockServer) -> Vec<String> {
         .collect()
 }
 
-fn some(queries: &[String]) -> Vec<Option<String>> {
-    queries.iter().cloned().map(Some).collect()
+/// Raw query strings as [`support::queries`] gives them, each present.
+fn some<Q: Into<String>>(queries: impl IntoIterator<Item = Q>) -> Vec<Option<String>> {
+    queries
+        .into_iter()
+        .map(|query| Some(query.into()))
+        .collect()
 }
 
 #[tokio::test]
 async fn session_stream_walks_every_page_keeping_the_filters() {
-    let server = serve_pages(|page| {
-        let (ids, paging) = slice(page.expect("page_no is sent"), 2, 5);
-        ok(session_page(&ids, Some(paging)))
-    })
-    .await;
+    let server = serve_session_list(2, 5).await;
     let client = client_for(&server);
-    let stream = client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    let request = list_sessions(&client)
         .include_peer_events(true)
         .per_page(2)
         .search("a b")
         .sort_by(ParticipantSortBy::Duration)
         .sort_order(SortOrder::Asc)
-        .view(ParticipantView::Raw)
-        .stream();
-    let items = unwrap_all(collect_sessions(stream).await);
-    assert_eq!(items, ids(1, 5));
-    let expected: Vec<_> = (1..=3)
-        .map(|n| {
-            format!(
-                "include_peer_events=true&page_no={n}&per_page=2&search=a%20b&sort_by=duration&sort_order=ASC&view=raw"
-            )
-        })
-        .collect();
-    assert_eq!(support::queries(&server).await, some(&expected));
+        .view(ParticipantView::Raw);
+    assert_eq!(session_ids(request).await, ids(1, 5));
+    let expected = (1..=3).map(|n| {
+        format!(
+            "include_peer_events=true&page_no={n}&per_page=2&search=a%20b&sort_by=duration&sort_order=ASC&view=raw"
+        )
+    });
+    assert_eq!(support::queries(&server).await, some(expected));
     assert_eq!(paths(&server).await, [SESSION_PATH; 3]);
 }
 
 #[tokio::test]
 async fn session_stream_starts_at_the_builders_page() {
-    let server = serve_pages(|page| {
-        let (ids, paging) = slice(page.expect("page_no is sent"), 2, 10);
-        ok(session_page(&ids, Some(paging)))
-    })
-    .await;
+    let server = serve_session_list(2, 10).await;
     let client = client_for(&server);
-    let stream = client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    let request = list_sessions(&client)
         .page_no(3)
         .per_page(2)
-        .view(ParticipantView::Consolidated)
-        .stream();
-    let items = unwrap_all(collect_sessions(stream).await);
-    assert_eq!(items, ids(5, 10));
+        .view(ParticipantView::Consolidated);
+    assert_eq!(session_ids(request).await, ids(5, 10));
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=3&per_page=2&view=consolidated".to_owned(),
-            "page_no=4&per_page=2&view=consolidated".to_owned(),
-            "page_no=5&per_page=2&view=consolidated".to_owned(),
+        some([
+            "page_no=3&per_page=2&view=consolidated",
+            "page_no=4&per_page=2&view=consolidated",
+            "page_no=5&per_page=2&view=consolidated",
         ])
     );
 }
 
 #[tokio::test]
 async fn meeting_stream_walks_every_page() {
-    let server = serve_pages(|page| {
-        let (ids, paging) = slice(page.expect("page_no is sent"), 2, 5);
-        ok(meeting_page(&ids, paging))
-    })
-    .await;
+    let server = serve_meeting_list(2, 5).await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_meetings(
-            client
-                .meetings()
-                .list_meeting_participants("acc", "app", "m")
-                .per_page(2)
-                .stream(),
-        )
-        .await,
+    assert_eq!(
+        meeting_ids(list_meetings(&client).per_page(2)).await,
+        ids(1, 5)
     );
-    assert_eq!(items, ids(1, 5));
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=1&per_page=2".to_owned(),
-            "page_no=2&per_page=2".to_owned(),
-            "page_no=3&per_page=2".to_owned(),
+        some([
+            "page_no=1&per_page=2",
+            "page_no=2&per_page=2",
+            "page_no=3&per_page=2"
         ])
     );
     assert_eq!(paths(&server).await, [MEETING_PATH; 3]);
@@ -229,52 +239,24 @@ async fn meeting_stream_walks_every_page() {
 
 #[tokio::test]
 async fn meeting_stream_starts_at_the_builders_page() {
-    let server = serve_pages(|page| {
-        let (ids, paging) = slice(page.expect("page_no is sent"), 3, 7);
-        ok(meeting_page(&ids, paging))
-    })
-    .await;
+    let server = serve_meeting_list(3, 7).await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_meetings(
-            client
-                .meetings()
-                .list_meeting_participants("acc", "app", "m")
-                .per_page(3)
-                .page_no(2)
-                .stream(),
-        )
-        .await,
-    );
-    assert_eq!(items, ids(4, 7));
+    let request = list_meetings(&client).per_page(3).page_no(2);
+    assert_eq!(meeting_ids(request).await, ids(4, 7));
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=2&per_page=3".to_owned(),
-            "page_no=3&per_page=3".to_owned()
-        ])
+        some(["page_no=2&per_page=3", "page_no=3&per_page=3"])
     );
 }
 
 #[tokio::test]
 async fn a_full_last_page_that_reaches_total_count_ends_the_stream() {
-    let server = serve_pages(|page| {
-        let (ids, paging) = slice(page.expect("page_no is sent"), 2, 4);
-        ok(meeting_page(&ids, paging))
-    })
-    .await;
+    let server = serve_meeting_list(2, 4).await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_meetings(
-            client
-                .meetings()
-                .list_meeting_participants("acc", "app", "m")
-                .per_page(2)
-                .stream(),
-        )
-        .await,
+    assert_eq!(
+        meeting_ids(list_meetings(&client).per_page(2)).await,
+        ids(1, 4)
     );
-    assert_eq!(items, ids(1, 4));
     assert_eq!(
         support::request_count(&server).await,
         2,
@@ -285,53 +267,33 @@ async fn a_full_last_page_that_reaches_total_count_ends_the_stream() {
 #[tokio::test]
 async fn without_paging_or_per_page_the_stream_stops_on_an_empty_page() {
     // No `paging` in the body and no per_page: only an empty page tells the end.
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
+    let server = serve_pages(|page| match page {
         1 => ok(session_page(&ids(1, 3), None)),
         2 => ok(session_page(&ids(4, 5), None)),
         _ => ok(session_page(&[], None)),
     })
     .await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_sessions(
-            client
-                .sessions()
-                .list_session_participants("acc", "app", "s")
-                .stream(),
-        )
-        .await,
-    );
-    assert_eq!(items, ids(1, 5));
+    assert_eq!(session_ids(list_sessions(&client)).await, ids(1, 5));
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=1".to_owned(),
-            "page_no=2".to_owned(),
-            "page_no=3".to_owned()
-        ])
+        some(["page_no=1", "page_no=2", "page_no=3"])
     );
 }
 
 #[tokio::test]
 async fn an_empty_page_ends_the_stream_even_if_total_count_claims_more() {
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
+    let server = serve_pages(|page| match page {
         1 => ok(meeting_page(&ids(1, 2), (1, 2, 1000))),
         // Lies: end_offset advances and total_count promises more, but nothing is sent.
         _ => ok(meeting_page(&[], (3, 4, 1000))),
     })
     .await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_meetings(
-            client
-                .meetings()
-                .list_meeting_participants("acc", "app", "m")
-                .per_page(2)
-                .stream(),
-        )
-        .await,
+    assert_eq!(
+        meeting_ids(list_meetings(&client).per_page(2)).await,
+        ids(1, 2)
     );
-    assert_eq!(items, ids(1, 2));
     assert_eq!(support::request_count(&server).await, 2);
 }
 
@@ -339,7 +301,7 @@ async fn an_empty_page_ends_the_stream_even_if_total_count_claims_more() {
 async fn a_short_page_does_not_end_the_stream_while_total_count_says_more_follow() {
     // The server caps the page size at 2 although 3 were asked for: the paging object still
     // says where the list ends, so nothing is lost.
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
+    let server = serve_pages(|page| match page {
         1 => ok(session_page(&ids(1, 2), Some((1, 2, 5)))),
         2 => ok(session_page(&ids(3, 4), Some((3, 4, 5)))),
         3 => ok(session_page(&ids(5, 5), Some((5, 5, 5)))),
@@ -347,46 +309,29 @@ async fn a_short_page_does_not_end_the_stream_while_total_count_says_more_follow
     })
     .await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_sessions(
-            client
-                .sessions()
-                .list_session_participants("acc", "app", "s")
-                .per_page(3)
-                .stream(),
-        )
-        .await,
+    assert_eq!(
+        session_ids(list_sessions(&client).per_page(3)).await,
+        ids(1, 5)
     );
-    assert_eq!(items, ids(1, 5));
     assert_eq!(support::request_count(&server).await, 3);
 }
 
 #[tokio::test]
 async fn a_short_page_ends_the_stream_when_the_page_has_no_paging_object() {
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
+    let server = serve_pages(|page| match page {
         1 => ok(session_page(&ids(1, 3), None)),
         2 => ok(session_page(&ids(4, 4), None)),
         _ => ok(session_page(&ids(90, 92), None)),
     })
     .await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_sessions(
-            client
-                .sessions()
-                .list_session_participants("acc", "app", "s")
-                .per_page(3)
-                .stream(),
-        )
-        .await,
+    assert_eq!(
+        session_ids(list_sessions(&client).per_page(3)).await,
+        ids(1, 4)
     );
-    assert_eq!(items, ids(1, 4));
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=1&per_page=3".to_owned(),
-            "page_no=2&per_page=3".to_owned()
-        ])
+        some(["page_no=1&per_page=3", "page_no=2&per_page=3"])
     );
 }
 
@@ -399,22 +344,16 @@ async fn a_server_repeating_the_docs_page_terminates_without_duplicates() {
     })
     .await;
     let client = client_for(&server);
-    let stream = client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    let names: Vec<_> = list_sessions(&client)
         .per_page(2)
-        .stream();
-    let names: Vec<_> = stream
+        .stream()
         .map(|item| item.expect("no error").display_name)
         .collect()
         .await;
     assert_eq!(names, [Some("Mark".to_owned()), Some("Henry".to_owned())]);
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=1&per_page=2".to_owned(),
-            "page_no=2&per_page=2".to_owned()
-        ])
+        some(["page_no=1&per_page=2", "page_no=2&per_page=2"])
     );
 }
 
@@ -423,17 +362,10 @@ async fn a_meeting_server_ignoring_page_no_terminates() {
     // total_count says 1000 and every page is full, but end_offset never moves past 2.
     let server = serve_pages(|_| ok(meeting_page(&ids(1, 2), (1, 2, 1000)))).await;
     let client = client_for(&server);
-    let items = unwrap_all(
-        collect_meetings(
-            client
-                .meetings()
-                .list_meeting_participants("acc", "app", "m")
-                .per_page(2)
-                .stream(),
-        )
-        .await,
+    assert_eq!(
+        meeting_ids(list_meetings(&client).per_page(2)).await,
+        ids(1, 2)
     );
-    assert_eq!(items, ids(1, 2));
     assert_eq!(support::request_count(&server).await, 2);
 }
 
@@ -441,18 +373,13 @@ async fn a_meeting_server_ignoring_page_no_terminates() {
 async fn a_server_that_never_stops_is_cut_off_by_max_pages() {
     // Every page is full, new, and advances end_offset towards a total that is never reached.
     let server = serve_pages(|page| {
-        let page = page.expect("page_no is sent");
         let (ids, _) = slice(page, 2, u64::MAX / 4);
         let end = i64::try_from(page * 2).expect("small");
         ok(meeting_page(&ids, (end - 1, end, 1_000_000_000)))
     })
     .await;
     let (client, _) = support::client_with(&server.uri(), |b| b.max_pages(3));
-    let mut stream = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
-        .per_page(2)
-        .stream();
+    let mut stream = list_meetings(&client).per_page(2).stream();
     let mut items = Vec::new();
     let error = loop {
         match stream.next().await.expect("the stream ends with an error") {
@@ -476,29 +403,18 @@ async fn a_server_that_never_stops_is_cut_off_by_max_pages() {
 
 #[tokio::test]
 async fn max_pages_is_not_an_error_when_the_last_page_fits() {
-    let server = serve_pages(|page| {
-        let (ids, paging) = slice(page.expect("page_no is sent"), 2, 6);
-        ok(meeting_page(&ids, paging))
-    })
-    .await;
+    let server = serve_meeting_list(2, 6).await;
     let (client, _) = support::client_with(&server.uri(), |b| b.max_pages(3));
-    let items = unwrap_all(
-        collect_meetings(
-            client
-                .meetings()
-                .list_meeting_participants("acc", "app", "m")
-                .per_page(2)
-                .stream(),
-        )
-        .await,
+    assert_eq!(
+        meeting_ids(list_meetings(&client).per_page(2)).await,
+        ids(1, 6)
     );
-    assert_eq!(items, ids(1, 6));
     assert_eq!(support::request_count(&server).await, 3);
 }
 
 #[tokio::test]
 async fn an_error_on_page_two_is_yielded_and_ends_the_stream() {
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
+    let server = serve_pages(|page| match page {
         1 => ok(session_page(&ids(1, 2), Some((1, 2, 6)))),
         2 => ResponseTemplate::new(404).set_body_json(
             json!({"success": false, "error": {"code": 404, "message": "Session not found"}}),
@@ -507,14 +423,7 @@ async fn an_error_on_page_two_is_yielded_and_ends_the_stream() {
     })
     .await;
     let client = client_for(&server);
-    let items = collect_sessions(
-        client
-            .sessions()
-            .list_session_participants("acc", "app", "s")
-            .per_page(2)
-            .stream(),
-    )
-    .await;
+    let items = stream_sessions(list_sessions(&client).per_page(2)).await;
     assert_eq!(items.len(), 3, "{items:?}");
     assert_eq!(items[0].as_deref().ok(), Some("p1"));
     assert_eq!(items[1].as_deref().ok(), Some("p2"));
@@ -530,30 +439,19 @@ async fn an_error_on_page_two_is_yielded_and_ends_the_stream() {
 
 #[tokio::test]
 async fn a_retryable_error_on_page_two_is_retried_then_ends_the_stream() {
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
-        1 => ok(meeting_page(&ids(1, 2), (1, 2, 6))),
-        _ => ResponseTemplate::new(503),
-    })
-    .await;
+    let server = serve_failing_second_page().await;
     let (client, delays) = support::client(&server.uri());
-    let items = collect_meetings(
-        client
-            .meetings()
-            .list_meeting_participants("acc", "app", "m")
-            .per_page(2)
-            .stream(),
-    )
-    .await;
+    let items = stream_meetings(list_meetings(&client).per_page(2)).await;
     assert_eq!(items.len(), 3, "{items:?}");
     let error = items[2].as_ref().expect_err("page 2 fails");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=1&per_page=2".to_owned(),
-            "page_no=2&per_page=2".to_owned(),
-            "page_no=2&per_page=2".to_owned(),
-            "page_no=2&per_page=2".to_owned(),
+        some([
+            "page_no=1&per_page=2",
+            "page_no=2&per_page=2",
+            "page_no=2&per_page=2",
+            "page_no=2&per_page=2",
         ])
     );
     assert_eq!(delays.get().len(), 2);
@@ -561,41 +459,27 @@ async fn a_retryable_error_on_page_two_is_retried_then_ends_the_stream() {
 
 #[tokio::test]
 async fn a_malformed_page_two_is_a_decode_error_that_ends_the_stream() {
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
+    let server = serve_pages(|page| match page {
         1 => ok(session_page(&ids(1, 2), Some((1, 2, 6)))),
         _ => ok(json!({"data": {"participants": [{"id": "p3", "duration": "long"}]}})),
     })
     .await;
     let client = client_for(&server);
-    let items = collect_sessions(
-        client
-            .sessions()
-            .list_session_participants("acc", "app", "s")
-            .per_page(2)
-            .stream(),
-    )
-    .await;
+    let items = stream_sessions(list_sessions(&client).per_page(2)).await;
     assert_eq!(items.len(), 3, "{items:?}");
-    match &items[2] {
-        Err(Error::Decode(e)) => assert_eq!(e.json_path(), "data.participants[0].duration"),
-        other => panic!("expected a decode error, got {other:?}"),
-    }
+    let error = items[2].as_ref().expect_err("page 2 fails");
+    assert_eq!(
+        support::decode_error(error).json_path(),
+        "data.participants[0].duration"
+    );
     assert_eq!(support::request_count(&server).await, 2);
 }
 
 #[tokio::test]
 async fn streams_are_lazy() {
-    let server = serve_pages(|page| {
-        let (ids, paging) = slice(page.expect("page_no is sent"), 2, 100);
-        ok(meeting_page(&ids, paging))
-    })
-    .await;
+    let server = serve_meeting_list(2, 100).await;
     let client = client_for(&server);
-    let stream = client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
-        .per_page(2)
-        .stream();
+    let stream = list_meetings(&client).per_page(2).stream();
     assert_eq!(
         support::request_count(&server).await,
         0,
@@ -616,29 +500,14 @@ async fn streams_are_lazy() {
 
 #[tokio::test]
 async fn request_options_apply_to_every_page_request() {
-    let server = serve_pages(|page| match page.expect("page_no is sent") {
-        1 => ok(meeting_page(&ids(1, 2), (1, 2, 6))),
-        _ => ResponseTemplate::new(503),
-    })
-    .await;
+    let server = serve_failing_second_page().await;
     let (client, delays) = support::client(&server.uri());
-    let items = collect_meetings(
-        client
-            .meetings()
-            .list_meeting_participants("acc", "app", "m")
-            .per_page(2)
-            .max_retries(0)
-            .stream(),
-    )
-    .await;
+    let items = stream_meetings(list_meetings(&client).per_page(2).max_retries(0)).await;
     assert_eq!(items.len(), 3, "{items:?}");
     assert!(items[2].is_err());
     assert_eq!(
         support::queries(&server).await,
-        some(&[
-            "page_no=1&per_page=2".to_owned(),
-            "page_no=2&per_page=2".to_owned()
-        ]),
+        some(["page_no=1&per_page=2", "page_no=2&per_page=2"]),
         "page 2 is not retried"
     );
     assert!(delays.get().is_empty());

@@ -1,5 +1,7 @@
 //! Helpers shared by the HTTP test files: a retry policy that records its delays instead of
-//! sleeping, client constructors, and a raw TCP server for faults wiremock cannot produce.
+//! sleeping, client constructors, the requests most tests send, checks of the documentation's
+//! example, accessors for the error kinds, and a raw TCP server for faults wiremock cannot
+//! produce.
 
 #![allow(dead_code, reason = "each test file uses a subset of the helpers")]
 
@@ -8,13 +10,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_realtimekit::{Client, ClientBuilder, Jitter, RetryPolicy};
+use cloudflare_realtimekit::models::{PeerEventName, SessionParticipant};
+use cloudflare_realtimekit::operations::meetings::ListMeetingParticipants;
+use cloudflare_realtimekit::operations::sessions::{
+    GetSessionParticipant, ListSessionParticipants,
+};
+use cloudflare_realtimekit::{
+    Client, ClientBuilder, DecodeError, Error, Jitter, RetryPolicy, TimeoutError, TransportError,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
 /// The API token of every test client; no output may ever contain it.
 pub const TOKEN: &str = "tok-SECRET-8c1f0a7e5d2b";
+
+/// The malformed timestamp of the docs' second participant, exactly as the docs print it.
+pub const MALFORMED_JOINED_AT: &str = "2023-02-01T10:50:36.846Z\"";
 
 /// The delays a [`recording_policy`] was asked to sleep, in order.
 #[derive(Debug, Clone, Default)]
@@ -41,23 +53,122 @@ pub fn recording_policy() -> (RetryPolicy, Delays) {
     (policy, delays)
 }
 
-/// A client for `base_url` with the recording policy, configured further by `configure`.
-pub fn client_with(
+/// A client for `base_url` with the recording policy changed by `adjust`, configured further by
+/// `configure`.
+fn recording_client(
     base_url: &str,
+    adjust: impl FnOnce(RetryPolicy) -> RetryPolicy,
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> (Client, Delays) {
     let (policy, delays) = recording_policy();
     let builder = Client::builder()
         .api_token(TOKEN)
         .base_url(base_url)
-        .retry_policy(policy);
+        .retry_policy(adjust(policy));
     let client = configure(builder).build().expect("valid client");
     (client, delays)
+}
+
+/// A client for `base_url` with the recording policy, configured further by `configure`.
+pub fn client_with(
+    base_url: &str,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> (Client, Delays) {
+    recording_client(base_url, |policy| policy, configure)
+}
+
+/// A client for `base_url` whose retry policy is the recording policy changed by `adjust`.
+pub fn client_with_policy(
+    base_url: &str,
+    adjust: impl FnOnce(RetryPolicy) -> RetryPolicy,
+) -> (Client, Delays) {
+    recording_client(base_url, adjust, |builder| builder)
 }
 
 /// A client for `base_url` with the recording policy and otherwise default settings.
 pub fn client(base_url: &str) -> (Client, Delays) {
     client_with(base_url, |b| b)
+}
+
+/// The participants of session `s` of app `app` of account `acc`: a request to configure and send.
+pub fn list_sessions(client: &Client) -> ListSessionParticipants<'_> {
+    client
+        .sessions()
+        .list_session_participants("acc", "app", "s")
+}
+
+/// Participant `p` of session `s` of app `app` of account `acc`: a request to configure and send.
+pub fn get_participant(client: &Client) -> GetSessionParticipant<'_> {
+    client
+        .sessions()
+        .get_session_participant("acc", "app", "s", "p")
+}
+
+/// The participants of meeting `m` of app `app` of account `acc`: a request to configure and send.
+pub fn list_meetings(client: &Client) -> ListMeetingParticipants<'_> {
+    client
+        .meetings()
+        .list_meeting_participants("acc", "app", "m")
+}
+
+/// Asserts the two participants of the documentation's session example (which the official
+/// document has too): Mark, then Henry with the example's malformed `joined_at` kept as sent.
+#[track_caller]
+pub fn assert_mark_and_henry(participants: &[SessionParticipant]) {
+    let names: Vec<_> = participants
+        .iter()
+        .map(|p| p.display_name.as_deref())
+        .collect();
+    assert_eq!(names, [Some("Mark"), Some("Henry")]);
+    assert_eq!(
+        participants[1].joined_at.as_deref(),
+        Some(MALFORMED_JOINED_AT)
+    );
+}
+
+/// Asserts the peer events of every participant of the documentation's session example with
+/// peer events: one joining, then one leaving, neither with a preset view type.
+#[track_caller]
+pub fn assert_joining_then_leaving(participants: &[SessionParticipant]) {
+    for participant in participants {
+        let events = participant.peer_events.as_deref().expect("peer events");
+        let kinds: Vec<_> = events.iter().map(|e| e.event_name.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                Some(PeerEventName::PeerJoining),
+                Some(PeerEventName::PeerLeaving)
+            ]
+        );
+        assert!(events.iter().all(|e| e.preset_view_type.is_none()));
+    }
+}
+
+/// The details of a decode error; any other error fails the test.
+#[track_caller]
+pub fn decode_error(error: &Error) -> &DecodeError {
+    match error {
+        Error::Decode(decode) => decode,
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+/// The details of a transport error; any other error fails the test.
+#[track_caller]
+pub fn transport_error(error: &Error) -> &TransportError {
+    match error {
+        Error::Transport(transport) => transport,
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+}
+
+/// The details of a timeout; any other error fails the test.
+#[track_caller]
+pub fn timeout_error(error: &Error) -> &TimeoutError {
+    match error {
+        Error::Timeout(timeout) => timeout,
+        other => panic!("expected a timeout, got {other:?}"),
+    }
 }
 
 /// How the [`RawServer`] answers one request.
