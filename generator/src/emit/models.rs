@@ -1,12 +1,12 @@
 //! Emits `src/models.rs`: a struct, open enum, union or alias per model type.
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, doc_text, ident, type_tokens};
 use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, UnionDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn emit_models(api: &Api) -> TokenStream {
-    let header = format!(" Request and response types of the {} {}.", api.title, api.version);
+    let header = doc_text(&format!(" Request and response types of the {} {}.", api.title, api.version));
     let items = api.types.iter().map(|def| {
         let (name, tokens) = match def {
             TypeDef::Struct(def) => (&def.name, emit_struct(def)),
@@ -90,7 +90,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
     let unknown = ident(&def.unknown_variant);
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    let variant_docs = wires.iter().map(|wire| doc_text(&format!(" `{wire}`")));
     quote! {
         #docs
         ///
@@ -161,7 +161,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
     let variant_docs = def.variants.iter().map(|variant| match variant.tag_values.as_slice() {
         [] => format!(" A `{}`.", variant.rust_name),
-        values => format!(" Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")),
+        values => doc_text(&format!(" Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or "))),
     });
     let Some(tag) = &def.tag else {
         let display = def.scalar.then(|| {
@@ -191,7 +191,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     };
     let property = &tag.property;
     let unknown = ident(&tag.unknown_variant);
-    let note = format!(" The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON.");
+    let note = doc_text(&format!(" The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."));
     let arms = def.variants.iter().zip(&variants).map(|(variant, rust)| {
         let values = &variant.tag_values;
         quote! {

@@ -1,7 +1,7 @@
 //! Emits `src/operations/`: an index module, and per group a handle reached from the client and
 //! a request builder per operation.
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, doc_text, ident, type_tokens};
 use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Param, Paging, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,7 +11,7 @@ fn models() -> TokenStream {
 }
 
 pub(super) fn emit_index(api: &Api) -> TokenStream {
-    let header = format!(" The operations of the {} {}, grouped by tag.", api.title, api.version);
+    let header = doc_text(&format!(" The operations of the {} {}, grouped by tag.", api.title, api.version));
     let modules = api.groups.iter().map(|group| {
         let module = ident(&group.module);
         let handle = ident(&group.type_name);
