@@ -3,9 +3,13 @@
 //! Lowering makes every decision about the output: it resolves `$ref`s, names every type,
 //! field, parameter and method (through [`crate::naming`]), decides optionality and boxing, and
 //! keeps the spec's order. Problems are collected with their JSON pointers and reported together.
-//! Types are lowered in `lower/types.rs`, operations in `lower/operations.rs`.
+//! Schemas are lowered in `lower/types.rs` (composed ones in `lower/compose.rs`), operations in
+//! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types and
+//! `lower/features.rs` gates large APIs by cargo features.
 
+mod compose;
 mod features;
+mod graph;
 mod operations;
 mod types;
 

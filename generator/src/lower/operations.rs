@@ -85,10 +85,10 @@ impl Lowerer<'_> {
                 };
                 let builder_name = builder.types.camel(method_name.trim_start_matches("r#"));
                 let lowered = self.lower_operation(path, method, item, operation, &pointer, method_name, builder_name);
-                if let Some(lowered) = lowered {
-                    if let Some(group) = groups.get_mut(&tag) {
-                        group.group.operations.push(lowered);
-                    }
+                if let Some(lowered) = lowered
+                    && let Some(group) = groups.get_mut(&tag)
+                {
+                    group.group.operations.push(lowered);
                 }
             }
         }

@@ -1,0 +1,318 @@
+//! Lowering of composed schemas: `allOf` (merged into one struct) and `oneOf`/`anyOf` (unions,
+//! tagged when a discriminator or a distinguishing constant tells the members apart).
+
+use super::types::{Naming, Node, component_schema, type_docs};
+use super::Lowerer;
+use crate::error::Pointer;
+use crate::model::{Tag, TypeDef, TypeRef, UnionDef, UnionVariant};
+use crate::naming::Scope;
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Schema, SchemaData, SchemaKind, Type};
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Lowerer<'_> {
+
+    /// `allOf`: a single member is that member; several are merged into one struct.
+    pub(super) fn lower_all_of(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        naming: Naming<'_>,
+        data: &SchemaData,
+        pointer: &Pointer,
+    ) -> (TypeRef, bool) {
+        if let [only] = members {
+            let lowered = self.lower_node(only.into(), naming, &pointer.push("allOf").push(0));
+            return (lowered.ty, lowered.nullable);
+        }
+        let mut flattened = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            flatten_all_of(self.spec, member.into(), &pointer.push("allOf").push(index), &mut flattened, 0);
+        }
+        if !flattened.iter().any(|(schema, _)| object_parts(schema).is_some()) {
+            // Not a merge of objects: an allOf that only adds annotations (description, nullable)
+            // to one real schema. Lower the first member that says what the value is.
+            let substantive = members.iter().enumerate().find(|(_, member)| match member {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(schema) => !is_annotation_only(schema),
+            });
+            if let Some((index, member)) = substantive {
+                let lowered = self.lower_node(member.into(), naming, &pointer.push("allOf").push(index));
+                return (lowered.ty, lowered.nullable);
+            }
+            return (TypeRef::Json, false);
+        }
+        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut origins: BTreeMap<String, Pointer> = BTreeMap::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = pointer.push("allOf").push(index);
+            let mut flattened = Vec::new();
+            flatten_all_of(self.spec, member.into(), &member_pointer, &mut flattened, 0);
+            for (schema, at) in flattened {
+                let Some((member_properties, member_required)) = object_parts(schema) else {
+                    if !is_annotation_only(schema) && !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))) {
+                        self.diagnostics.warning(&at, "this allOf member is not an object and is left out of the merged struct");
+                    }
+                    continue;
+                };
+                for (key, property) in member_properties {
+                    if let Some(previous) = properties.get(key)
+                        && let (Some(old), Some(new)) = (self.kind_of(previous.into()), self.kind_of(property.into()))
+                        && !compatible(old, new)
+                    {
+                        let first = origins.get(key).map(ToString::to_string).unwrap_or_default();
+                        self.diagnostics.warning(
+                            &at.push("properties").push(key),
+                            format!("allOf members disagree on property `{key}`: {new} here, {old} at {first}; the later member wins"),
+                        );
+                    }
+                    properties.insert(key.clone(), property.clone());
+                    origins.insert(key.clone(), at.push("properties").push(key));
+                }
+                required.extend(member_required.iter().filter(|r| !required.contains(r)).cloned().collect::<Vec<_>>());
+            }
+        }
+        (self.lower_object(&properties, &required, None, naming, data, pointer), false)
+    }
+
+
+    /// The JSON type a schema describes, following references, if it says.
+    pub(super) fn kind_of(&self, node: Node<'_>) -> Option<&'static str> {
+        let mut node = node;
+        for _ in 0..super::MAX_REF_DEPTH {
+            match node {
+                Node::Ref(reference) => node = self.component_schema(reference)?.1.into(),
+                Node::Schema(schema) => {
+                    return match &schema.schema_kind {
+                        SchemaKind::Type(Type::String(_)) => Some("string"),
+                        SchemaKind::Type(Type::Number(_)) => Some("number"),
+                        SchemaKind::Type(Type::Integer(_)) => Some("integer"),
+                        SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+                        SchemaKind::Type(Type::Object(_)) => Some("object"),
+                        SchemaKind::Type(Type::Array(_)) => Some("array"),
+                        _ => None,
+                    };
+                }
+            }
+        }
+        None
+    }
+
+
+    /// `oneOf`/`anyOf`: an enum of the member types, tried in order.
+    pub(super) fn lower_union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        naming: Naming<'_>,
+        data: &SchemaData,
+        pointer: &Pointer,
+    ) -> (TypeRef, bool) {
+        let is_null = |member: &ReferenceOr<Schema>| {
+            matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")))
+        };
+        let nullable = members.iter().any(is_null);
+        let real: Vec<(usize, &ReferenceOr<Schema>)> = members.iter().enumerate().filter(|(_, m)| !is_null(m)).collect();
+        if let [(index, only)] = real.as_slice() {
+            let lowered = self.lower_node((*only).into(), naming, &pointer.push(index));
+            return (lowered.ty, nullable || lowered.nullable);
+        }
+        let name = self.claim(naming);
+        let slot = self.reserve_slot(&name);
+        let members: Vec<&ReferenceOr<Schema>> = real.iter().map(|(_, member)| *member).collect();
+        let tagging = self.union_tag(&members, data.discriminator.as_ref());
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        for (position, (index, member)) in real.into_iter().enumerate() {
+            let hint = format!("{name} variant {index}");
+            let lowered = self.lower_node(member.into(), Naming::Hint(&hint), &pointer.push(index));
+            let variant_name = match (&lowered.ty, member) {
+                (_, ReferenceOr::Reference { reference }) => reference.rsplit('/').next().unwrap_or("Variant").to_owned(),
+                (TypeRef::Named(named), _) => named.clone(),
+                (other, _) => type_word(other).to_owned(),
+            };
+            let tag_values = tagging.as_ref().and_then(|(_, values)| values.get(position).cloned()).unwrap_or_default();
+            variants.push(UnionVariant { rust_name: scope.camel(&variant_name), tag_values, ty: lowered.ty });
+        }
+        let tag = tagging.map(|(property, _)| Tag { property, unknown_variant: scope.camel("Unknown") });
+        self.fill_slot(slot, TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag, variants, scalar: false }));
+        (TypeRef::Named(name), nullable)
+    }
+
+
+    /// The property that tells a union's members apart, with each member's values: the
+    /// discriminator when there is one, else a property that every member fixes to its own
+    /// constant (`type: {enum: [dog]}`). `None` when the members cannot be told apart that way.
+    pub(super) fn union_tag(
+        &self,
+        members: &[&ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+    ) -> Option<(String, Vec<Vec<String>>)> {
+        let constants: Vec<BTreeMap<String, String>> = members.iter().map(|member| self.constants(member)).collect();
+        if let Some(discriminator) = discriminator {
+            let property = discriminator.property_name.clone();
+            let mut values = Vec::new();
+            for (member, constant) in members.iter().zip(&constants) {
+                let mut member_values: Vec<String> = match member {
+                    ReferenceOr::Reference { reference } => {
+                        let key = reference.rsplit('/').next().unwrap_or_default();
+                        let mapped: Vec<String> = discriminator
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| *target == reference || target.as_str() == key)
+                            .map(|(value, _)| value.clone())
+                            .collect();
+                        if mapped.is_empty() { vec![key.to_owned()] } else { mapped }
+                    }
+                    ReferenceOr::Item(_) => Vec::new(),
+                };
+                if member_values.is_empty() {
+                    member_values.extend(constant.get(&property).cloned());
+                }
+                if member_values.is_empty() {
+                    return None;
+                }
+                values.push(member_values);
+            }
+            return Some((property, values));
+        }
+        let first = constants.first()?;
+        first.keys().find_map(|property| {
+            let values: Vec<String> = constants.iter().map(|c| c.get(property).cloned()).collect::<Option<_>>()?;
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            (distinct.len() == values.len()).then(|| (property.clone(), values.into_iter().map(|v| vec![v]).collect()))
+        })
+    }
+
+
+    /// The required properties a member schema fixes to a single string value.
+    pub(super) fn constants(&self, member: &ReferenceOr<Schema>) -> BTreeMap<String, String> {
+        let mut flattened = Vec::new();
+        flatten_all_of(self.spec, member.into(), &Pointer::root(), &mut flattened, 0);
+        let mut constants = BTreeMap::new();
+        for (schema, _) in flattened {
+            let Some((properties, required)) = object_parts(schema) else { continue };
+            for (key, property) in properties.iter().filter(|(key, _)| required.contains(key)) {
+                let node: Node<'_> = property.into();
+                let schema = match node {
+                    Node::Schema(schema) => Some(schema),
+                    Node::Ref(reference) => match component_schema(self.spec, reference) {
+                        Some((_, ReferenceOr::Item(schema))) => Some(schema),
+                        _ => None,
+                    },
+                };
+                if let Some(SchemaKind::Type(Type::String(string))) = schema.map(|s| &s.schema_kind)
+                    && let [Some(value)] = string.enumeration.as_slice()
+                {
+                    constants.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        constants
+    }
+
+
+    /// An untagged union of already lowered types (the bodies of several success responses).
+    pub(super) fn union_of(&mut self, hint: &str, docs: String, types: Vec<TypeRef>) -> TypeRef {
+        let name = self.type_names.camel(hint);
+        let mut scope = Scope::default();
+        let variants = types
+            .into_iter()
+            .map(|ty| {
+                let word = match &ty {
+                    TypeRef::Named(named) => named.clone(),
+                    other => type_word(other).to_owned(),
+                };
+                UnionVariant { rust_name: scope.camel(&word), tag_values: Vec::new(), ty }
+            })
+            .collect();
+        self.types.push(TypeDef::Union(UnionDef { name: name.clone(), docs: Some(docs), tag: None, variants, scalar: false }));
+        TypeRef::Named(name)
+    }
+}
+
+/// Collects the schemas an `allOf` member stands for, following references and nested `allOf`.
+pub(super) fn flatten_all_of<'s>(
+    spec: &'s openapiv3::OpenAPI,
+    node: Node<'s>,
+    pointer: &Pointer,
+    out: &mut Vec<(&'s Schema, Pointer)>,
+    depth: usize,
+) {
+    if depth > super::MAX_REF_DEPTH {
+        return;
+    }
+    match node {
+        Node::Ref(reference) => {
+            if let Some((key, target)) = component_schema(spec, reference) {
+                let at = Pointer::root().push("components").push("schemas").push(key);
+                flatten_all_of(spec, target.into(), &at, out, depth + 1);
+            }
+        }
+        Node::Schema(schema) => {
+            let all_of = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(any) if !any.all_of.is_empty() => {
+                    // `type: object` next to `allOf`, possibly with properties of its own.
+                    if !any.properties.is_empty() {
+                        out.push((schema, pointer.clone()));
+                    }
+                    &any.all_of
+                }
+                _ => return out.push((schema, pointer.clone())),
+            };
+            for (index, member) in all_of.iter().enumerate() {
+                flatten_all_of(spec, member.into(), &pointer.push("allOf").push(index), out, depth + 1);
+            }
+        }
+    }
+}
+
+/// The properties of an object schema, by name.
+pub(super) type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+/// The properties and required list of an object schema.
+pub(super) fn object_parts(schema: &Schema) -> Option<(&Properties, &Vec<String>)> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => Some((&object.properties, &object.required)),
+        SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") && !any.properties.is_empty() => {
+            Some((&any.properties, &any.required))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a schema only annotates (description, nullable, example, ...) and says nothing about
+/// the value's type or shape.
+pub(super) fn is_annotation_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.enumeration.is_empty()
+                && any.additional_properties.is_none()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// Whether a property typed `old` by one allOf member may be typed `new` by another.
+pub(super) fn compatible(old: &str, new: &str) -> bool {
+    old == new || matches!((old, new), ("number", "integer") | ("integer", "number"))
+}
+
+/// A variant name for a union member that has no name of its own.
+pub(super) fn type_word(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Bool => "Bool",
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer",
+        TypeRef::F32 | TypeRef::F64 => "Number",
+        TypeRef::String => "String",
+        TypeRef::List(_) => "List",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Json | TypeRef::Named(_) | TypeRef::Boxed(_) => "Value",
+    }
+}
