@@ -42,7 +42,17 @@ fn the_command_exits_non_zero_and_prints_every_error() {
     let root = tests::workspace_root();
     let output = Command::new(env!("CARGO"))
         .current_dir(&root)
-        .args(["run", "--quiet", "--package", "xtask", "--", "codegen", "--check", "--spec", "tests/bad_specs/several_errors.yaml"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "codegen",
+            "--check",
+            "--spec",
+            "tests/bad_specs/several_errors.yaml",
+        ])
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -18,8 +18,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// `GET .../sessions/{session_id}/participants` without peer events (docs page 000).
 const SESSION_PARTICIPANTS: &[u8] = include_bytes!("data/session_participants.json");
 /// The same endpoint with `include_peer_events=true` (docs page 002, second example).
-const SESSION_PARTICIPANTS_WITH_EVENTS: &[u8] =
-    include_bytes!("data/session_participants_with_peer_events.json");
+const SESSION_PARTICIPANTS_WITH_EVENTS: &[u8] = include_bytes!("data/session_participants_with_peer_events.json");
 /// `GET .../sessions/{session_id}/participants/{participant_id}` (docs page 003).
 const PARTICIPANT_DETAILS: &[u8] = include_bytes!("data/session_participant_details.json");
 /// `GET .../meetings/{meeting_id}/participants` (docs page 004).
@@ -50,10 +49,7 @@ fn client_for(server: &MockServer) -> Client {
 /// The one request the server received, once its method, its headers, its empty body and its
 /// exact (percent-encoded) `path` are checked.
 async fn only_request(server: &MockServer, path: &str) -> wiremock::Request {
-    let mut requests = server
-        .received_requests()
-        .await
-        .expect("request recording is on");
+    let mut requests = server.received_requests().await.expect("request recording is on");
     assert_eq!(requests.len(), 1, "exactly one request: {requests:?}");
     let request = requests.remove(0);
     assert_common_headers(&request);
@@ -72,14 +68,11 @@ fn assert_common_headers(request: &wiremock::Request) {
     assert_eq!(header("authorization"), format!("Bearer {TOKEN}"));
     assert_eq!(header("accept"), "application/json");
     let agent = header("user-agent");
-    let version = agent
-        .strip_prefix("cloudflare-realtimekit/")
-        .unwrap_or_else(|| panic!("User-Agent names the crate: {agent}"));
+    let version =
+        agent.strip_prefix("cloudflare-realtimekit/").unwrap_or_else(|| panic!("User-Agent names the crate: {agent}"));
     assert!(
         !version.is_empty()
-            && version
-                .split('.')
-                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit())),
+            && version.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit())),
         "User-Agent carries the crate version: {agent}"
     );
     assert!(request.headers.get("content-type").is_none());
@@ -91,18 +84,13 @@ fn fixtures_are_the_documentation_examples() {
     // The docs' malformed timestamp is kept as is: a `\"` right before the closing quote.
     for body in [SESSION_PARTICIPANTS, SESSION_PARTICIPANTS_WITH_EVENTS] {
         let text = std::str::from_utf8(body).expect("UTF-8");
-        assert_eq!(
-            text.matches(r#""joined_at": "2023-02-01T10:50:36.846Z\"""#)
-                .count(),
-            1
-        );
+        assert_eq!(text.matches(r#""joined_at": "2023-02-01T10:50:36.846Z\"""#).count(), 1);
     }
     // Page 000 prints its example on one line; page 002 pretty-prints the same document.
     let one_line = std::str::from_utf8(SESSION_PARTICIPANTS).expect("UTF-8");
     assert!(one_line.starts_with(r#"{ "data": { "paging": { "end_offset": 2,"#));
     let parsed: serde_json::Value = serde_json::from_slice(SESSION_PARTICIPANTS).expect("JSON");
-    let with_events: serde_json::Value =
-        serde_json::from_slice(SESSION_PARTICIPANTS_WITH_EVENTS).expect("JSON");
+    let with_events: serde_json::Value = serde_json::from_slice(SESSION_PARTICIPANTS_WITH_EVENTS).expect("JSON");
     assert_eq!(parsed["data"]["paging"], with_events["data"]["paging"]);
     for body in [PARTICIPANT_DETAILS, MEETING_PARTICIPANTS] {
         serde_json::from_slice::<serde_json::Value>(body).expect("JSON");
@@ -132,19 +120,13 @@ async fn list_session_participants_without_options() {
     assert_eq!(page.success, Some(true));
     let data = page.data.as_ref().expect("data");
     let paging = data.paging.as_ref().expect("paging, although undocumented");
-    assert_eq!(
-        (paging.start_offset, paging.end_offset, paging.total_count),
-        (1.0, 2.0, 123.0)
-    );
+    assert_eq!((paging.start_offset, paging.end_offset, paging.total_count), (1.0, 2.0, 123.0));
     let participants = data.participants.as_deref().expect("participants");
     assert_eq!(participants.len(), 2);
     support::assert_mark_and_henry(participants);
 
     let mark = &participants[0];
-    assert_eq!(
-        mark.id.as_deref(),
-        Some("005f4e0c-4d08-4d4e-a391-a76be75cd296")
-    );
+    assert_eq!(mark.id.as_deref(), Some("005f4e0c-4d08-4d4e-a391-a76be75cd296"));
     assert_eq!(mark.custom_participant_id.as_deref(), Some("83qi0i"));
     assert_eq!(mark.duration, Some(5.8097));
     assert_eq!(mark.created_at.as_deref(), Some("2023-02-01T10:51:08.039Z"));
@@ -152,19 +134,13 @@ async fn list_session_participants_without_options() {
     assert_eq!(mark.left_at.as_deref(), Some("2023-02-01T10:56:56.612Z"));
     assert_eq!(mark.updated_at.as_deref(), Some("2023-02-01T10:56:56.618Z"));
     assert_eq!(mark.preset_name.as_deref(), Some("webinar_participant"));
-    assert_eq!(
-        mark.user_id.as_deref(),
-        Some("0a08343d-a9dc-45f0-9feb-6a64afcc4f81")
-    );
+    assert_eq!(mark.user_id.as_deref(), Some("0a08343d-a9dc-45f0-9feb-6a64afcc4f81"));
     assert_eq!(mark.peer_events, None, "not asked for");
 
     let henry = &participants[1];
     assert_eq!(henry.duration, Some(6.9263));
     assert_eq!(henry.custom_participant_id.as_deref(), Some("3uggr"));
-    assert_eq!(
-        henry.user_id.as_deref(),
-        Some("85e7f0fd-7c16-45e9-9d68-f17ef007c4eb")
-    );
+    assert_eq!(henry.user_id.as_deref(), Some("85e7f0fd-7c16-45e9-9d68-f17ef007c4eb"));
 }
 
 #[tokio::test]
@@ -202,47 +178,24 @@ async fn list_session_participants_with_every_option_and_peer_events() {
     support::assert_mark_and_henry(participants);
     support::assert_joining_then_leaving(participants);
     let first = &participants[0].peer_events.as_deref().expect("peer events")[0];
-    assert_eq!(
-        first.id.as_deref(),
-        Some("94af3bac-f30b-40b9-ab45-4b9e6eff191a")
-    );
-    assert_eq!(
-        first.peer_id.as_deref(),
-        Some("79d87ca5-7e47-452a-b3c1-b6842ad84bf5")
-    );
-    assert_eq!(
-        first.created_at.as_deref(),
-        Some("2023-02-01T10:51:50.786Z")
-    );
-    assert_eq!(
-        first.updated_at.as_deref(),
-        Some("2023-02-01T10:51:50.792Z")
-    );
+    assert_eq!(first.id.as_deref(), Some("94af3bac-f30b-40b9-ab45-4b9e6eff191a"));
+    assert_eq!(first.peer_id.as_deref(), Some("79d87ca5-7e47-452a-b3c1-b6842ad84bf5"));
+    assert_eq!(first.created_at.as_deref(), Some("2023-02-01T10:51:50.786Z"));
+    assert_eq!(first.updated_at.as_deref(), Some("2023-02-01T10:51:50.792Z"));
     assert_eq!(first.minutes_consumed, None);
     let henry_leaving = &participants[1].peer_events.as_deref().expect("peer events")[1];
     assert_eq!(henry_leaving.event_name, Some(PeerEventName::PeerLeaving));
-    assert_eq!(
-        henry_leaving.peer_id.as_deref(),
-        Some("51fdf95f-d893-471a-922b-7db7adb14453")
-    );
+    assert_eq!(henry_leaving.peer_id.as_deref(), Some("51fdf95f-d893-471a-922b-7db7adb14453"));
 }
 
 #[tokio::test]
 async fn list_session_participants_query_subsets_keep_order() {
     let server = serve(SESSION_PARTICIPANTS).await;
     let client = client_for(&server);
-    let list = || {
-        client
-            .sessions()
-            .list_session_participants(ACCOUNT, APP, "s")
-    };
+    let list = || client.sessions().list_session_participants(ACCOUNT, APP, "s");
     let requests = [
         list().view(ParticipantView::Raw).per_page(10),
-        list()
-            .sort_order(SortOrder::Asc)
-            .include_peer_events(false)
-            .sort_by(ParticipantSortBy::Duration)
-            .search(""),
+        list().sort_order(SortOrder::Asc).include_peer_events(false).sort_by(ParticipantSortBy::Duration).search(""),
         // A value the crate does not know is sent as given.
         list().sort_by(ParticipantSortBy::Unknown("leftAt".into())),
     ];
@@ -277,10 +230,7 @@ async fn get_session_participant_with_filters_and_peer_events() {
         "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app_id/sessions/session%201/participants/participant%2F%C3%A9",
     )
     .await;
-    assert_eq!(
-        request.url.query(),
-        Some("filters=device_info,events&include_peer_events=true")
-    );
+    assert_eq!(request.url.query(), Some("filters=device_info,events&include_peer_events=true"));
 
     assert_eq!(response.status().as_u16(), 200);
     let body = response.into_inner();
@@ -302,10 +252,7 @@ async fn get_session_participant_with_filters_and_peer_events() {
     assert_eq!(event.participant_id.as_deref(), Some("participant_id"));
     assert_eq!(event.peer_id.as_deref(), Some("peer_id"));
     assert_eq!(event.session_id.as_deref(), Some("session_id"));
-    assert_eq!(
-        event.socket_session_id.as_deref(),
-        Some("socket_session_id")
-    );
+    assert_eq!(event.socket_session_id.as_deref(), Some("socket_session_id"));
     assert_eq!(event.created_at.as_deref(), Some("created_at"));
     assert_eq!(event.updated_at.as_deref(), Some("updated_at"));
 }
@@ -314,21 +261,12 @@ async fn get_session_participant_with_filters_and_peer_events() {
 async fn get_session_participant_filter_lists() {
     let server = serve(PARTICIPANT_DETAILS).await;
     let client = client_for(&server);
-    let get = || {
-        client
-            .sessions()
-            .get_session_participant(ACCOUNT, APP, "s", "p")
-    };
+    let get = || client.sessions().get_session_participant(ACCOUNT, APP, "s", "p");
     let requests = [
         get(),
         get().filters([ParticipantFilter::QualityStats]),
-        get()
-            .filters(ParticipantFilter::KNOWN.iter().cloned())
-            .include_peer_events(false),
-        get().filters([
-            ParticipantFilter::IpInformation,
-            ParticipantFilter::Unknown("a,b".into()),
-        ]),
+        get().filters(ParticipantFilter::KNOWN.iter().cloned()).include_peer_events(false),
+        get().filters([ParticipantFilter::IpInformation, ParticipantFilter::Unknown("a,b".into())]),
         get().filters(Vec::new()),
     ];
     for request in requests {
@@ -381,11 +319,7 @@ async fn list_meeting_participants_with_paging_parameters() {
     // Deref reaches the body's fields.
     assert!(response.success);
     assert_eq!(
-        (
-            response.paging.start_offset,
-            response.paging.end_offset,
-            response.paging.total_count
-        ),
+        (response.paging.start_offset, response.paging.end_offset, response.paging.total_count),
         (1.0, 30.0, 30.0)
     );
     let body = response.into_inner();
@@ -408,21 +342,11 @@ async fn list_meeting_participants_without_options_has_no_query() {
     list_meetings(&client).send().await.expect("success");
     // ...and with a trailing slash, which must not double the `/`.
     let (client, _) = support::client(&format!("{}/", server.uri()));
-    list_meetings(&client)
-        .page_no(0)
-        .send()
-        .await
-        .expect("success");
+    list_meetings(&client).page_no(0).send().await.expect("success");
     let requests = server.received_requests().await.expect("recording");
-    let seen: Vec<_> = requests
-        .iter()
-        .map(|r| (r.url.path().to_owned(), r.url.query().map(str::to_owned)))
-        .collect();
+    let seen: Vec<_> = requests.iter().map(|r| (r.url.path().to_owned(), r.url.query().map(str::to_owned))).collect();
     let path = "/accounts/acc/realtime/kit/app/meetings/m/participants".to_owned();
-    assert_eq!(
-        seen,
-        [(path.clone(), None), (path, Some("page_no=0".to_owned()))]
-    );
+    assert_eq!(seen, [(path.clone(), None), (path, Some("page_no=0".to_owned()))]);
 }
 
 #[tokio::test]
@@ -438,9 +362,5 @@ async fn client_from_env_reaches_the_configured_base_url() {
     assert_eq!(client.base_url(), base);
     let response = list_meetings(&client).send().await.expect("success");
     assert_eq!(response.data.len(), 1);
-    only_request(
-        &server,
-        "/client/v4/accounts/acc/realtime/kit/app/meetings/m/participants",
-    )
-    .await;
+    only_request(&server, "/client/v4/accounts/acc/realtime/kit/app/meetings/m/participants").await;
 }

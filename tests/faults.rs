@@ -10,12 +10,10 @@ mod support;
 use std::time::{Duration, Instant, SystemTime};
 
 use cloudflare_realtimekit::models::{PeerEventName, PresetViewType};
-use cloudflare_realtimekit::{
-    Client, ClientBuilder, Error, Jitter, Response, RetryPolicy, TransportKind,
-};
+use cloudflare_realtimekit::{Client, ClientBuilder, Error, Jitter, Response, RetryPolicy, TransportKind};
 use support::{
-    Delays, RawServer, Reply, TOKEN, client, client_with, client_with_policy, decode_error,
-    get_participant, json_200, list_meetings, list_sessions, timeout_error, transport_error,
+    Delays, RawServer, Reply, TOKEN, client, client_with, client_with_policy, decode_error, get_participant, json_200,
+    list_meetings, list_sessions, timeout_error, transport_error,
 };
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -50,9 +48,7 @@ async fn serve(templates: Vec<ResponseTemplate>) -> (MockServer, Client, Delays)
 /// Lists meeting `m` with a recording client against a server answering with `templates` in
 /// turn (the last one repeats): the outcome, the delays before the retries, and how many
 /// requests the server received.
-async fn list_against(
-    templates: Vec<ResponseTemplate>,
-) -> (Result<(), Error>, Vec<Duration>, usize) {
+async fn list_against(templates: Vec<ResponseTemplate>) -> (Result<(), Error>, Vec<Duration>, usize) {
     list_against_with(templates, |policy| policy).await
 }
 
@@ -81,15 +77,11 @@ async fn list(client: &Client) -> Result<(), Error> {
 
 /// Awaits `future`, failing the test if it outlives [`HANG_GUARD`].
 async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(HANG_GUARD, future)
-        .await
-        .expect("bounded by the timeout")
+    tokio::time::timeout(HANG_GUARD, future).await.expect("bounded by the timeout")
 }
 
 /// Awaits a request, dropping the body of its response but keeping the error.
-async fn outcome<T>(
-    request: impl Future<Output = Result<Response<T>, Error>>,
-) -> Result<(), Error> {
+async fn outcome<T>(request: impl Future<Output = Result<Response<T>, Error>>) -> Result<(), Error> {
     request.await.map(|_| ())
 }
 
@@ -107,11 +99,8 @@ fn ms(m: u64) -> Duration {
 
 #[tokio::test]
 async fn rate_limit_with_retry_after_seconds_waits_as_asked() {
-    let (outcome, delays, requests) = list_against(vec![
-        status(429).insert_header("retry-after", "7"),
-        ok_page(),
-    ])
-    .await;
+    let (outcome, delays, requests) =
+        list_against(vec![status(429).insert_header("retry-after", "7"), ok_page()]).await;
     outcome.expect("the retry succeeds");
     assert_eq!(delays, [secs(7)]);
     assert_eq!(requests, 2);
@@ -120,9 +109,7 @@ async fn rate_limit_with_retry_after_seconds_waits_as_asked() {
 #[tokio::test]
 async fn retry_after_ms_takes_precedence_over_retry_after() {
     let (outcome, delays, requests) = list_against(vec![
-        status(429)
-            .insert_header("retry-after-ms", "1500")
-            .insert_header("retry-after", "9"),
+        status(429).insert_header("retry-after-ms", "1500").insert_header("retry-after", "9"),
         status(503).insert_header("retry-after-ms", "250.5"),
         ok_page(),
     ])
@@ -145,10 +132,7 @@ async fn retry_after_http_date_is_relative_to_now() {
     outcome.expect("the retries succeed");
     assert_eq!(delays.len(), 2, "{delays:?}");
     // The date has whole seconds and a little time passes before the retry.
-    assert!(
-        delays[0] > secs(27) && delays[0] <= secs(30),
-        "a date 30 s ahead gives about 30 s: {delays:?}"
-    );
+    assert!(delays[0] > secs(27) && delays[0] <= secs(30), "a date 30 s ahead gives about 30 s: {delays:?}");
     assert_eq!(delays[1], Duration::ZERO, "a past date means no wait");
     assert_eq!(requests, 3);
 }
@@ -164,11 +148,11 @@ async fn server_requested_delays_are_capped() {
     outcome.expect("the retries succeed");
     assert_eq!(delays, [secs(60), secs(60)], "the default cap is 60 s");
 
-    let (outcome, delays, _) = list_against_with(
-        vec![status(429).insert_header("retry-after", "30"), ok_page()],
-        |policy| policy.with_max_retry_after(secs(2)),
-    )
-    .await;
+    let (outcome, delays, _) =
+        list_against_with(vec![status(429).insert_header("retry-after", "30"), ok_page()], |policy| {
+            policy.with_max_retry_after(secs(2))
+        })
+        .await;
     outcome.expect("the retry succeeds");
     assert_eq!(delays, [secs(2)]);
 }
@@ -188,10 +172,7 @@ async fn unparsable_retry_after_falls_back_to_backoff() {
 #[tokio::test]
 async fn service_unavailable_then_success_uses_the_backoff() {
     let (server, client, delays) = serve(vec![status(503), ok_page()]).await;
-    let response = list_meetings(&client)
-        .send()
-        .await
-        .expect("the retry succeeds");
+    let response = list_meetings(&client).send().await.expect("the retry succeeds");
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(delays.get(), [ms(500)]);
     assert_eq!(support::request_count(&server).await, 2);
@@ -199,17 +180,9 @@ async fn service_unavailable_then_success_uses_the_backoff() {
 
 #[tokio::test]
 async fn jitter_applies_to_the_backoff_but_not_to_retry_after() {
-    let responses = vec![
-        status(503),
-        status(429).insert_header("retry-after", "7"),
-        status(502),
-        ok_page(),
-    ];
+    let responses = vec![status(503), status(429).insert_header("retry-after", "7"), status(502), ok_page()];
     let (outcome, delays, requests) = list_against_with(responses, |policy| {
-        policy
-            .with_max_retries(3)
-            .with_initial_backoff(ms(100))
-            .with_jitter(Jitter::Custom(|d| d * 3))
+        policy.with_max_retries(3).with_initial_backoff(ms(100)).with_jitter(Jitter::Custom(|d| d * 3))
     })
     .await;
     outcome.expect("the retries succeed");
@@ -238,20 +211,15 @@ async fn internal_server_error_is_given_up_after_the_retries() {
     assert!(
         shown.contains("HTTP 500 Internal Server Error")
             && shown.contains("Internal error (code 500)")
-            && shown.contains(
-                "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants"
-            ),
+            && shown.contains("/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants"),
         "{shown}"
     );
 }
 
 #[tokio::test]
 async fn x_should_retry_false_stops_a_retryable_status() {
-    let (outcome, delays, requests) = list_against(vec![
-        status(503).insert_header("x-should-retry", "false"),
-        ok_page(),
-    ])
-    .await;
+    let (outcome, delays, requests) =
+        list_against(vec![status(503).insert_header("x-should-retry", "false"), ok_page()]).await;
     let error = outcome.expect_err("not retried");
     assert_eq!(requests, 1);
     assert!(delays.is_empty());
@@ -261,17 +229,13 @@ async fn x_should_retry_false_stops_a_retryable_status() {
 
 #[tokio::test]
 async fn x_should_retry_true_retries_a_client_error() {
-    let (outcome, delays, requests) = list_against(vec![
-        status(400).insert_header("x-should-retry", "true"),
-        ok_page(),
-    ])
-    .await;
+    let (outcome, delays, requests) =
+        list_against(vec![status(400).insert_header("x-should-retry", "true"), ok_page()]).await;
     outcome.expect("the retry succeeds");
     assert_eq!(requests, 2);
     assert_eq!(delays, [ms(500)]);
 
-    let (outcome, _, requests) =
-        list_against(vec![status(400).insert_header("x-should-retry", "true")]).await;
+    let (outcome, _, requests) = list_against(vec![status(400).insert_header("x-should-retry", "true")]).await;
     let error = outcome.expect_err("400 every time");
     assert_eq!(requests, 3);
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
@@ -287,11 +251,7 @@ async fn x_should_retry_true_retries_a_client_error() {
 #[tokio::test]
 async fn per_request_max_retries_overrides_the_client() {
     let (server, client, delays) = serve(vec![status(503)]).await;
-    let error = list_meetings(&client)
-        .max_retries(0)
-        .send()
-        .await
-        .expect_err("not retried");
+    let error = list_meetings(&client).max_retries(0).send().await.expect_err("not retried");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.is_retryable(), "retryable, but the request said no");
     assert_eq!(support::request_count(&server).await, 1);
@@ -302,11 +262,7 @@ async fn per_request_max_retries_overrides_the_client() {
     let (client, delays) = client_with(&server.uri(), |b| b.max_retries(0));
     list(&client).await.expect_err("503");
     assert_eq!(support::request_count(&server).await, 1);
-    list_sessions(&client)
-        .max_retries(3)
-        .send()
-        .await
-        .expect_err("503");
+    list_sessions(&client).max_retries(3).send().await.expect_err("503");
     assert_eq!(support::request_count(&server).await, 1 + 4);
     assert_eq!(delays.get(), [ms(500), ms(1000), ms(2000)]);
 }
@@ -314,10 +270,7 @@ async fn per_request_max_retries_overrides_the_client() {
 #[tokio::test]
 async fn never_policy_sends_once() {
     let (outcome, _, requests) =
-        list_against_with(vec![status(429).insert_header("retry-after", "1")], |_| {
-            RetryPolicy::never()
-        })
-        .await;
+        list_against_with(vec![status(429).insert_header("retry-after", "1")], |_| RetryPolicy::never()).await;
     let error = outcome.expect_err("429");
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(secs(1)));
@@ -330,14 +283,7 @@ async fn never_policy_sends_once() {
 
 #[tokio::test]
 async fn dropped_connection_is_retried() {
-    let server = RawServer::start(|n| {
-        if n == 0 {
-            Reply::Close
-        } else {
-            json_200(EMPTY_MEETING_PAGE)
-        }
-    })
-    .await;
+    let server = RawServer::start(|n| if n == 0 { Reply::Close } else { json_200(EMPTY_MEETING_PAGE) }).await;
     let (client, delays) = client(&server.uri());
     list(&client).await.expect("the retry succeeds");
     assert_eq!(server.request_count(), 2);
@@ -365,9 +311,7 @@ async fn dropped_connection_every_time_is_a_transport_error() {
 
 #[tokio::test]
 async fn refused_connection_is_a_connect_error() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
     drop(listener);
     let (client, delays) = client(&format!("http://{address}"));
@@ -405,10 +349,7 @@ async fn server_that_never_answers_is_bounded_by_the_timeout() {
     assert!(error.is_timeout(), "{error:?}");
     assert_eq!(server.request_count(), 3, "timeouts are retried");
     assert_eq!(delays.get(), [ms(500), ms(1000)]);
-    assert!(
-        elapsed >= ms(600) && elapsed < secs(3),
-        "three attempts of 200 ms: {elapsed:?}"
-    );
+    assert!(elapsed >= ms(600) && elapsed < secs(3), "three attempts of 200 ms: {elapsed:?}");
 }
 
 #[tokio::test]
@@ -472,15 +413,13 @@ async fn truncated_body_with_a_longer_content_length_is_a_body_transport_error()
     assert_eq!(server.request_count(), 3, "a broken body is retried");
     assert_eq!(delays.get().len(), 2);
     let shown = error.to_string();
-    assert!(
-        shown.contains("connection failed while reading the response body"),
-        "{shown}"
-    );
+    assert!(shown.contains("connection failed while reading the response body"), "{shown}");
 }
 
 #[tokio::test]
 async fn truncated_json_with_a_matching_content_length_is_a_decode_error() {
-    let truncated = r#"{"success":true,"data":[{"id":"182bd5e5","created_at":"2019-12-27T18:11:19.117Z","custom_partic"#;
+    let truncated =
+        r#"{"success":true,"data":[{"id":"182bd5e5","created_at":"2019-12-27T18:11:19.117Z","custom_partic"#;
     let server = RawServer::start(move |_| json_200(truncated)).await;
     let (client, delays) = client(&server.uri());
     let error = list(&client).await.expect_err("truncated JSON");
@@ -489,17 +428,9 @@ async fn truncated_json_with_a_matching_content_length_is_a_decode_error() {
     let decode = decode_error(&error);
     assert_eq!(decode.status().as_u16(), 200);
     // The cut falls inside a key, which serde_path_to_error reports as `data[0].?`.
-    assert!(
-        decode.json_path().starts_with("data[0]"),
-        "{}",
-        decode.json_path()
-    );
+    assert!(decode.json_path().starts_with("data[0]"), "{}", decode.json_path());
     assert!(decode.message().contains("EOF"), "{}", decode.message());
-    assert!(
-        decode.excerpt().contains("custom_partic"),
-        "{}",
-        decode.excerpt()
-    );
+    assert!(decode.excerpt().contains("custom_partic"), "{}", decode.excerpt());
     assert!(!error.is_retryable());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     let shown = error.to_string();
@@ -526,8 +457,7 @@ async fn empty_and_trailing_garbage_success_bodies_are_decode_errors() {
 // ---------------------------------------------------------------------------------------------
 
 /// Cloudflare's error body for a bad token.
-const AUTHENTICATION_ERROR: &str =
-    r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#;
+const AUTHENTICATION_ERROR: &str = r#"{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}"#;
 
 #[tokio::test]
 async fn html_bad_gateway_has_no_message_but_an_excerpt() {
@@ -566,17 +496,11 @@ async fn not_found_in_every_error_shape() {
             Some(7003),
             Some("Could not route"),
         ),
-        (
-            "application/json",
-            r#"{"message":"nope"}"#,
-            None,
-            Some("nope"),
-        ),
+        ("application/json", r#"{"message":"nope"}"#, None, Some("nope")),
         ("text/plain", "404 page not found", None, None),
     ];
     for (content_type, body, code, message) in cases {
-        let (outcome, delays, requests) =
-            list_against(vec![with_body(404, body, content_type)]).await;
+        let (outcome, delays, requests) = list_against(vec![with_body(404, body, content_type)]).await;
         let error = outcome.expect_err(body);
         assert!(error.is_not_found(), "{body}: {error:?}");
         assert!(!error.is_retryable(), "{body}");
@@ -588,29 +512,18 @@ async fn not_found_in_every_error_shape() {
         assert!(shown.contains("HTTP 404 Not Found"), "{shown}");
         match (code, message) {
             (Some(code), Some(message)) => {
-                assert!(
-                    shown.contains(&format!("{message} (code {code})")),
-                    "{shown}"
-                )
+                assert!(shown.contains(&format!("{message} (code {code})")), "{shown}")
             }
             (None, Some(message)) => assert!(shown.ends_with(&format!(": {message}")), "{shown}"),
             _ => assert!(shown.ends_with(": 404 page not found"), "{shown}"),
         }
-        assert_eq!(
-            error.api_error().map(|e| e.body().to_vec()),
-            Some(body.as_bytes().to_vec())
-        );
+        assert_eq!(error.api_error().map(|e| e.body().to_vec()), Some(body.as_bytes().to_vec()));
     }
 }
 
 #[tokio::test]
 async fn unauthorized_points_at_the_token_without_showing_it() {
-    let (outcome, _, requests) = list_against(vec![with_body(
-        401,
-        AUTHENTICATION_ERROR,
-        "application/json",
-    )])
-    .await;
+    let (outcome, _, requests) = list_against(vec![with_body(401, AUTHENTICATION_ERROR, "application/json")]).await;
     let error = outcome.expect_err("401");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(error.code(), Some(10000));
@@ -630,22 +543,11 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
         r#"{"success":true,"data":{"paging":{"end_offset":2,"start_offset":1,"total_count":2},"participants":[{"id":"a","duration":1.5},{"id":"b","duration":"five minutes"}]}}"#,
     )
     .await;
-    let error = list_sessions(&client)
-        .send()
-        .await
-        .expect_err("a string where a number belongs");
+    let error = list_sessions(&client).send().await.expect_err("a string where a number belongs");
     let decode = decode_error(&error);
     assert_eq!(decode.json_path(), "data.participants[1].duration");
-    assert!(
-        decode.message().contains("invalid type"),
-        "{}",
-        decode.message()
-    );
-    assert!(
-        decode.excerpt().contains("five minutes"),
-        "{}",
-        decode.excerpt()
-    );
+    assert!(decode.message().contains("invalid type"), "{}", decode.message());
+    assert!(decode.excerpt().contains("five minutes"), "{}", decode.excerpt());
     assert_eq!(
         decode.path_template(),
         "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants"
@@ -656,13 +558,10 @@ async fn wrong_type_in_a_nested_field_names_the_field() {
     assert_eq!(server.request_count(), 1);
 
     // A required field of the meeting listing with the wrong type.
-    let (_server, client) = serve_json(
-        r#"{"success":true,"data":[],"paging":{"end_offset":0,"start_offset":0,"total_count":"many"}}"#,
-    )
-    .await;
-    let error = list(&client)
-        .await
-        .expect_err("a count that is not a number");
+    let (_server, client) =
+        serve_json(r#"{"success":true,"data":[],"paging":{"end_offset":0,"start_offset":0,"total_count":"many"}}"#)
+            .await;
+    let error = list(&client).await.expect_err("a count that is not a number");
     assert_eq!(decode_error(&error).json_path(), "paging.total_count");
 }
 
@@ -676,44 +575,21 @@ async fn unknown_enum_values_decode_into_the_catch_all() {
     ]}}}"#,
     )
     .await;
-    let response = get_participant(&client)
-        .send()
-        .await
-        .expect("unknown values are tolerated");
-    let events = response
-        .into_inner()
-        .data
-        .and_then(|d| d.participant)
-        .and_then(|p| p.peer_events)
-        .expect("peer events");
-    let seen: Vec<_> = events
-        .iter()
-        .map(|e| {
-            (
-                e.id.as_deref(),
-                e.event_name.clone(),
-                e.preset_view_type.clone(),
-            )
-        })
-        .collect();
+    let response = get_participant(&client).send().await.expect("unknown values are tolerated");
+    let events =
+        response.into_inner().data.and_then(|d| d.participant).and_then(|p| p.peer_events).expect("peer events");
+    let seen: Vec<_> =
+        events.iter().map(|e| (e.id.as_deref(), e.event_name.clone(), e.preset_view_type.clone())).collect();
     assert_eq!(
         seen,
         [
-            (
-                Some("1"),
-                Some(PeerEventName::PeerCreated),
-                Some(PresetViewType::Webinar)
-            ),
+            (Some("1"), Some(PeerEventName::PeerCreated), Some(PresetViewType::Webinar)),
             (
                 Some("2"),
                 Some(PeerEventName::Unknown("PEER_TELEPORTED".to_owned())),
                 Some(PresetViewType::Unknown("HOLOGRAM".to_owned()))
             ),
-            (
-                Some("3"),
-                Some(PeerEventName::PeerLeaving),
-                Some(PresetViewType::AudioRoom)
-            ),
+            (Some("3"), Some(PeerEventName::PeerLeaving), Some(PresetViewType::AudioRoom)),
         ]
     );
     let unknown = events[1].event_name.as_ref().expect("event name");
@@ -723,16 +599,9 @@ async fn unknown_enum_values_decode_into_the_catch_all() {
 
 #[tokio::test]
 async fn unknown_enum_value_of_the_wrong_type_is_a_decode_error() {
-    let (_server, client) =
-        serve_json(r#"{"data":{"participant":{"peer_events":[{"event_name":7}]}}}"#).await;
-    let error = get_participant(&client)
-        .send()
-        .await
-        .expect_err("a number is not an enum value");
-    assert_eq!(
-        decode_error(&error).json_path(),
-        "data.participant.peer_events[0].event_name"
-    );
+    let (_server, client) = serve_json(r#"{"data":{"participant":{"peer_events":[{"event_name":7}]}}}"#).await;
+    let error = get_participant(&client).send().await.expect_err("a number is not an enum value");
+    assert_eq!(decode_error(&error).json_path(), "data.participant.peer_events[0].event_name");
 }
 
 #[tokio::test]
@@ -744,13 +613,9 @@ async fn unknown_fields_are_tolerated_everywhere() {
     let meetings = r#"{"success":true,"messages":["hi"],"data":[{"id":"m1","created_at":"c",
         "custom_participant_id":"cp","preset_name":"p","updated_at":"u","role":{"a":1},"tags":[]}],
         "paging":{"end_offset":1,"start_offset":1,"total_count":1,"cursor":"z"},"extra":1.5e3}"#;
-    let server =
-        RawServer::start(move |n| json_200(if n == 0 { sessions } else { meetings })).await;
+    let server = RawServer::start(move |n| json_200(if n == 0 { sessions } else { meetings })).await;
     let (client, _) = client(&server.uri());
-    let page = list_sessions(&client)
-        .send()
-        .await
-        .expect("extra fields are ignored");
+    let page = list_sessions(&client).send().await.expect("extra fields are ignored");
     let data = page.data.as_ref().expect("data");
     assert_eq!(data.paging.as_ref().map(|p| p.total_count), Some(1.0));
     let participant = &data.participants.as_deref().expect("participants")[0];
@@ -758,10 +623,7 @@ async fn unknown_fields_are_tolerated_everywhere() {
     let events = participant.peer_events.as_deref().expect("peer events");
     assert_eq!(events[0].event_name, Some(PeerEventName::PeerJoining));
 
-    let page = list_meetings(&client)
-        .send()
-        .await
-        .expect("extra fields are ignored");
+    let page = list_meetings(&client).send().await.expect("extra fields are ignored");
     assert_eq!(page.data[0].id, "m1");
     assert_eq!(page.data[0].name, None);
     assert_eq!(page.paging.end_offset, 1.0);
@@ -784,11 +646,7 @@ async fn null_in_optional_fields_decodes_to_none() {
     let server = RawServer::start(move |n| json_200(bodies[n.min(3)])).await;
     let (client, _) = client(&server.uri());
 
-    let page = list_sessions(&client)
-        .send()
-        .await
-        .expect("nulls are absent values")
-        .into_inner();
+    let page = list_sessions(&client).send().await.expect("nulls are absent values").into_inner();
     assert_eq!(page.success, None);
     let data = page.data.expect("data");
     assert_eq!(data.paging, None);
@@ -810,30 +668,16 @@ async fn null_in_optional_fields_decodes_to_none() {
     );
     let event = &participants[1].peer_events.as_deref().expect("events")[0];
     assert_eq!(
-        (
-            &event.id,
-            &event.event_name,
-            &event.preset_view_type,
-            event.minutes_consumed
-        ),
+        (&event.id, &event.event_name, &event.preset_view_type, event.minutes_consumed),
         (&None, &None, &None, None)
     );
 
-    let details = get_participant(&client)
-        .send()
-        .await
-        .expect("null participant");
-    assert_eq!(
-        details.data.as_ref().map(|d| d.participant.is_none()),
-        Some(true)
-    );
+    let details = get_participant(&client).send().await.expect("null participant");
+    assert_eq!(details.data.as_ref().map(|d| d.participant.is_none()), Some(true));
     let details = get_participant(&client).send().await.expect("null data");
     assert_eq!(details.data, None);
 
-    let meetings = list_meetings(&client)
-        .send()
-        .await
-        .expect("null optional fields");
+    let meetings = list_meetings(&client).send().await.expect("null optional fields");
     assert_eq!(meetings.data[0].name, None);
     assert_eq!(meetings.data[0].picture, None);
 }
@@ -875,18 +719,14 @@ async fn hostile_path_values_stay_inside_their_segment() {
     for (value, encoded) in HOSTILE {
         let details = sessions.get_session_participant("acc", "app", value, value);
         let listing = meetings.list_meeting_participants(value, value, value);
-        let search = sessions
-            .list_session_participants("acc", "app", value)
-            .search(value);
+        let search = sessions.list_session_participants("acc", "app", value).search(value);
         details.send().await.expect(value);
         listing.send().await.expect(value);
         search.send().await.expect(value);
         expected.extend([
             format!("/accounts/acc/realtime/kit/app/sessions/{encoded}/participants/{encoded}"),
             format!("/accounts/{encoded}/realtime/kit/{encoded}/meetings/{encoded}/participants"),
-            format!(
-                "/accounts/acc/realtime/kit/app/sessions/{encoded}/participants?search={encoded}"
-            ),
+            format!("/accounts/acc/realtime/kit/app/sessions/{encoded}/participants?search={encoded}"),
         ]);
     }
     assert_eq!(server.targets(), expected);
@@ -902,15 +742,12 @@ async fn empty_and_dot_segments_are_rejected_before_sending() {
     let (client, _) = client(&server.uri());
     // Each operation, sent with the given path parameters.
     let (s, m) = (client.sessions(), client.meetings());
-    let list_sessions_at = async |account: &str, app: &str, id: &str| {
-        outcome(s.list_session_participants(account, app, id).send()).await
-    };
-    let get_participant_at = async |session: &str, id: &str| {
-        outcome(s.get_session_participant("acc", "app", session, id).send()).await
-    };
-    let list_meetings_at = async |account: &str, app: &str, id: &str| {
-        outcome(m.list_meeting_participants(account, app, id).send()).await
-    };
+    let list_sessions_at =
+        async |account: &str, app: &str, id: &str| outcome(s.list_session_participants(account, app, id).send()).await;
+    let get_participant_at =
+        async |session: &str, id: &str| outcome(s.get_session_participant("acc", "app", session, id).send()).await;
+    let list_meetings_at =
+        async |account: &str, app: &str, id: &str| outcome(m.list_meeting_participants(account, app, id).send()).await;
     for bad in ["", ".", ".."] {
         let outcomes = [
             ("account_id", list_sessions_at(bad, "app", "s").await),
@@ -932,26 +769,14 @@ async fn empty_and_dot_segments_are_rejected_before_sending() {
             }
             assert!(!error.is_retryable());
             assert_eq!(error.status(), None);
-            assert!(
-                error
-                    .to_string()
-                    .starts_with(&format!("invalid argument `{expected}`")),
-                "{error}"
-            );
+            assert!(error.to_string().starts_with(&format!("invalid argument `{expected}`")), "{error}");
         }
     }
     // A stream reports the same error as its first item.
-    let first = futures_util::StreamExt::next(
-        &mut client
-            .meetings()
-            .list_meeting_participants("acc", "..", "m")
-            .stream(),
-    )
-    .await;
-    assert!(
-        matches!(first, Some(Err(Error::InvalidArgument { ref name, .. })) if name == "app_id"),
-        "{first:?}"
-    );
+    let first =
+        futures_util::StreamExt::next(&mut client.meetings().list_meeting_participants("acc", "..", "m").stream())
+            .await;
+    assert!(matches!(first, Some(Err(Error::InvalidArgument { ref name, .. })) if name == "app_id"), "{first:?}");
     tokio::task::yield_now().await;
     assert_eq!(server.connections(), 0, "nothing was sent");
     assert_eq!(server.request_count(), 0);
@@ -963,18 +788,12 @@ async fn empty_and_dot_segments_are_rejected_before_sending() {
 
 fn assert_no_token(what: &str, shown: &str) {
     assert!(!shown.contains(TOKEN), "{what} shows the token: {shown}");
-    assert!(
-        !shown.contains("SECRET"),
-        "{what} shows part of the token: {shown}"
-    );
+    assert!(!shown.contains("SECRET"), "{what} shows part of the token: {shown}");
 }
 
 /// The error of listing meeting `m` without retries with a client of `base_url` configured
 /// further by `configure` (the error is returned, never unwrapped with the token).
-async fn list_error(
-    base_url: &str,
-    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
-) -> Error {
+async fn list_error(base_url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Error {
     let (client, _) = client_with(base_url, |b| configure(b.max_retries(0)));
     list(&client).await.expect_err("an error")
 }
@@ -982,9 +801,7 @@ async fn list_error(
 #[tokio::test]
 async fn the_token_never_appears_in_debug_or_errors() {
     // Client, builders and request builders.
-    let builder = Client::builder()
-        .api_token(TOKEN)
-        .base_url("http://127.0.0.1:9");
+    let builder = Client::builder().api_token(TOKEN).base_url("http://127.0.0.1:9");
     assert_no_token("ClientBuilder", &format!("{builder:?} {builder:#?}"));
     let client = builder.build().expect("valid client");
     assert_no_token("Client", &format!("{client:?} {client:#?}"));
@@ -993,29 +810,18 @@ async fn the_token_never_appears_in_debug_or_errors() {
     let get = get_participant(&client);
     assert_no_token("GetSessionParticipant", &format!("{get:?} {get:#?}"));
     let meetings = list_meetings(&client);
-    assert_no_token(
-        "ListMeetingParticipants",
-        &format!("{meetings:?} {meetings:#?}"),
-    );
+    assert_no_token("ListMeetingParticipants", &format!("{meetings:?} {meetings:#?}"));
     assert_no_token("Sessions", &format!("{:?}", client.sessions()));
     assert_no_token("Meetings", &format!("{:?}", client.meetings()));
 
     // A token that is not a valid header value is a configuration error that does not quote it.
     let bad_token = format!("{TOKEN}\nx");
-    let error = Client::builder()
-        .api_token(bad_token)
-        .build()
-        .expect_err("a newline is not allowed");
+    let error = Client::builder().api_token(bad_token).build().expect_err("a newline is not allowed");
     assert!(matches!(error, Error::Config { .. }));
     assert_no_token("Config error", &format!("{error} {error:?}"));
 
     // Every error kind the client can return.
-    let api = support::serve_sequence(vec![with_body(
-        403,
-        AUTHENTICATION_ERROR,
-        "application/json",
-    )])
-    .await;
+    let api = support::serve_sequence(vec![with_body(403, AUTHENTICATION_ERROR, "application/json")]).await;
     let decode = RawServer::start(|_| json_200(r#"{"data":5}"#)).await;
     let transport = RawServer::start(|_| Reply::Close).await;
     let timeout = RawServer::start(|_| Reply::Hang).await;
@@ -1026,19 +832,11 @@ async fn the_token_never_appears_in_debug_or_errors() {
         list_error(&timeout.uri(), |b| b.timeout(ms(100))).await,
     ];
     let (c, _) = client_with(&timeout.uri(), |b| b.max_pages(0));
-    let too_many = futures_util::StreamExt::next(&mut list_meetings(&c).stream())
-        .await
-        .expect("one item");
+    let too_many = futures_util::StreamExt::next(&mut list_meetings(&c).stream()).await.expect("one item");
     errors.push(too_many.map(|_| ()).expect_err("max_pages 0"));
     let (c, _) = support::client(&timeout.uri());
-    errors.push(
-        c.sessions()
-            .list_session_participants("acc", "app", "")
-            .send()
-            .await
-            .map(|_| ())
-            .expect_err("empty id"),
-    );
+    errors
+        .push(c.sessions().list_session_participants("acc", "app", "").send().await.map(|_| ()).expect_err("empty id"));
     let kinds: Vec<_> = errors
         .iter()
         .map(|e| match e {
@@ -1051,17 +849,7 @@ async fn the_token_never_appears_in_debug_or_errors() {
             _ => "other",
         })
         .collect();
-    assert_eq!(
-        kinds,
-        [
-            "api",
-            "decode",
-            "transport",
-            "timeout",
-            "too_many_pages",
-            "invalid_argument"
-        ]
-    );
+    assert_eq!(kinds, ["api", "decode", "transport", "timeout", "too_many_pages", "invalid_argument"]);
     for error in &errors {
         assert_no_token("error", &format!("{error} {error:?} {error:#?}"));
         let mut source = std::error::Error::source(error);
@@ -1075,14 +863,8 @@ async fn the_token_never_appears_in_debug_or_errors() {
 #[tokio::test]
 async fn a_redirect_to_another_origin_does_not_carry_the_token() {
     let elsewhere = support::serve_sequence(vec![ok_page()]).await;
-    let location = format!(
-        "{}/accounts/acc/realtime/kit/app/meetings/m/participants",
-        elsewhere.uri()
-    );
-    let (origin, client, _) = serve(vec![
-        status(307).insert_header("location", location.as_str()),
-    ])
-    .await;
+    let location = format!("{}/accounts/acc/realtime/kit/app/meetings/m/participants", elsewhere.uri());
+    let (origin, client, _) = serve(vec![status(307).insert_header("location", location.as_str())]).await;
     list(&client).await.expect("the redirect is followed");
     let origin_requests = origin.received_requests().await.expect("recording");
     assert_eq!(origin_requests.len(), 1);
@@ -1111,26 +893,14 @@ async fn large_and_binary_error_bodies_are_bounded_and_shown_safely() {
     assert!(error.is_not_found());
     assert_eq!(error.message(), None);
     let shown = error.to_string();
-    assert!(
-        shown.len() < 2048,
-        "the Display is an excerpt: {} bytes",
-        shown.len()
-    );
+    assert!(shown.len() < 2048, "the Display is an excerpt: {} bytes", shown.len());
     assert!(shown.contains(r#"{"success":false"#), "{shown}");
 
     // Bytes that are not UTF-8.
     let binary: Vec<u8> = vec![0xff, 0xfe, b'o', b'k', 0x00, 0xc3];
-    let (outcome, _, _) = list_against(vec![with_body(
-        404,
-        binary.clone(),
-        "application/octet-stream",
-    )])
-    .await;
+    let (outcome, _, _) = list_against(vec![with_body(404, binary.clone(), "application/octet-stream")]).await;
     let error = outcome.expect_err("404");
     assert_eq!(error.api_error().map(|e| e.body().to_vec()), Some(binary));
     let shown = error.to_string();
-    assert!(
-        shown.contains("HTTP 404 Not Found") && shown.contains("ok"),
-        "{shown}"
-    );
+    assert!(shown.contains("HTTP 404 Not Found") && shown.contains("ok"), "{shown}");
 }

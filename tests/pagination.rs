@@ -20,9 +20,7 @@ const MEETING_PATH: &str = "/accounts/acc/realtime/kit/app/meetings/m/participan
 const DOCS_SESSION_PAGE: &[u8] = include_bytes!("data/session_participants.json");
 
 /// A server whose answer depends on the requested `page_no`, which every page request sends.
-async fn serve_pages(
-    respond: impl Fn(u64) -> ResponseTemplate + Send + Sync + 'static,
-) -> MockServer {
+async fn serve_pages(respond: impl Fn(u64) -> ResponseTemplate + Send + Sync + 'static) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::method("GET"))
         .respond_with(move |request: &wiremock::Request| {
@@ -72,10 +70,8 @@ fn ok(body: Value) -> ResponseTemplate {
 /// A page of session participants named by `ids`, with `paging` when given
 /// as `(start_offset, end_offset, total_count)`.
 fn session_page(ids: &[String], paging: Option<(i64, i64, u64)>) -> Value {
-    let participants: Vec<_> = ids
-        .iter()
-        .map(|id| json!({"id": id, "display_name": format!("name {id}"), "duration": 1.0}))
-        .collect();
+    let participants: Vec<_> =
+        ids.iter().map(|id| json!({"id": id, "display_name": format!("name {id}"), "duration": 1.0})).collect();
     let mut data = json!({ "participants": participants });
     if let Some((start, end, total)) = paging {
         data["paging"] = json!({"start_offset": start, "end_offset": end, "total_count": total});
@@ -127,20 +123,12 @@ fn client_for(server: &MockServer) -> Client {
 
 /// The ids of the items `request` streams, or the error that ended the stream.
 async fn stream_sessions(request: ListSessionParticipants<'_>) -> Vec<Result<String, Error>> {
-    request
-        .stream()
-        .map(|item| item.map(|p| p.id.expect("id")))
-        .collect()
-        .await
+    request.stream().map(|item| item.map(|p| p.id.expect("id"))).collect().await
 }
 
 /// The ids of the items `request` streams, or the error that ended the stream.
 async fn stream_meetings(request: ListMeetingParticipants<'_>) -> Vec<Result<String, Error>> {
-    request
-        .stream()
-        .map(|item| item.map(|p| p.id))
-        .collect()
-        .await
+    request.stream().map(|item| item.map(|p| p.id)).collect().await
 }
 
 /// The ids of the items `request` streams, none of which may be an error.
@@ -154,28 +142,16 @@ async fn meeting_ids(request: ListMeetingParticipants<'_>) -> Vec<String> {
 }
 
 fn unwrap_all(items: Vec<Result<String, Error>>) -> Vec<String> {
-    items
-        .into_iter()
-        .map(|item| item.expect("no error"))
-        .collect()
+    items.into_iter().map(|item| item.expect("no error")).collect()
 }
 
 async fn paths(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .expect("recording")
-        .iter()
-        .map(|r| r.url.path().to_owned())
-        .collect()
+    server.received_requests().await.expect("recording").iter().map(|r| r.url.path().to_owned()).collect()
 }
 
 /// Raw query strings as [`support::queries`] gives them, each present.
 fn some<Q: Into<String>>(queries: impl IntoIterator<Item = Q>) -> Vec<Option<String>> {
-    queries
-        .into_iter()
-        .map(|query| Some(query.into()))
-        .collect()
+    queries.into_iter().map(|query| Some(query.into())).collect()
 }
 
 #[tokio::test]
@@ -191,9 +167,7 @@ async fn session_stream_walks_every_page_keeping_the_filters() {
         .view(ParticipantView::Raw);
     assert_eq!(session_ids(request).await, ids(1, 5));
     let expected = (1..=3).map(|n| {
-        format!(
-            "include_peer_events=true&page_no={n}&per_page=2&search=a%20b&sort_by=duration&sort_order=ASC&view=raw"
-        )
+        format!("include_peer_events=true&page_no={n}&per_page=2&search=a%20b&sort_by=duration&sort_order=ASC&view=raw")
     });
     assert_eq!(support::queries(&server).await, some(expected));
     assert_eq!(paths(&server).await, [SESSION_PATH; 3]);
@@ -203,10 +177,7 @@ async fn session_stream_walks_every_page_keeping_the_filters() {
 async fn session_stream_starts_at_the_builders_page() {
     let server = serve_session_list(2, 10).await;
     let client = client_for(&server);
-    let request = list_sessions(&client)
-        .page_no(3)
-        .per_page(2)
-        .view(ParticipantView::Consolidated);
+    let request = list_sessions(&client).page_no(3).per_page(2).view(ParticipantView::Consolidated);
     assert_eq!(session_ids(request).await, ids(5, 10));
     assert_eq!(
         support::queries(&server).await,
@@ -222,17 +193,10 @@ async fn session_stream_starts_at_the_builders_page() {
 async fn meeting_stream_walks_every_page() {
     let server = serve_meeting_list(2, 5).await;
     let client = client_for(&server);
-    assert_eq!(
-        meeting_ids(list_meetings(&client).per_page(2)).await,
-        ids(1, 5)
-    );
+    assert_eq!(meeting_ids(list_meetings(&client).per_page(2)).await, ids(1, 5));
     assert_eq!(
         support::queries(&server).await,
-        some([
-            "page_no=1&per_page=2",
-            "page_no=2&per_page=2",
-            "page_no=3&per_page=2"
-        ])
+        some(["page_no=1&per_page=2", "page_no=2&per_page=2", "page_no=3&per_page=2"])
     );
     assert_eq!(paths(&server).await, [MEETING_PATH; 3]);
 }
@@ -243,25 +207,15 @@ async fn meeting_stream_starts_at_the_builders_page() {
     let client = client_for(&server);
     let request = list_meetings(&client).per_page(3).page_no(2);
     assert_eq!(meeting_ids(request).await, ids(4, 7));
-    assert_eq!(
-        support::queries(&server).await,
-        some(["page_no=2&per_page=3", "page_no=3&per_page=3"])
-    );
+    assert_eq!(support::queries(&server).await, some(["page_no=2&per_page=3", "page_no=3&per_page=3"]));
 }
 
 #[tokio::test]
 async fn a_full_last_page_that_reaches_total_count_ends_the_stream() {
     let server = serve_meeting_list(2, 4).await;
     let client = client_for(&server);
-    assert_eq!(
-        meeting_ids(list_meetings(&client).per_page(2)).await,
-        ids(1, 4)
-    );
-    assert_eq!(
-        support::request_count(&server).await,
-        2,
-        "no page 3 request"
-    );
+    assert_eq!(meeting_ids(list_meetings(&client).per_page(2)).await, ids(1, 4));
+    assert_eq!(support::request_count(&server).await, 2, "no page 3 request");
 }
 
 #[tokio::test]
@@ -275,10 +229,7 @@ async fn without_paging_or_per_page_the_stream_stops_on_an_empty_page() {
     .await;
     let client = client_for(&server);
     assert_eq!(session_ids(list_sessions(&client)).await, ids(1, 5));
-    assert_eq!(
-        support::queries(&server).await,
-        some(["page_no=1", "page_no=2", "page_no=3"])
-    );
+    assert_eq!(support::queries(&server).await, some(["page_no=1", "page_no=2", "page_no=3"]));
 }
 
 #[tokio::test]
@@ -290,10 +241,7 @@ async fn an_empty_page_ends_the_stream_even_if_total_count_claims_more() {
     })
     .await;
     let client = client_for(&server);
-    assert_eq!(
-        meeting_ids(list_meetings(&client).per_page(2)).await,
-        ids(1, 2)
-    );
+    assert_eq!(meeting_ids(list_meetings(&client).per_page(2)).await, ids(1, 2));
     assert_eq!(support::request_count(&server).await, 2);
 }
 
@@ -309,10 +257,7 @@ async fn a_short_page_does_not_end_the_stream_while_total_count_says_more_follow
     })
     .await;
     let client = client_for(&server);
-    assert_eq!(
-        session_ids(list_sessions(&client).per_page(3)).await,
-        ids(1, 5)
-    );
+    assert_eq!(session_ids(list_sessions(&client).per_page(3)).await, ids(1, 5));
     assert_eq!(support::request_count(&server).await, 3);
 }
 
@@ -325,36 +270,20 @@ async fn a_short_page_ends_the_stream_when_the_page_has_no_paging_object() {
     })
     .await;
     let client = client_for(&server);
-    assert_eq!(
-        session_ids(list_sessions(&client).per_page(3)).await,
-        ids(1, 4)
-    );
-    assert_eq!(
-        support::queries(&server).await,
-        some(["page_no=1&per_page=3", "page_no=2&per_page=3"])
-    );
+    assert_eq!(session_ids(list_sessions(&client).per_page(3)).await, ids(1, 4));
+    assert_eq!(support::queries(&server).await, some(["page_no=1&per_page=3", "page_no=2&per_page=3"]));
 }
 
 #[tokio::test]
 async fn a_server_repeating_the_docs_page_terminates_without_duplicates() {
     // The docs' example claims 123 participants with end_offset 2; a server that sends it for
     // every page number never advances, so the repeat is dropped and the stream ends.
-    let server = serve_pages(|_| {
-        ResponseTemplate::new(200).set_body_raw(DOCS_SESSION_PAGE, "application/json")
-    })
-    .await;
+    let server = serve_pages(|_| ResponseTemplate::new(200).set_body_raw(DOCS_SESSION_PAGE, "application/json")).await;
     let client = client_for(&server);
-    let names: Vec<_> = list_sessions(&client)
-        .per_page(2)
-        .stream()
-        .map(|item| item.expect("no error").display_name)
-        .collect()
-        .await;
+    let names: Vec<_> =
+        list_sessions(&client).per_page(2).stream().map(|item| item.expect("no error").display_name).collect().await;
     assert_eq!(names, [Some("Mark".to_owned()), Some("Henry".to_owned())]);
-    assert_eq!(
-        support::queries(&server).await,
-        some(["page_no=1&per_page=2", "page_no=2&per_page=2"])
-    );
+    assert_eq!(support::queries(&server).await, some(["page_no=1&per_page=2", "page_no=2&per_page=2"]));
 }
 
 #[tokio::test]
@@ -362,10 +291,7 @@ async fn a_meeting_server_ignoring_page_no_terminates() {
     // total_count says 1000 and every page is full, but end_offset never moves past 2.
     let server = serve_pages(|_| ok(meeting_page(&ids(1, 2), (1, 2, 1000)))).await;
     let client = client_for(&server);
-    assert_eq!(
-        meeting_ids(list_meetings(&client).per_page(2)).await,
-        ids(1, 2)
-    );
+    assert_eq!(meeting_ids(list_meetings(&client).per_page(2)).await, ids(1, 2));
     assert_eq!(support::request_count(&server).await, 2);
 }
 
@@ -388,15 +314,9 @@ async fn a_server_that_never_stops_is_cut_off_by_max_pages() {
         }
     };
     assert_eq!(items, ids(1, 6));
-    assert!(
-        matches!(error, Error::TooManyPages { max_pages: 3 }),
-        "{error:?}"
-    );
+    assert!(matches!(error, Error::TooManyPages { max_pages: 3 }), "{error:?}");
     let shown = error.to_string();
-    assert!(
-        shown.contains("3 pages") && shown.contains("max_pages"),
-        "{shown}"
-    );
+    assert!(shown.contains("3 pages") && shown.contains("max_pages"), "{shown}");
     assert!(stream.next().await.is_none(), "the error ends the stream");
     assert_eq!(support::request_count(&server).await, 3);
 }
@@ -405,10 +325,7 @@ async fn a_server_that_never_stops_is_cut_off_by_max_pages() {
 async fn max_pages_is_not_an_error_when_the_last_page_fits() {
     let server = serve_meeting_list(2, 6).await;
     let (client, _) = support::client_with(&server.uri(), |b| b.max_pages(3));
-    assert_eq!(
-        meeting_ids(list_meetings(&client).per_page(2)).await,
-        ids(1, 6)
-    );
+    assert_eq!(meeting_ids(list_meetings(&client).per_page(2)).await, ids(1, 6));
     assert_eq!(support::request_count(&server).await, 3);
 }
 
@@ -416,9 +333,8 @@ async fn max_pages_is_not_an_error_when_the_last_page_fits() {
 async fn an_error_on_page_two_is_yielded_and_ends_the_stream() {
     let server = serve_pages(|page| match page {
         1 => ok(session_page(&ids(1, 2), Some((1, 2, 6)))),
-        2 => ResponseTemplate::new(404).set_body_json(
-            json!({"success": false, "error": {"code": 404, "message": "Session not found"}}),
-        ),
+        2 => ResponseTemplate::new(404)
+            .set_body_json(json!({"success": false, "error": {"code": 404, "message": "Session not found"}})),
         _ => ok(session_page(&ids(5, 6), Some((5, 6, 6)))),
     })
     .await;
@@ -430,11 +346,7 @@ async fn an_error_on_page_two_is_yielded_and_ends_the_stream() {
     let error = items[2].as_ref().expect_err("page 2 fails");
     assert!(error.is_not_found());
     assert_eq!(error.message(), Some("Session not found"));
-    assert_eq!(
-        support::request_count(&server).await,
-        2,
-        "no page 3 request"
-    );
+    assert_eq!(support::request_count(&server).await, 2, "no page 3 request");
 }
 
 #[tokio::test]
@@ -447,12 +359,7 @@ async fn a_retryable_error_on_page_two_is_retried_then_ends_the_stream() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
         support::queries(&server).await,
-        some([
-            "page_no=1&per_page=2",
-            "page_no=2&per_page=2",
-            "page_no=2&per_page=2",
-            "page_no=2&per_page=2",
-        ])
+        some(["page_no=1&per_page=2", "page_no=2&per_page=2", "page_no=2&per_page=2", "page_no=2&per_page=2",])
     );
     assert_eq!(delays.get().len(), 2);
 }
@@ -468,10 +375,7 @@ async fn a_malformed_page_two_is_a_decode_error_that_ends_the_stream() {
     let items = stream_sessions(list_sessions(&client).per_page(2)).await;
     assert_eq!(items.len(), 3, "{items:?}");
     let error = items[2].as_ref().expect_err("page 2 fails");
-    assert_eq!(
-        support::decode_error(error).json_path(),
-        "data.participants[0].duration"
-    );
+    assert_eq!(support::decode_error(error).json_path(), "data.participants[0].duration");
     assert_eq!(support::request_count(&server).await, 2);
 }
 
@@ -480,22 +384,10 @@ async fn streams_are_lazy() {
     let server = serve_meeting_list(2, 100).await;
     let client = client_for(&server);
     let stream = list_meetings(&client).per_page(2).stream();
-    assert_eq!(
-        support::request_count(&server).await,
-        0,
-        "nothing before polling"
-    );
-    let first: Vec<_> = stream
-        .take(3)
-        .map(|item| item.expect("ok").id)
-        .collect()
-        .await;
+    assert_eq!(support::request_count(&server).await, 0, "nothing before polling");
+    let first: Vec<_> = stream.take(3).map(|item| item.expect("ok").id).collect().await;
     assert_eq!(first, ids(1, 3));
-    assert_eq!(
-        support::request_count(&server).await,
-        2,
-        "only the pages needed for 3 items"
-    );
+    assert_eq!(support::request_count(&server).await, 2, "only the pages needed for 3 items");
 }
 
 #[tokio::test]

@@ -9,9 +9,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::error::{
-    ApiError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind,
-};
+use crate::error::{ApiError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind};
 use crate::request::Request;
 use crate::{Error, Response, RetryPolicy};
 
@@ -109,9 +107,8 @@ impl Client {
         };
         let mut builder = Client::builder().api_token(token);
         if let Some(base_url) = var(BASE_URL_VAR).filter(|v| !v.trim().is_empty()) {
-            parse_base_url(&base_url).map_err(|reason| {
-                Error::config(format!("environment variable {BASE_URL_VAR}: {reason}"))
-            })?;
+            parse_base_url(&base_url)
+                .map_err(|reason| Error::config(format!("environment variable {BASE_URL_VAR}: {reason}")))?;
             builder = builder.base_url(base_url);
         }
         builder.build()
@@ -130,10 +127,7 @@ impl Client {
     /// Sends the request with retries, decodes a 2xx body as `T`.
     ///
     /// An empty 2xx body decodes as JSON `null` (so `()`, `Option<_>` and `serde_json::Value` accept it).
-    pub(crate) async fn send<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<Response<T>, Error> {
+    pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error> {
         let (status, headers, body) = self.execute(&request, ACCEPT_JSON).await?;
         decode(&request, status, headers, &body)
     }
@@ -153,17 +147,10 @@ impl Client {
     }
 
     /// Sends the request, retrying per the policy; returns the first 2xx answer or the last error.
-    async fn execute(
-        &self,
-        request: &Request,
-        accept: &'static str,
-    ) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    async fn execute(&self, request: &Request, accept: &'static str) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         let inner = &*self.inner;
         let url = self.url(request)?;
-        let max_retries = request
-            .options
-            .max_retries
-            .unwrap_or(inner.retry.max_retries());
+        let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries());
         let timeout = request.options.timeout.unwrap_or(inner.timeout);
         let mut retry = 0;
         loop {
@@ -198,9 +185,7 @@ impl Client {
             if !will_retry {
                 return Err(error);
             }
-            let delay = inner
-                .retry
-                .delay(retry, error.response_headers(), SystemTime::now());
+            let delay = inner.retry.delay(retry, error.response_headers(), SystemTime::now());
             inner.retry.sleep(delay).await;
             retry += 1;
         }
@@ -208,17 +193,15 @@ impl Client {
 
     /// The full URL: base URL + expanded path + `?query`.
     fn url(&self, request: &Request) -> Result<Url, Error> {
-        let mut url = String::with_capacity(
-            self.inner.base_url.len() + request.path.len() + request.query.as_str().len() + 1,
-        );
+        let mut url =
+            String::with_capacity(self.inner.base_url.len() + request.path.len() + request.query.as_str().len() + 1);
         url.push_str(&self.inner.base_url);
         url.push_str(&request.path);
         if !request.query.is_empty() {
             url.push('?');
             url.push_str(request.query.as_str());
         }
-        Url::parse(&url)
-            .map_err(|e| Error::invalid_argument("path", format!("does not form a valid URL: {e}")))
+        Url::parse(&url).map_err(|e| Error::invalid_argument("path", format!("does not form a valid URL: {e}")))
     }
 
     /// One attempt: send, then read the whole body, all within `timeout`.
@@ -241,21 +224,12 @@ impl Client {
             *http_request.body_mut() = Some(body.bytes.clone().into());
         }
         let exchange = async {
-            let mut response = self
-                .inner
-                .http
-                .execute(http_request)
-                .await
-                .map_err(|e| transport_error(request, e, false))?;
+            let mut response =
+                self.inner.http.execute(http_request).await.map_err(|e| transport_error(request, e, false))?;
             let status = response.status();
-            let limit = if status.is_success() {
-                usize::MAX
-            } else {
-                MAX_ERROR_BODY
-            };
-            let (body, truncated) = read_body(&mut response, limit)
-                .await
-                .map_err(|e| transport_error(request, e, true))?;
+            let limit = if status.is_success() { usize::MAX } else { MAX_ERROR_BODY };
+            let (body, truncated) =
+                read_body(&mut response, limit).await.map_err(|e| transport_error(request, e, true))?;
             let headers = std::mem::take(response.headers_mut());
             if status.is_success() {
                 Ok((status, headers, body))
@@ -282,10 +256,7 @@ impl Client {
 }
 
 /// Reads the body, keeping at most `limit` bytes; the flag tells whether more was sent.
-async fn read_body(
-    response: &mut reqwest::Response,
-    limit: usize,
-) -> Result<(Bytes, bool), reqwest::Error> {
+async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
     let mut buffer = BytesMut::new();
     while let Some(chunk) = response.chunk().await? {
         let room = limit - buffer.len();
@@ -329,24 +300,13 @@ fn decode<T: DeserializeOwned>(
     headers: HeaderMap,
     body: &[u8],
 ) -> Result<Response<T>, Error> {
-    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        body
-    };
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
     let fail = |path: String, e: &serde_json::Error| {
-        Error::Decode(Box::new(DecodeError::new(
-            request.method.clone(),
-            request.path_template,
-            status,
-            body,
-            path,
-            e,
-        )))
+        Error::Decode(Box::new(DecodeError::new(request.method.clone(), request.path_template, status, body, path, e)))
     };
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| fail(e.path().to_string(), e.inner()))?;
+    let value =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| fail(e.path().to_string(), e.inner()))?;
     deserializer.end().map_err(|e| fail(".".to_owned(), &e))?;
     Ok(Response::new(status, headers, value))
 }
@@ -366,8 +326,7 @@ fn error_kind(error: &Error) -> &'static str {
 
 /// Validates a base URL (absolute http(s), with a host, no query or fragment) and trims the trailing `/`.
 fn parse_base_url(base_url: &str) -> Result<String, String> {
-    let url =
-        Url::parse(base_url.trim()).map_err(|e| format!("`{base_url}` is not a valid URL: {e}"))?;
+    let url = Url::parse(base_url.trim()).map_err(|e| format!("`{base_url}` is not a valid URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("`{base_url}` must start with https:// or http://"));
     }
@@ -468,9 +427,7 @@ impl ClientBuilder {
             }
         };
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.trim()))
-            .map_err(|_| {
-                Error::config("the API token contains characters not allowed in an HTTP header")
-            })?;
+            .map_err(|_| Error::config("the API token contains characters not allowed in an HTTP header"))?;
         authorization.set_sensitive(true);
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL))
             .map_err(|reason| Error::config(format!("invalid base URL: {reason}")))?;
@@ -518,27 +475,19 @@ mod tests {
     fn recording_policy() -> (RetryPolicy, Arc<Mutex<Vec<Duration>>>) {
         let delays = Arc::new(Mutex::new(Vec::new()));
         let recorded = delays.clone();
-        let policy = RetryPolicy::default()
-            .with_jitter(Jitter::None)
-            .with_sleeper(move |d| {
-                recorded.lock().expect("not poisoned").push(d);
-                async {}
-            });
+        let policy = RetryPolicy::default().with_jitter(Jitter::None).with_sleeper(move |d| {
+            recorded.lock().expect("not poisoned").push(d);
+            async {}
+        });
         (policy, delays)
     }
 
     fn client_for(base_url: &str, policy: RetryPolicy) -> Client {
-        Client::builder()
-            .api_token(TOKEN)
-            .base_url(base_url)
-            .retry_policy(policy)
-            .build()
-            .expect("valid client")
+        Client::builder().api_token(TOKEN).base_url(base_url).retry_policy(policy).build().expect("valid client")
     }
 
     fn meetings_request() -> Request {
-        let path = expand_path(TEMPLATE, &[("account_id", "acc 1"), ("app_id", "app")])
-            .expect("valid path");
+        let path = expand_path(TEMPLATE, &[("account_id", "acc 1"), ("app_id", "app")]).expect("valid path");
         let mut request = Request::new(Method::GET, TEMPLATE, path, &RequestOptions::default());
         request.query.push("search", &"secret-query-value");
         request
@@ -556,10 +505,7 @@ mod tests {
     fn client_is_send_sync_and_cheap_to_clone() {
         fn assert_send_sync<T: Send + Sync + Clone>() {}
         assert_send_sync::<Client>();
-        let client = Client::builder()
-            .api_token(TOKEN)
-            .build()
-            .expect("valid client");
+        let client = Client::builder().api_token(TOKEN).build().expect("valid client");
         let copy = client.clone();
         assert!(Arc::ptr_eq(&client.inner, &copy.inner));
     }
@@ -579,11 +525,7 @@ mod tests {
 
     #[test]
     fn build_requires_a_token() {
-        for builder in [
-            Client::builder(),
-            Client::builder().api_token(""),
-            Client::builder().api_token("  "),
-        ] {
+        for builder in [Client::builder(), Client::builder().api_token(""), Client::builder().api_token("  ")] {
             match builder.build() {
                 Err(Error::Config { reason }) => assert!(reason.contains("API token"), "{reason}"),
                 other => panic!("{other:?}"),
@@ -597,13 +539,7 @@ mod tests {
 
     #[test]
     fn base_url_is_validated_and_trimmed() {
-        for bad in [
-            "not a url",
-            "ftp://example.com",
-            "https://example.com/v4?x=1",
-            "/relative",
-            "mailto:a@b.c",
-        ] {
+        for bad in ["not a url", "ftp://example.com", "https://example.com/v4?x=1", "/relative", "mailto:a@b.c"] {
             match Client::builder().api_token(TOKEN).base_url(bad).build() {
                 Err(Error::Config { reason }) => {
                     assert!(reason.contains("base URL"), "{bad}: {reason}")
@@ -611,11 +547,8 @@ mod tests {
                 other => panic!("{bad}: {other:?}"),
             }
         }
-        let client = Client::builder()
-            .api_token(TOKEN)
-            .base_url("http://127.0.0.1:9/client/v4/")
-            .build()
-            .expect("valid");
+        let client =
+            Client::builder().api_token(TOKEN).base_url("http://127.0.0.1:9/client/v4/").build().expect("valid");
         assert_eq!(client.base_url(), "http://127.0.0.1:9/client/v4");
         let client = Client::builder().api_token(TOKEN).build().expect("valid");
         assert_eq!(client.base_url(), crate::DEFAULT_BASE_URL);
@@ -625,19 +558,13 @@ mod tests {
     fn from_env_errors_name_the_variable() {
         match Client::from_env_with(|_| None) {
             Err(Error::Config { reason }) => {
-                assert!(
-                    reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("not set"),
-                    "{reason}"
-                )
+                assert!(reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("not set"), "{reason}")
             }
             other => panic!("{other:?}"),
         }
         match Client::from_env_with(|_| Some(String::new())) {
             Err(Error::Config { reason }) => {
-                assert!(
-                    reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("empty"),
-                    "{reason}"
-                )
+                assert!(reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("empty"), "{reason}")
             }
             other => panic!("{other:?}"),
         }
@@ -666,9 +593,7 @@ mod tests {
     async fn sends_headers_path_and_query_and_decodes() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .and(path(
-                "/client/v4/accounts/acc%201/realtime/kit/app/meetings",
-            ))
+            .and(path("/client/v4/accounts/acc%201/realtime/kit/app/meetings"))
             .and(query_param("search", "secret-query-value"))
             .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
             .and(header("accept", "application/json"))
@@ -683,15 +608,9 @@ mod tests {
             .await;
         let (policy, _) = recording_policy();
         let client = client_for(&format!("{}/client/v4/", server.uri()), policy);
-        let response = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect("success");
+        let response = client.send::<serde_json::Value>(meetings_request()).await.expect("success");
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(
-            response.headers().get("x-request-id").map(|v| v.as_bytes()),
-            Some(&b"r1"[..])
-        );
+        assert_eq!(response.headers().get("x-request-id").map(|v| v.as_bytes()), Some(&b"r1"[..]));
         assert_eq!(response["data"][1], 2);
         assert!(USER_AGENT.starts_with("cloudflare-realtimekit/0."));
     }
@@ -701,27 +620,15 @@ mod tests {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(header("content-type", "application/json"))
-            .and(wiremock::matchers::body_json(
-                serde_json::json!({"title": "standup"}),
-            ))
+            .and(wiremock::matchers::body_json(serde_json::json!({"title": "standup"})))
             .respond_with(ResponseTemplate::new(204))
             .expect(1)
             .mount(&server)
             .await;
         let client = client_for(&server.uri(), RetryPolicy::never());
-        let mut request = Request::new(
-            Method::POST,
-            "/meetings",
-            "/meetings".to_owned(),
-            &RequestOptions::default(),
-        );
-        request
-            .json_body(&serde_json::json!({"title": "standup"}))
-            .expect("serializable");
-        let response = client
-            .send::<()>(request)
-            .await
-            .expect("empty body decodes as ()");
+        let mut request = Request::new(Method::POST, "/meetings", "/meetings".to_owned(), &RequestOptions::default());
+        request.json_body(&serde_json::json!({"title": "standup"})).expect("serializable");
+        let response = client.send::<()>(request).await.expect("empty body decodes as ()");
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
     }
 
@@ -739,13 +646,8 @@ mod tests {
             .mount(&server)
             .await;
         let client = client_for(&server.uri(), RetryPolicy::never());
-        let get = |p: &'static str| {
-            Request::new(Method::GET, p, p.to_owned(), &RequestOptions::default())
-        };
-        let empty = client
-            .send_empty(get("/empty"))
-            .await
-            .expect("body ignored");
+        let get = |p: &'static str| Request::new(Method::GET, p, p.to_owned(), &RequestOptions::default());
+        let empty = client.send_empty(get("/empty")).await.expect("body ignored");
         assert_eq!(empty.status(), StatusCode::OK);
         let raw = client.send_bytes(get("/raw")).await.expect("raw body");
         assert_eq!(&raw[..], &[0u8, 159, 146, 150]);
@@ -767,10 +669,7 @@ mod tests {
             .await;
         let (policy, delays) = recording_policy();
         let client = client_for(&server.uri(), policy);
-        let response = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect("retried to success");
+        let response = client.send::<serde_json::Value>(meetings_request()).await.expect("retried to success");
         assert_eq!(response["ok"], true);
         assert_eq!(recorded(&delays), vec![Duration::from_secs(3)]);
         assert_eq!(request_count(&server).await, 2);
@@ -780,43 +679,25 @@ mod tests {
     async fn gives_up_on_503_after_max_retries() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(
-                ResponseTemplate::new(503)
-                    .set_body_string("<html><body>upstream down</body></html>"),
-            )
+            .respond_with(ResponseTemplate::new(503).set_body_string("<html><body>upstream down</body></html>"))
             .mount(&server)
             .await;
         let (policy, delays) = recording_policy();
         let client = client_for(&server.uri(), policy);
-        let error = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect_err("always 503");
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("always 503");
         assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert!(error.is_retryable());
         assert_eq!(request_count(&server).await, 3);
-        assert_eq!(
-            recorded(&delays),
-            vec![Duration::from_millis(500), Duration::from_millis(1000)]
-        );
+        assert_eq!(recorded(&delays), vec![Duration::from_millis(500), Duration::from_millis(1000)]);
         let shown = error.to_string();
-        assert!(
-            shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"),
-            "{shown}"
-        );
+        assert!(shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"), "{shown}");
         assert!(shown.contains("upstream down"), "{shown}");
-        assert!(
-            !shown.contains(TOKEN) && !shown.contains("secret-query-value"),
-            "{shown}"
-        );
+        assert!(!shown.contains(TOKEN) && !shown.contains("secret-query-value"), "{shown}");
 
         // A per-request override disables the retries.
         let mut request = meetings_request();
         request.options.max_retries = Some(0);
-        let _ = client
-            .send::<serde_json::Value>(request)
-            .await
-            .expect_err("always 503");
+        let _ = client.send::<serde_json::Value>(request).await.expect_err("always 503");
         assert_eq!(request_count(&server).await, 4);
     }
 
@@ -834,12 +715,7 @@ mod tests {
         let (policy, _) = recording_policy();
         let client = client_for(&server.uri(), policy.with_max_retries(1));
         let send = |p: &'static str| {
-            client.send::<serde_json::Value>(Request::new(
-                Method::GET,
-                p,
-                p.to_owned(),
-                &RequestOptions::default(),
-            ))
+            client.send::<serde_json::Value>(Request::new(Method::GET, p, p.to_owned(), &RequestOptions::default()))
         };
         assert!(send("/no").await.is_err());
         assert_eq!(request_count(&server).await, 1);
@@ -851,18 +727,14 @@ mod tests {
     async fn not_found_is_parsed_and_not_retried() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(
-                ResponseTemplate::new(404)
-                    .set_body_json(serde_json::json!({"success": false, "error": {"code": 404, "message": "Meeting not found"}})),
-            )
+            .respond_with(ResponseTemplate::new(404).set_body_json(
+                serde_json::json!({"success": false, "error": {"code": 404, "message": "Meeting not found"}}),
+            ))
             .mount(&server)
             .await;
         let (policy, delays) = recording_policy();
         let client = client_for(&server.uri(), policy);
-        let error = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect_err("404");
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("404");
         assert!(error.is_not_found());
         assert_eq!(error.code(), Some(404));
         assert_eq!(error.message(), Some("Meeting not found"));
@@ -875,9 +747,7 @@ mod tests {
     async fn decode_error_reports_the_field() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_string(r#"{"data":{"count":"many"}}"#),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data":{"count":"many"}}"#))
             .mount(&server)
             .await;
         #[derive(Debug, serde::Deserialize)]
@@ -922,15 +792,10 @@ mod tests {
             .build()
             .expect("valid client");
         let started = Instant::now();
-        let error = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect_err("times out");
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("times out");
         assert!(error.is_timeout(), "{error:?}");
         assert!(error.is_retryable());
-        assert!(
-            matches!(&error, Error::Timeout(t) if t.timeout() == Some(Duration::from_millis(100)))
-        );
+        assert!(matches!(&error, Error::Timeout(t) if t.timeout() == Some(Duration::from_millis(100))));
         assert_eq!(recorded(&delays).len(), 1);
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(error.to_string().contains("timed out"), "{error}");
@@ -945,9 +810,7 @@ mod tests {
             let (mut socket, _) = listener.accept().await.expect("accept");
             let mut buf = [0u8; 4096];
             let _ = socket.read(&mut buf).await;
-            let _ = socket
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\":")
-                .await;
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"a\":").await;
             tokio::time::sleep(Duration::from_secs(10)).await;
         });
         let client = Client::builder()
@@ -959,14 +822,8 @@ mod tests {
             .expect("valid client");
         let mut request = meetings_request();
         request.options.timeout = Some(Duration::from_millis(150));
-        let error = client
-            .send::<serde_json::Value>(request)
-            .await
-            .expect_err("times out");
-        assert!(
-            matches!(&error, Error::Timeout(t) if t.timeout() == Some(Duration::from_millis(150))),
-            "{error:?}"
-        );
+        let error = client.send::<serde_json::Value>(request).await.expect_err("times out");
+        assert!(matches!(&error, Error::Timeout(t) if t.timeout() == Some(Duration::from_millis(150))), "{error:?}");
         server.abort();
     }
 
@@ -988,10 +845,7 @@ mod tests {
         });
         let (policy, delays) = recording_policy();
         let client = client_for(&format!("http://{addr}"), policy);
-        let error = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect_err("dropped");
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("dropped");
         match &error {
             Error::Transport(e) => assert_eq!(e.kind(), TransportKind::Request, "{error}"),
             other => panic!("{other:?}"),
@@ -1001,10 +855,7 @@ mod tests {
         assert_eq!(*accepted.lock().expect("not poisoned"), 3);
         assert_eq!(recorded(&delays).len(), 2);
         let shown = error.to_string();
-        assert!(
-            !shown.contains("secret-query-value") && !shown.contains(TOKEN),
-            "{shown}"
-        );
+        assert!(!shown.contains("secret-query-value") && !shown.contains(TOKEN), "{shown}");
         server.abort();
     }
 
@@ -1014,10 +865,7 @@ mod tests {
         let addr = listener.local_addr().expect("address");
         drop(listener);
         let client = client_for(&format!("http://{addr}"), RetryPolicy::never());
-        let error = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect_err("refused");
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("refused");
         match &error {
             Error::Transport(e) => assert_eq!(e.kind(), TransportKind::Connect, "{error}"),
             other => panic!("{other:?}"),
@@ -1029,16 +877,11 @@ mod tests {
     async fn large_error_body_is_bounded() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(
-                ResponseTemplate::new(500).set_body_string("x".repeat(MAX_ERROR_BODY * 3)),
-            )
+            .respond_with(ResponseTemplate::new(500).set_body_string("x".repeat(MAX_ERROR_BODY * 3)))
             .mount(&server)
             .await;
         let client = client_for(&server.uri(), RetryPolicy::never());
-        let error = client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect_err("500");
+        let error = client.send::<serde_json::Value>(meetings_request()).await.expect_err("500");
         let api = error.api_error().expect("an API error");
         assert_eq!(api.body().len(), MAX_ERROR_BODY);
         assert!(api.body_truncated());
@@ -1067,10 +910,7 @@ mod tests {
     }
 
     impl tracing::Subscriber for Capture {
-        fn register_callsite(
-            &self,
-            _: &'static tracing::Metadata<'static>,
-        ) -> tracing::subscriber::Interest {
+        fn register_callsite(&self, _: &'static tracing::Metadata<'static>) -> tracing::subscriber::Interest {
             tracing::subscriber::Interest::sometimes()
         }
         fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
@@ -1102,40 +942,22 @@ mod tests {
             tracing::subscriber::set_global_default(Capture).expect("no other global subscriber");
         });
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(500))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-            .mount(&server)
-            .await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_string("{}")).mount(&server).await;
         let events = Arc::new(Mutex::new(Vec::new()));
         SINK.set(Some(events.clone()));
         let (policy, _) = recording_policy();
         let client = client_for(&server.uri(), policy);
-        client
-            .send::<serde_json::Value>(meetings_request())
-            .await
-            .expect("retried to success");
+        client.send::<serde_json::Value>(meetings_request()).await.expect("retried to success");
         SINK.set(None);
         let events = events.lock().expect("not poisoned").clone();
         assert_eq!(events.len(), 2, "{events:?}");
-        assert!(
-            events[0].contains("status=500") && events[0].contains("attempt=1"),
-            "{events:?}"
-        );
-        assert!(
-            events[1].contains("status=200") && events[1].contains("attempt=2"),
-            "{events:?}"
-        );
+        assert!(events[0].contains("status=500") && events[0].contains("attempt=1"), "{events:?}");
+        assert!(events[1].contains("status=200") && events[1].contains("attempt=2"), "{events:?}");
         for event in &events {
             assert!(event.contains(TEMPLATE), "{event}");
             assert!(
-                !event.contains(TOKEN)
-                    && !event.contains("secret-query-value")
-                    && !event.contains("acc%201"),
+                !event.contains(TOKEN) && !event.contains("secret-query-value") && !event.contains("acc%201"),
                 "{event}"
             );
         }

@@ -76,8 +76,7 @@ mod tests {
         let m: Meeting = serde_json::from_str(r#"{"status":"L\u0049VE"}"#).expect("escaped value");
         assert_eq!(m.status, Status::Live);
         // An owned string (from a Value) goes through visit_string.
-        let m: Meeting =
-            serde_json::from_value(serde_json::json!({"status": "ENDED"})).expect("owned");
+        let m: Meeting = serde_json::from_value(serde_json::json!({"status": "ENDED"})).expect("owned");
         assert_eq!(m.status, Status::Other("ENDED".to_owned()));
         let err = serde_json::from_str::<Meeting>(r#"{"status":5}"#).expect_err("not a string");
         assert!(err.to_string().contains("a string"), "{err}");

@@ -51,16 +51,11 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn invalid_argument(name: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidArgument {
-            name: name.into(),
-            reason: reason.into(),
-        }
+        Error::InvalidArgument { name: name.into(), reason: reason.into() }
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
-        Error::Config {
-            reason: reason.into(),
-        }
+        Error::Config { reason: reason.into() }
     }
 
     /// The HTTP status, when the server answered.
@@ -201,20 +196,8 @@ impl ApiError {
         body: Bytes,
         body_truncated: bool,
     ) -> Self {
-        let details = if body_truncated {
-            Vec::new()
-        } else {
-            parse_error_details(&body)
-        };
-        ApiError {
-            method,
-            path_template,
-            status,
-            headers,
-            body,
-            body_truncated,
-            details,
-        }
+        let details = if body_truncated { Vec::new() } else { parse_error_details(&body) };
+        ApiError { method, path_template, status, headers, body, body_truncated, details }
     }
 
     /// The HTTP status.
@@ -269,10 +252,7 @@ impl ApiError {
 
     /// The first non-empty error message, if any.
     pub fn message(&self) -> Option<&str> {
-        self.details
-            .iter()
-            .map(|d| d.message.as_str())
-            .find(|m| !m.is_empty())
+        self.details.iter().map(|d| d.message.as_str()).find(|m| !m.is_empty())
     }
 
     /// How long the server asked to wait (`retry-after-ms` or `Retry-After`), uncapped.
@@ -283,11 +263,7 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} failed with HTTP {}",
-            self.method, self.path_template, self.status
-        )?;
+        write!(f, "{} {} failed with HTTP {}", self.method, self.path_template, self.status)?;
         if self.details.is_empty() {
             let excerpt = excerpt(&self.body, 0);
             if excerpt.is_empty() {
@@ -440,11 +416,7 @@ impl fmt::Display for TransportError {
             TransportKind::Request => "connection failed",
             TransportKind::Body => "connection failed while reading the response body",
         };
-        write!(
-            f,
-            "{} {}: {what}: {}",
-            self.method, self.path_template, self.source
-        )?;
+        write!(f, "{} {}: {what}: {}", self.method, self.path_template, self.source)?;
         // The innermost cause (e.g. "Connection refused (os error 111)") is the actionable part.
         let mut cause: &dyn std::error::Error = &self.source;
         while let Some(next) = cause.source() {
@@ -512,10 +484,7 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
         && !details.iter().any(|d| &d.message == message)
     {
         let code = root.get("code").and_then(parse_code);
-        details.push(ErrorDetail {
-            code,
-            message: message.clone(),
-        });
+        details.push(ErrorDetail { code, message: message.clone() });
     }
     details
 }
@@ -523,10 +492,7 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
 /// One detail from `{"code":..,"message":..}` or a bare string.
 fn detail_from(value: &Value) -> Option<ErrorDetail> {
     match value {
-        Value::String(message) if !message.is_empty() => Some(ErrorDetail {
-            code: None,
-            message: message.clone(),
-        }),
+        Value::String(message) if !message.is_empty() => Some(ErrorDetail { code: None, message: message.clone() }),
         Value::Object(obj) => {
             let code = obj.get("code").and_then(parse_code);
             let message = match obj.get("message") {
@@ -543,9 +509,7 @@ fn detail_from(value: &Value) -> Option<ErrorDetail> {
 fn parse_code(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= -(2f64.powi(63)) && *f < 2f64.powi(63))
-                .map(|f| f as i64)
+            n.as_f64().filter(|f| f.fract() == 0.0 && *f >= -(2f64.powi(63)) && *f < 2f64.powi(63)).map(|f| f as i64)
         }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
@@ -557,15 +521,9 @@ fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
         0
     } else {
-        body.iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(line - 2)
-            .map_or(body.len(), |(i, _)| i + 1)
+        body.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(body.len(), |(i, _)| i + 1)
     };
-    line_start
-        .saturating_add(column.saturating_sub(1))
-        .min(body.len())
+    line_start.saturating_add(column.saturating_sub(1)).min(body.len())
 }
 
 /// A single-line excerpt of at most [`EXCERPT_CHARS`] characters starting a little before
@@ -633,19 +591,13 @@ mod tests {
 
     #[test]
     fn parses_realtimekit_shape() {
-        let e = api_error(
-            404,
-            r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#,
-        );
+        let e = api_error(404, r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#);
         assert_eq!(e.code(), Some(404));
         assert_eq!(e.message(), Some("Meeting not found"));
         assert_eq!(e.details().len(), 1);
         let shown = e.to_string();
         assert!(shown.contains("Meeting not found (code 404)"), "{shown}");
-        assert!(
-            shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"),
-            "{shown}"
-        );
+        assert!(shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"), "{shown}");
     }
 
     #[test]
@@ -654,23 +606,10 @@ mod tests {
             400,
             r#"{"success":false,"errors":[{"code":7003,"message":"No route"},{"code":10000,"message":"Auth"}],"messages":[]}"#,
         );
-        let pairs: Vec<_> = e
-            .details()
-            .iter()
-            .map(|d| (d.code(), d.message().to_owned()))
-            .collect();
-        assert_eq!(
-            pairs,
-            vec![
-                (Some(7003), "No route".to_owned()),
-                (Some(10000), "Auth".to_owned())
-            ]
-        );
+        let pairs: Vec<_> = e.details().iter().map(|d| (d.code(), d.message().to_owned())).collect();
+        assert_eq!(pairs, vec![(Some(7003), "No route".to_owned()), (Some(10000), "Auth".to_owned())]);
         assert_eq!(e.code(), Some(7003));
-        assert!(
-            e.to_string()
-                .contains("No route (code 7003); Auth (code 10000)")
-        );
+        assert!(e.to_string().contains("No route (code 7003); Auth (code 10000)"));
     }
 
     #[test]
@@ -697,17 +636,13 @@ mod tests {
 
     #[test]
     fn html_body_has_no_details_but_an_excerpt() {
-        let html =
-            "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>cloudflare</body></html>";
+        let html = "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>cloudflare</body></html>";
         let e = api_error(502, html);
         assert!(e.details().is_empty());
         assert_eq!(e.message(), None);
         let shown = e.to_string();
         assert!(shown.contains("HTTP 502 Bad Gateway"), "{shown}");
-        assert!(
-            shown.contains("<html> <head><title>502 Bad Gateway</title></head>"),
-            "{shown}"
-        );
+        assert!(shown.contains("<html> <head><title>502 Bad Gateway</title></head>"), "{shown}");
     }
 
     #[test]
@@ -750,14 +685,7 @@ mod tests {
         let body = br#"{"data":[{"id":1},{"id":"two"}]}"#;
         let de = &mut serde_json::Deserializer::from_slice(body);
         let err = serde_path_to_error::deserialize::<_, Page>(de).expect_err("must fail");
-        let e = DecodeError::new(
-            Method::GET,
-            "/x",
-            StatusCode::OK,
-            body,
-            err.path().to_string(),
-            err.inner(),
-        );
+        let e = DecodeError::new(Method::GET, "/x", StatusCode::OK, body, err.path().to_string(), err.inner());
         assert_eq!(e.json_path(), "data[1].id");
         assert!(e.message().contains("invalid type"), "{}", e.message());
         assert!(e.excerpt().contains("\"two\""), "{}", e.excerpt());
@@ -773,10 +701,7 @@ mod tests {
 
     #[test]
     fn helpers_on_error() {
-        let e = Error::Api(Box::new(api_error(
-            404,
-            r#"{"error":{"code":404,"message":"gone"}}"#,
-        )));
+        let e = Error::Api(Box::new(api_error(404, r#"{"error":{"code":404,"message":"gone"}}"#)));
         assert!(e.is_not_found());
         assert!(!e.is_rate_limited());
         assert!(!e.is_retryable());
@@ -786,10 +711,7 @@ mod tests {
         assert!(e.is_rate_limited());
         assert!(e.is_retryable());
         let e = Error::invalid_argument("meeting_id", "must not be empty");
-        assert_eq!(
-            e.to_string(),
-            "invalid argument `meeting_id`: must not be empty"
-        );
+        assert_eq!(e.to_string(), "invalid argument `meeting_id`: must not be empty");
         assert!(!e.is_retryable());
         assert!(e.details().is_empty());
     }

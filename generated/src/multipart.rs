@@ -60,13 +60,17 @@ impl Form {
         };
         let mut out = Vec::new();
         for part in &self.parts {
-            out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(&part.name)).as_bytes());
+            out.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(&part.name)).as_bytes(),
+            );
             if let Some(file_name) = &part.file_name {
                 out.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
             }
             out.extend_from_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                out.extend_from_slice(format!("Content-Type: {}\r\n", content_type.replace(['\r', '\n'], "")).as_bytes());
+                out.extend_from_slice(
+                    format!("Content-Type: {}\r\n", content_type.replace(['\r', '\n'], "")).as_bytes(),
+                );
             }
             out.extend_from_slice(b"\r\n");
             out.extend_from_slice(&part.data);

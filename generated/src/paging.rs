@@ -43,10 +43,7 @@ as_count_int!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
 impl AsCount for f64 {
     fn as_count(&self) -> Option<u64> {
         // 2^64 is the first value past u64::MAX that an f64 can hold exactly.
-        (self.is_finite()
-            && self.fract() == 0.0
-            && *self >= 0.0
-            && *self < 18_446_744_073_709_551_616.0)
+        (self.is_finite() && self.fract() == 0.0 && *self >= 0.0 && *self < 18_446_744_073_709_551_616.0)
             .then_some(*self as u64)
     }
 }
@@ -152,23 +149,20 @@ where
         request,
         split,
     };
-    Box::pin(futures_util::stream::unfold(
-        state,
-        |mut state| async move {
-            loop {
-                if let Some(item) = state.items.next() {
-                    return Some((Ok(item), state));
-                }
-                if state.done {
-                    return None;
-                }
-                if let Err(error) = state.fetch_next().await {
-                    state.done = true;
-                    return Some((Err(error), state));
-                }
+    Box::pin(futures_util::stream::unfold(state, |mut state| async move {
+        loop {
+            if let Some(item) = state.items.next() {
+                return Some((Ok(item), state));
             }
-        },
-    ))
+            if state.done {
+                return None;
+            }
+            if let Err(error) = state.fetch_next().await {
+                state.done = true;
+                return Some((Err(error), state));
+            }
+        }
+    }))
 }
 
 impl<B, R, T> State<'_, B, R, T>
@@ -187,21 +181,16 @@ where
         self.next_page = self.next_page.saturating_add(1);
 
         let len = u64::try_from(page.items.len()).unwrap_or(u64::MAX);
-        let reached_total =
-            matches!((page.end_offset, page.total_count), (Some(end), Some(total)) if end >= total);
+        let reached_total = matches!((page.end_offset, page.total_count), (Some(end), Some(total)) if end >= total);
         // A short page ends the list only when the paging object cannot say whether more
         // follow: a server that caps `per_page` below the request still reports the total.
         let counted = page.end_offset.is_some() && page.total_count.is_some();
         let short = !counted && self.per_page.is_some_and(|per_page| len < per_page);
-        let stalled =
-            matches!((page.end_offset, self.previous_end), (Some(end), Some(prev)) if end <= prev);
+        let stalled = matches!((page.end_offset, self.previous_end), (Some(end), Some(prev)) if end <= prev);
         self.done = len == 0 || reached_total || short || stalled;
         if stalled {
             // The server ignored the page number and sent what it sent before: drop the repeat.
-            tracing::debug!(
-                page = self.next_page - 1,
-                "pagination stopped: end_offset did not advance"
-            );
+            tracing::debug!(page = self.next_page - 1, "pagination stopped: end_offset did not advance");
             return Ok(());
         }
         self.previous_end = page.end_offset.or(self.previous_end);
@@ -264,23 +253,14 @@ mod tests {
     }
 
     fn request(builder: &Builder, page: u64) -> Result<Request, Error> {
-        let mut r = Request::new(
-            Method::GET,
-            "/items",
-            "/items".to_owned(),
-            &RequestOptions::default(),
-        );
+        let mut r = Request::new(Method::GET, "/items", "/items".to_owned(), &RequestOptions::default());
         r.query.push("page_no", &page);
         r.query.push("per_page", &builder.per_page);
         Ok(r)
     }
 
     fn split(page: Page) -> PageParts<u32> {
-        PageParts {
-            items: page.data,
-            total_count: page.total,
-            end_offset: page.end,
-        }
+        PageParts { items: page.data, total_count: page.total, end_offset: page.end }
     }
 
     async fn serve(server: &MockServer, page: u64, body: serde_json::Value) {
@@ -309,40 +289,12 @@ mod tests {
     #[tokio::test]
     async fn walks_pages_until_total() {
         let server = MockServer::start().await;
-        serve(
-            &server,
-            1,
-            serde_json::json!({"data": [1, 2], "total": 5, "end": 2}),
-        )
-        .await;
-        serve(
-            &server,
-            2,
-            serde_json::json!({"data": [3, 4], "total": 5, "end": 4}),
-        )
-        .await;
-        serve(
-            &server,
-            3,
-            serde_json::json!({"data": [5, 6], "total": 5, "end": 5}),
-        )
-        .await;
-        serve(
-            &server,
-            4,
-            serde_json::json!({"data": [99], "total": 5, "end": 6}),
-        )
-        .await;
+        serve(&server, 1, serde_json::json!({"data": [1, 2], "total": 5, "end": 2})).await;
+        serve(&server, 2, serde_json::json!({"data": [3, 4], "total": 5, "end": 4})).await;
+        serve(&server, 3, serde_json::json!({"data": [5, 6], "total": 5, "end": 5})).await;
+        serve(&server, 4, serde_json::json!({"data": [99], "total": 5, "end": 6})).await;
         let client = client(&server, 100);
-        let items = collect(paginate(
-            &client,
-            Builder { per_page: 2 },
-            1,
-            Some(2),
-            request,
-            split,
-        ))
-        .await;
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         let items: Vec<u32> = items.into_iter().map(|r| r.expect("no error")).collect();
         assert_eq!(items, vec![1, 2, 3, 4, 5, 6]);
         assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
@@ -355,22 +307,8 @@ mod tests {
         serve(&server, 1, serde_json::json!({"data": [3]})).await;
         serve(&server, 2, serde_json::json!({"data": [4]})).await;
         let client = client(&server, 100);
-        let items = collect(paginate(
-            &client,
-            Builder { per_page: 2 },
-            0,
-            Some(2),
-            request,
-            split,
-        ))
-        .await;
-        assert_eq!(
-            items
-                .into_iter()
-                .map(|r| r.expect("no error"))
-                .collect::<Vec<_>>(),
-            vec![1, 2, 3]
-        );
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 0, Some(2), request, split)).await;
+        assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1, 2, 3]);
 
         // Without per_page, an empty page ends the listing.
         let server = MockServer::start().await;
@@ -378,22 +316,8 @@ mod tests {
         serve(&server, 2, serde_json::json!({"data": []})).await;
         serve(&server, 3, serde_json::json!({"data": [7]})).await;
         let client = self::client(&server, 100);
-        let items = collect(paginate(
-            &client,
-            Builder { per_page: 1 },
-            1,
-            None,
-            request,
-            split,
-        ))
-        .await;
-        assert_eq!(
-            items
-                .into_iter()
-                .map(|r| r.expect("no error"))
-                .collect::<Vec<_>>(),
-            vec![1]
-        );
+        let items = collect(paginate(&client, Builder { per_page: 1 }, 1, None, request, split)).await;
+        assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1]);
     }
 
     #[tokio::test]
@@ -402,29 +326,12 @@ mod tests {
         // A server that ignores the page number: every page is the same.
         Mock::given(method("GET"))
             .and(path("/items"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(serde_json::json!({"data": [1, 2], "end": 2})),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [1, 2], "end": 2})))
             .mount(&server)
             .await;
         let client = client(&server, 100);
-        let items = collect(paginate(
-            &client,
-            Builder { per_page: 2 },
-            1,
-            Some(2),
-            request,
-            split,
-        ))
-        .await;
-        assert_eq!(
-            items
-                .into_iter()
-                .map(|r| r.expect("no error"))
-                .collect::<Vec<_>>(),
-            vec![1, 2]
-        );
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1, 2]);
         assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2));
     }
 
@@ -433,28 +340,14 @@ mod tests {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .and(path("/items"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [1, 2]})),
-            )
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [1, 2]})))
             .mount(&server)
             .await;
         let client = client(&server, 3);
-        let items = collect(paginate(
-            &client,
-            Builder { per_page: 2 },
-            1,
-            Some(2),
-            request,
-            split,
-        ))
-        .await;
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         assert_eq!(items.len(), 7);
         assert!(items[..6].iter().all(Result::is_ok));
-        assert!(
-            matches!(items[6], Err(Error::TooManyPages { max_pages: 3 })),
-            "{:?}",
-            items[6]
-        );
+        assert!(matches!(items[6], Err(Error::TooManyPages { max_pages: 3 })), "{:?}", items[6]);
         assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
     }
 
@@ -464,21 +357,11 @@ mod tests {
         serve(&server, 1, serde_json::json!({"data": [1, 2]})).await;
         Mock::given(method("GET"))
             .and(query_param("page_no", "2"))
-            .respond_with(
-                ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "nope"})),
-            )
+            .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"message": "nope"})))
             .mount(&server)
             .await;
         let client = client(&server, 100);
-        let items = collect(paginate(
-            &client,
-            Builder { per_page: 2 },
-            1,
-            Some(2),
-            request,
-            split,
-        ))
-        .await;
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         assert_eq!(items.len(), 3);
         match &items[2] {
             Err(e) => assert!(e.is_not_found(), "{e}"),

@@ -12,11 +12,7 @@ use crate::Error;
 pub(crate) use reqwest::Method;
 
 /// Every byte outside RFC 3986 `unreserved` (ALPHA DIGIT `-` `.` `_` `~`) is percent-encoded.
-const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Per-request overrides, held by each emitted request builder as a field `options`.
 #[derive(Debug, Clone, Default)]
@@ -32,10 +28,7 @@ pub(crate) struct RequestOptions {
 /// Every byte outside RFC 3986 unreserved is encoded (`/`, `?`, `#`, `%`, space, non-ASCII).
 /// An empty value, `.` or `..` is rejected, and so is a placeholder missing from `params`.
 #[allow(dead_code, reason = "called by the generated operations")]
-pub(crate) fn expand_path(
-    template: &'static str,
-    params: &[(&'static str, &str)],
-) -> Result<String, Error> {
+pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)]) -> Result<String, Error> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -49,18 +42,12 @@ pub(crate) fn expand_path(
         };
         let name = &after[..close];
         let Some((_, value)) = params.iter().find(|(n, _)| *n == name) else {
-            return Err(Error::invalid_argument(
-                name,
-                format!("no value given for path template `{template}`"),
-            ));
+            return Err(Error::invalid_argument(name, format!("no value given for path template `{template}`")));
         };
         match *value {
             "" => return Err(Error::invalid_argument(name, "must not be empty")),
             "." | ".." => {
-                return Err(Error::invalid_argument(
-                    name,
-                    format!("must not be `{value}` (a path segment)"),
-                ));
+                return Err(Error::invalid_argument(name, format!("must not be `{value}` (a path segment)")));
             }
             _ => {}
         }
@@ -88,12 +75,7 @@ impl Query {
     /// Appends a list: `name=a&name=b` when `explode`, else `name=a,b` (a comma inside a value is sent as `%2C`).
     /// An empty list adds nothing.
     #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn push_list<T: fmt::Display>(
-        &mut self,
-        name: &'static str,
-        values: &[T],
-        explode: bool,
-    ) {
+    pub(crate) fn push_list<T: fmt::Display>(&mut self, name: &'static str, values: &[T], explode: bool) {
         for (i, value) in values.iter().enumerate() {
             if explode || i == 0 {
                 self.start(name);
@@ -204,12 +186,7 @@ pub(crate) struct Request {
 impl Request {
     /// A request for `path` (already expanded from `path_template`, see [`expand_path`]).
     #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn new(
-        method: Method,
-        path_template: &'static str,
-        path: String,
-        options: &RequestOptions,
-    ) -> Self {
+    pub(crate) fn new(method: Method, path_template: &'static str, path: String, options: &RequestOptions) -> Self {
         Request {
             query: Query::default(),
             method,
@@ -227,10 +204,7 @@ impl Request {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid_argument(name, "is not a valid HTTP header name"))?;
         let header_value = HeaderValue::from_str(value).map_err(|_| {
-            Error::invalid_argument(
-                name,
-                "contains characters not allowed in an HTTP header value (e.g. a newline)",
-            )
+            Error::invalid_argument(name, "contains characters not allowed in an HTTP header value (e.g. a newline)")
         })?;
         self.headers.insert(header_name, header_value);
         Ok(())
@@ -239,13 +213,9 @@ impl Request {
     /// Serializes `body` as the JSON request body.
     #[allow(dead_code, reason = "called by the generated operations")]
     pub(crate) fn json_body<B: serde::Serialize>(&mut self, body: &B) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
-            Error::invalid_argument("body", format!("could not be serialized as JSON: {e}"))
-        })?;
-        self.body = Some(Body {
-            content_type: HeaderValue::from_static("application/json"),
-            bytes: bytes.into(),
-        });
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_argument("body", format!("could not be serialized as JSON: {e}")))?;
+        self.body = Some(Body { content_type: HeaderValue::from_static("application/json"), bytes: bytes.into() });
         Ok(())
     }
 
@@ -254,10 +224,7 @@ impl Request {
     pub(crate) fn bytes_body(&mut self, content_type: &'static str, body: Bytes) {
         let content_type = HeaderValue::from_str(content_type)
             .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-        self.body = Some(Body {
-            content_type,
-            bytes: body,
-        });
+        self.body = Some(Body { content_type, bytes: body });
     }
 }
 
@@ -268,7 +235,10 @@ mod tests {
         let value = serde_json::json!({"since": "2024-01-01T00:00:00Z", "limit": 5, "tags": ["a b", "c"], "none": null, "range": {"from": 1}});
         let mut form = Query::default();
         form.push_object("query", &value, false).expect("serializes");
-        assert_eq!(form.as_str(), "limit=5&range=%7B%22from%22%3A1%7D&since=2024-01-01T00%3A00%3A00Z&tags=a%20b&tags=c");
+        assert_eq!(
+            form.as_str(),
+            "limit=5&range=%7B%22from%22%3A1%7D&since=2024-01-01T00%3A00%3A00Z&tags=a%20b&tags=c"
+        );
         let mut deep = Query::default();
         deep.push_object("filter", &value, true).expect("serializes");
         assert_eq!(
@@ -282,14 +252,7 @@ mod tests {
     const T: &str = "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}";
 
     fn expand(value: &str) -> Result<String, Error> {
-        expand_path(
-            T,
-            &[
-                ("account_id", "acc"),
-                ("app_id", "app"),
-                ("meeting_id", value),
-            ],
-        )
+        expand_path(T, &[("account_id", "acc"), ("app_id", "app"), ("meeting_id", value)])
     }
 
     #[test]
@@ -309,11 +272,7 @@ mod tests {
         ];
         for (value, encoded) in table {
             let path = expand(value).expect("valid value");
-            assert_eq!(
-                path,
-                format!("/accounts/acc/realtime/kit/app/meetings/{encoded}"),
-                "value {value:?}"
-            );
+            assert_eq!(path, format!("/accounts/acc/realtime/kit/app/meetings/{encoded}"), "value {value:?}");
         }
     }
 
@@ -335,14 +294,8 @@ mod tests {
             Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "meeting_id"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            expand_path("/a/{b", &[("b", "x")]),
-            Err(Error::InvalidArgument { .. })
-        ));
-        assert_eq!(
-            expand_path("/static", &[]).expect("no placeholders"),
-            "/static"
-        );
+        assert!(matches!(expand_path("/a/{b", &[("b", "x")]), Err(Error::InvalidArgument { .. })));
+        assert_eq!(expand_path("/static", &[]).expect("no placeholders"), "/static");
     }
 
     #[test]
@@ -365,24 +318,15 @@ mod tests {
 
     #[test]
     fn headers_and_bodies() {
-        let mut r = Request::new(
-            Method::POST,
-            "/x",
-            "/x".to_owned(),
-            &RequestOptions::default(),
-        );
+        let mut r = Request::new(Method::POST, "/x", "/x".to_owned(), &RequestOptions::default());
         r.header("X-Request-Id", "abc").expect("valid header");
-        assert_eq!(
-            r.headers.get("x-request-id").map(|v| v.as_bytes()),
-            Some(&b"abc"[..])
-        );
+        assert_eq!(r.headers.get("x-request-id").map(|v| v.as_bytes()), Some(&b"abc"[..]));
         match r.header("X-Bad", "a\nb") {
             Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "X-Bad"),
             other => panic!("{other:?}"),
         }
         assert!(r.header("bad name", "x").is_err());
-        r.json_body(&serde_json::json!({"title": "standup"}))
-            .expect("serializable");
+        r.json_body(&serde_json::json!({"title": "standup"})).expect("serializable");
         let body = r.body.as_ref().expect("body set");
         assert_eq!(body.content_type, "application/json");
         assert_eq!(&body.bytes[..], br#"{"title":"standup"}"#);
@@ -396,12 +340,7 @@ mod tests {
     fn json_body_error_is_invalid_argument() {
         let mut map = std::collections::HashMap::new();
         map.insert(vec![1u8], 1);
-        let mut r = Request::new(
-            Method::POST,
-            "/x",
-            "/x".to_owned(),
-            &RequestOptions::default(),
-        );
+        let mut r = Request::new(Method::POST, "/x", "/x".to_owned(), &RequestOptions::default());
         match r.json_body(&map) {
             Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "body"),
             other => panic!("{other:?}"),

@@ -17,11 +17,7 @@ pub struct Response<T> {
 
 impl<T> Response<T> {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Response {
-            status,
-            headers,
-            body,
-        }
+        Response { status, headers, body }
     }
 
     /// The HTTP status (2xx).
@@ -58,10 +54,7 @@ mod tests {
         headers.insert("x-id", "7".parse().expect("valid header"));
         let r = Response::new(StatusCode::CREATED, headers, vec![1, 2, 3]);
         assert_eq!(r.status(), StatusCode::CREATED);
-        assert_eq!(
-            r.headers().get("x-id").map(|v| v.as_bytes()),
-            Some(&b"7"[..])
-        );
+        assert_eq!(r.headers().get("x-id").map(|v| v.as_bytes()), Some(&b"7"[..]));
         assert_eq!(r.len(), 3);
         assert_eq!(r.into_inner(), vec![1, 2, 3]);
     }

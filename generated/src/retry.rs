@@ -190,19 +190,11 @@ impl RetryPolicy {
     /// The exponential backoff before retry `retry` (0-based), capped, before jitter.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let factor = 2u32.checked_pow(retry).unwrap_or(u32::MAX);
-        self.initial_backoff
-            .checked_mul(factor)
-            .unwrap_or(Duration::MAX)
-            .min(self.max_backoff)
+        self.initial_backoff.checked_mul(factor).unwrap_or(Duration::MAX).min(self.max_backoff)
     }
 
     /// The delay before retry `retry` (0-based): the server's request when it made one, else the jittered backoff.
-    pub(crate) fn delay(
-        &self,
-        retry: u32,
-        headers: Option<&HeaderMap>,
-        now: SystemTime,
-    ) -> Duration {
+    pub(crate) fn delay(&self, retry: u32, headers: Option<&HeaderMap>, now: SystemTime) -> Duration {
         match headers.and_then(|h| parse_retry_after(h, now)) {
             Some(asked) => asked.min(self.max_retry_after),
             None => self.jitter.apply(self.backoff(retry)),
@@ -217,29 +209,18 @@ impl RetryPolicy {
 
 /// Whether a non-2xx status should be retried: `x-should-retry` wins, else 408, 429 and 5xx.
 pub(crate) fn should_retry_status(status: StatusCode, headers: &HeaderMap) -> bool {
-    match headers
-        .get("x-should-retry")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-    {
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("true") => return true,
         Some(v) if v.eq_ignore_ascii_case("false") => return false,
         _ => {}
     }
-    status == StatusCode::REQUEST_TIMEOUT
-        || status == StatusCode::TOO_MANY_REQUESTS
-        || status.is_server_error()
+    status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
 }
 
 /// The delay the server asked for: `retry-after-ms` (milliseconds, may be fractional) first,
 /// then `Retry-After` as seconds or as an HTTP date (relative to `now`; a past date means 0).
 pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
         && let Ok(d) = Duration::try_from_secs_f64(ms / 1000.0)
     {
@@ -279,10 +260,7 @@ mod tests {
         let h = headers(&[("retry-after", "Sun, 06 Nov 1994 08:40:00 GMT")]);
         assert_eq!(parse_retry_after(&h, now()), Some(Duration::ZERO));
         let h = headers(&[("retry-after-ms", "1500"), ("retry-after", "9")]);
-        assert_eq!(
-            parse_retry_after(&h, now()),
-            Some(Duration::from_millis(1500))
-        );
+        assert_eq!(parse_retry_after(&h, now()), Some(Duration::from_millis(1500)));
         let h = headers(&[("retry-after-ms", "-5"), ("retry-after", "9")]);
         assert_eq!(parse_retry_after(&h, now()), Some(Duration::from_secs(9)));
         let h = headers(&[("retry-after", "soon")]);
@@ -304,18 +282,7 @@ mod tests {
         let policy = RetryPolicy::default().with_jitter(Jitter::None);
         let delays: Vec<_> = (0..7).map(|n| policy.delay(n, None, now())).collect();
         let ms = |v: u64| Duration::from_millis(v);
-        assert_eq!(
-            delays,
-            vec![
-                ms(500),
-                ms(1000),
-                ms(2000),
-                ms(4000),
-                ms(8000),
-                ms(8000),
-                ms(8000)
-            ]
-        );
+        assert_eq!(delays, vec![ms(500), ms(1000), ms(2000), ms(4000), ms(8000), ms(8000), ms(8000)]);
         assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
     }
 
@@ -327,26 +294,17 @@ mod tests {
             assert!(d >= Duration::from_secs(2) && d <= base, "{d:?}");
             assert!(Jitter::Full.apply(base) <= base);
         }
-        assert_eq!(
-            Jitter::Custom(|d| d * 3).apply(base),
-            Duration::from_secs(12)
-        );
+        assert_eq!(Jitter::Custom(|d| d * 3).apply(base), Duration::from_secs(12));
     }
 
     #[test]
     fn status_decisions_and_override() {
         let none = HeaderMap::new();
         for code in [408, 429, 500, 502, 503, 504] {
-            assert!(
-                should_retry_status(StatusCode::from_u16(code).expect("status"), &none),
-                "{code}"
-            );
+            assert!(should_retry_status(StatusCode::from_u16(code).expect("status"), &none), "{code}");
         }
         for code in [400, 401, 403, 404, 409, 422] {
-            assert!(
-                !should_retry_status(StatusCode::from_u16(code).expect("status"), &none),
-                "{code}"
-            );
+            assert!(!should_retry_status(StatusCode::from_u16(code).expect("status"), &none), "{code}");
         }
         let no = headers(&[("x-should-retry", "false")]);
         assert!(!should_retry_status(StatusCode::SERVICE_UNAVAILABLE, &no));

@@ -120,14 +120,7 @@ pub struct Errors {
 impl Errors {
     /// A single error at `pointer`.
     pub fn single(pointer: Pointer, line: Option<usize>, message: impl Into<String>) -> Self {
-        Errors {
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                pointer,
-                line,
-                message: message.into(),
-            }],
-        }
+        Errors { diagnostics: vec![Diagnostic { severity: Severity::Error, pointer, line, message: message.into() }] }
     }
 }
 

@@ -52,7 +52,13 @@ fn lint(json: &Value, diagnostics: &mut Diagnostics) {
             for (status, response) in responses {
                 let at = pointer.push("responses").push(status);
                 if status.len() == 3 && status.ends_with("xx") {
-                    diagnostics.warning(&at, format!("status range `{status}` should be upper case (`{}`); read as such", status.to_uppercase()));
+                    diagnostics.warning(
+                        &at,
+                        format!(
+                            "status range `{status}` should be upper case (`{}`); read as such",
+                            status.to_uppercase()
+                        ),
+                    );
                 }
                 let Some(content) = response.get("content").and_then(Value::as_object) else { continue };
                 for media_type in content.keys().filter(|media_type| !media_type.contains('/')) {
@@ -79,7 +85,9 @@ fn check_version(json: &Value) -> Result<(), (Pointer, String)> {
         Some(Value::String(version)) if version.starts_with("3.0.") => Ok(()),
         Some(Value::String(version)) if version.starts_with("3.1") => Err((
             pointer,
-            format!("OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)"),
+            format!(
+                "OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)"
+            ),
         )),
         Some(other) => Err((pointer, format!("unsupported OpenAPI version {other}: expected 3.0.x"))),
         None if json.get("swagger").is_some() => Err((

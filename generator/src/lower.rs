@@ -91,10 +91,8 @@ impl<'a> Lowerer<'a> {
             };
             let prefix = format!("#/components/{section}/");
             let Some(name) = reference.strip_prefix(&prefix) else {
-                self.diagnostics.error(
-                    &at,
-                    format!("unsupported $ref `{reference}`: expected a reference into `{prefix}`"),
-                );
+                self.diagnostics
+                    .error(&at, format!("unsupported $ref `{reference}`: expected a reference into `{prefix}`"));
                 return None;
             };
             let name = unescape(name);
@@ -140,11 +138,7 @@ fn markdown_for_rustdoc(text: &str) -> String {
             let trimmed = line.trim_start();
             if trimmed.starts_with("```") {
                 in_fence = !in_fence;
-                return if in_fence {
-                    "```text".to_owned()
-                } else {
-                    "```".to_owned()
-                };
+                return if in_fence { "```text".to_owned() } else { "```".to_owned() };
             }
             if in_fence { line.to_owned() } else { trimmed.trim_end().to_owned() }
         })
@@ -160,7 +154,10 @@ fn markdown_for_rustdoc(text: &str) -> String {
 mod tests {
     #[test]
     fn markdown_cannot_become_doc_tests() {
-        assert_eq!(super::markdown_for_rustdoc("a\n    indented\n```\nlet x;\n```"), "a\nindented\n```text\nlet x;\n```");
+        assert_eq!(
+            super::markdown_for_rustdoc("a\n    indented\n```\nlet x;\n```"),
+            "a\nindented\n```text\nlet x;\n```"
+        );
         assert_eq!(super::markdown_for_rustdoc("```json\n{}"), "```text\n{}\n```");
     }
 }

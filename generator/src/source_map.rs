@@ -114,7 +114,8 @@ mod tests {
 
     #[test]
     fn finds_lines_of_yaml_and_json_nodes() {
-        let yaml = "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      parameters:\n        - name: b\n        - name: c\n";
+        let yaml =
+            "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      parameters:\n        - name: b\n        - name: c\n";
         let map = SourceMap::new(yaml);
         let get = Pointer::root().push("paths").push("/a/{b}").push("get");
         assert_eq!(map.line(&get), Some(4));

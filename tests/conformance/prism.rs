@@ -82,22 +82,15 @@ impl Prism {
                 }
             }
         }
-        panic!(
-            "could not start Prism ({} mode):\n{}",
-            mode.name(),
-            failures.join("\n\n")
-        );
+        panic!("could not start Prism ({} mode):\n{}", mode.name(), failures.join("\n\n"));
     }
 
     fn try_start(mode: Mode) -> Result<Prism, String> {
         let port = free_port();
-        let log_path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("conformance-prism-{}-{port}.log", mode.name()));
-        let log = File::create(&log_path)
-            .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
-        let log_err = log
-            .try_clone()
-            .map_err(|e| format!("cannot clone the log file: {e}"))?;
+        let log_path =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("conformance-prism-{}-{port}.log", mode.name()));
+        let log = File::create(&log_path).map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+        let log_err = log.try_clone().map_err(|e| format!("cannot clone the log file: {e}"))?;
         let mut command = Command::new("node");
         command
             .current_dir(conformance_dir())
@@ -119,12 +112,7 @@ impl Prism {
             .map_err(|e| format!("cannot run `node` ({e}): {}", NODE_HINT))?;
         let stdin = child.stdin.take();
         // From here on the guard owns the process: an early return or a panic stops it.
-        let mut prism = Prism {
-            child,
-            stdin,
-            base_url: format!("http://127.0.0.1:{port}"),
-            log_path,
-        };
+        let mut prism = Prism { child, stdin, base_url: format!("http://127.0.0.1:{port}"), log_path };
         prism.wait_until_ready(port)?;
         Ok(prism)
     }
@@ -191,19 +179,15 @@ const NODE_HINT: &str = "the conformance test runs the Prism mock server (tests/
 /// A port that was free a moment ago (the OS picks it; Prism binds it right after).
 fn free_port() -> u16 {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a free loopback port");
-    listener
-        .local_addr()
-        .expect("local address of a bound listener")
-        .port()
+    listener.local_addr().expect("local address of a bound listener").port()
 }
 
 /// The `@stoplight/prism-cli` version that `package.json` pins.
 fn pinned_version() -> String {
     let path = conformance_dir().join("package.json");
-    let text =
-        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
     json["dependencies"]["@stoplight/prism-cli"]
         .as_str()
         .unwrap_or_else(|| panic!("{} pins no @stoplight/prism-cli dependency", path.display()))
@@ -237,20 +221,14 @@ fn ensure_installed() {
         return;
     }
     for tool in ["node", "npm"] {
-        if let Err(e) = Command::new(tool)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-        {
+        if let Err(e) = Command::new(tool).arg("--version").stdout(Stdio::null()).status() {
             panic!("cannot run `{tool} --version` ({e}): {NODE_HINT}");
         }
     }
     let log_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance-npm-ci.log");
     let log = File::create(&log_path).expect("create the npm log file");
     let log_err = log.try_clone().expect("clone the npm log file");
-    eprintln!(
-        "conformance: installing Prism {pinned} with `npm ci --prefix tests/conformance` ..."
-    );
+    eprintln!("conformance: installing Prism {pinned} with `npm ci --prefix tests/conformance` ...");
     let started = Instant::now();
     let mut npm = Command::new("npm")
         .arg("ci")
@@ -290,10 +268,7 @@ fn ensure_installed() {
         Some(pinned.as_str()),
         "`npm ci` succeeded but node_modules/.bin/prism is not Prism {pinned}; its output:\n{output}"
     );
-    eprintln!(
-        "conformance: installed Prism {pinned} in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("conformance: installed Prism {pinned} in {:.1} s", started.elapsed().as_secs_f64());
 }
 
 /// A lock between processes: a directory that exists while it is held.
@@ -307,9 +282,7 @@ impl DirLock {
         loop {
             match fs::create_dir(path) {
                 Ok(()) => {
-                    return DirLock {
-                        path: path.to_owned(),
-                    };
+                    return DirLock { path: path.to_owned() };
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     let age = fs::metadata(path)

@@ -12,9 +12,7 @@ use std::time::Duration;
 
 use cloudflare_realtimekit::models::{PeerEventName, SessionParticipant};
 use cloudflare_realtimekit::operations::meetings::ListMeetingParticipants;
-use cloudflare_realtimekit::operations::sessions::{
-    GetSessionParticipant, ListSessionParticipants,
-};
+use cloudflare_realtimekit::operations::sessions::{GetSessionParticipant, ListSessionParticipants};
 use cloudflare_realtimekit::{
     Client, ClientBuilder, DecodeError, Error, Jitter, RetryPolicy, TimeoutError, TransportError,
 };
@@ -44,12 +42,10 @@ impl Delays {
 pub fn recording_policy() -> (RetryPolicy, Delays) {
     let delays = Delays::default();
     let recorded = delays.clone();
-    let policy = RetryPolicy::default()
-        .with_jitter(Jitter::None)
-        .with_sleeper(move |d| {
-            recorded.0.lock().expect("not poisoned").push(d);
-            async {}
-        });
+    let policy = RetryPolicy::default().with_jitter(Jitter::None).with_sleeper(move |d| {
+        recorded.0.lock().expect("not poisoned").push(d);
+        async {}
+    });
     (policy, delays)
 }
 
@@ -61,27 +57,18 @@ fn recording_client(
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> (Client, Delays) {
     let (policy, delays) = recording_policy();
-    let builder = Client::builder()
-        .api_token(TOKEN)
-        .base_url(base_url)
-        .retry_policy(adjust(policy));
+    let builder = Client::builder().api_token(TOKEN).base_url(base_url).retry_policy(adjust(policy));
     let client = configure(builder).build().expect("valid client");
     (client, delays)
 }
 
 /// A client for `base_url` with the recording policy, configured further by `configure`.
-pub fn client_with(
-    base_url: &str,
-    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
-) -> (Client, Delays) {
+pub fn client_with(base_url: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Client, Delays) {
     recording_client(base_url, |policy| policy, configure)
 }
 
 /// A client for `base_url` whose retry policy is the recording policy changed by `adjust`.
-pub fn client_with_policy(
-    base_url: &str,
-    adjust: impl FnOnce(RetryPolicy) -> RetryPolicy,
-) -> (Client, Delays) {
+pub fn client_with_policy(base_url: &str, adjust: impl FnOnce(RetryPolicy) -> RetryPolicy) -> (Client, Delays) {
     recording_client(base_url, adjust, |builder| builder)
 }
 
@@ -92,38 +79,26 @@ pub fn client(base_url: &str) -> (Client, Delays) {
 
 /// The participants of session `s` of app `app` of account `acc`: a request to configure and send.
 pub fn list_sessions(client: &Client) -> ListSessionParticipants<'_> {
-    client
-        .sessions()
-        .list_session_participants("acc", "app", "s")
+    client.sessions().list_session_participants("acc", "app", "s")
 }
 
 /// Participant `p` of session `s` of app `app` of account `acc`: a request to configure and send.
 pub fn get_participant(client: &Client) -> GetSessionParticipant<'_> {
-    client
-        .sessions()
-        .get_session_participant("acc", "app", "s", "p")
+    client.sessions().get_session_participant("acc", "app", "s", "p")
 }
 
 /// The participants of meeting `m` of app `app` of account `acc`: a request to configure and send.
 pub fn list_meetings(client: &Client) -> ListMeetingParticipants<'_> {
-    client
-        .meetings()
-        .list_meeting_participants("acc", "app", "m")
+    client.meetings().list_meeting_participants("acc", "app", "m")
 }
 
 /// Asserts the two participants of the documentation's session example (which the official
 /// document has too): Mark, then Henry with the example's malformed `joined_at` kept as sent.
 #[track_caller]
 pub fn assert_mark_and_henry(participants: &[SessionParticipant]) {
-    let names: Vec<_> = participants
-        .iter()
-        .map(|p| p.display_name.as_deref())
-        .collect();
+    let names: Vec<_> = participants.iter().map(|p| p.display_name.as_deref()).collect();
     assert_eq!(names, [Some("Mark"), Some("Henry")]);
-    assert_eq!(
-        participants[1].joined_at.as_deref(),
-        Some(MALFORMED_JOINED_AT)
-    );
+    assert_eq!(participants[1].joined_at.as_deref(), Some(MALFORMED_JOINED_AT));
 }
 
 /// Asserts the peer events of every participant of the documentation's session example with
@@ -133,13 +108,7 @@ pub fn assert_joining_then_leaving(participants: &[SessionParticipant]) {
     for participant in participants {
         let events = participant.peer_events.as_deref().expect("peer events");
         let kinds: Vec<_> = events.iter().map(|e| e.event_name.clone()).collect();
-        assert_eq!(
-            kinds,
-            [
-                Some(PeerEventName::PeerJoining),
-                Some(PeerEventName::PeerLeaving)
-            ]
-        );
+        assert_eq!(kinds, [Some(PeerEventName::PeerJoining), Some(PeerEventName::PeerLeaving)]);
         assert!(events.iter().all(|e| e.preset_view_type.is_none()));
     }
 }
@@ -190,10 +159,7 @@ pub fn http_response(status_line: &str, headers: &[(&str, &str)], body: &[u8]) -
     for (name, value) in headers {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
-    out.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    ));
+    out.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", body.len()));
     let mut bytes = out.into_bytes();
     bytes.extend_from_slice(body);
     bytes
@@ -201,11 +167,7 @@ pub fn http_response(status_line: &str, headers: &[(&str, &str)], body: &[u8]) -
 
 /// A JSON 200 response.
 pub fn json_200(body: &str) -> Reply {
-    Reply::Send(http_response(
-        "200 OK",
-        &[("content-type", "application/json")],
-        body.as_bytes(),
-    ))
+    Reply::Send(http_response("200 OK", &[("content-type", "application/json")], body.as_bytes()))
 }
 
 /// A tiny HTTP server on 127.0.0.1 that reads each request head verbatim and answers as a
@@ -249,12 +211,7 @@ impl RawServer {
                 }
             })
         };
-        RawServer {
-            addr,
-            heads,
-            connections,
-            task,
-        }
+        RawServer { addr, heads, connections, task }
     }
 
     /// Starts a server that accepts connections and never reads from or writes to them.
@@ -272,12 +229,7 @@ impl RawServer {
                 }
             })
         };
-        RawServer {
-            addr,
-            heads: Arc::default(),
-            connections,
-            task,
-        }
+        RawServer { addr, heads: Arc::default(), connections, task }
     }
 
     /// `http://127.0.0.1:port`.
@@ -313,11 +265,7 @@ impl RawServer {
 }
 
 /// Serves one connection: one request, one reply (every reply closes or hangs).
-async fn serve(
-    mut stream: TcpStream,
-    heads: &Mutex<Vec<String>>,
-    script: &(dyn Fn(usize) -> Reply + Send + Sync),
-) {
+async fn serve(mut stream: TcpStream, heads: &Mutex<Vec<String>>, script: &(dyn Fn(usize) -> Reply + Send + Sync)) {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -362,11 +310,7 @@ pub async fn queries(server: &wiremock::MockServer) -> Vec<Option<String>> {
 
 /// How many requests wiremock received.
 pub async fn request_count(server: &wiremock::MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-        .len()
+    server.received_requests().await.expect("request recording is on").len()
 }
 
 /// A wiremock server answering request `n` with `templates[n]` (the last one repeats).

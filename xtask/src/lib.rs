@@ -60,8 +60,7 @@ pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
         ..Report::default()
     };
     let features = output.features;
-    let mut files: Vec<(String, String)> =
-        output.files.into_iter().map(|file| (file.path, file.contents)).collect();
+    let mut files: Vec<(String, String)> = output.files.into_iter().map(|file| (file.path, file.contents)).collect();
     if !same_dir(out, &root.join(DEFAULT_OUT)) {
         // A crate of its own: add a manifest, a root module and the runtime.
         let name = out.file_name().map(|n| n.to_string_lossy().replace(['_', '.', ' '], "-")).unwrap_or_default();

@@ -161,7 +161,9 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
     let variant_docs = def.variants.iter().map(|variant| match variant.tag_values.as_slice() {
         [] => format!(" A `{}`.", variant.rust_name),
-        values => doc_text(&format!(" Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or "))),
+        values => {
+            doc_text(&format!(" Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")))
+        }
     });
     let Some(tag) = &def.tag else {
         let display = def.scalar.then(|| {
@@ -191,7 +193,9 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     };
     let property = &tag.property;
     let unknown = ident(&tag.unknown_variant);
-    let note = doc_text(&format!(" The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."));
+    let note = doc_text(&format!(
+        " The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."
+    ));
     let arms = def.variants.iter().zip(&variants).map(|(variant, rust)| {
         let values = &variant.tag_values;
         quote! {

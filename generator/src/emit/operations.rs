@@ -2,7 +2,7 @@
 //! a request builder per operation.
 
 use super::{doc_attrs, doc_text, ident, type_tokens};
-use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Param, Paging, Response, Step, TypeRef};
+use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -315,7 +315,8 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(body) = &self.body { #attach; } }
         }
     });
-    let mutable = (!op.query_params.is_empty() || !op.header_params.is_empty() || op.body.is_some()).then(|| quote!(mut));
+    let mutable =
+        (!op.query_params.is_empty() || !op.header_params.is_empty() || op.body.is_some()).then(|| quote!(mut));
     quote! {
         fn request(&self) -> Result<crate::request::Request, crate::Error> {
             let path = crate::request::expand_path(#template, &[#(#path_args),*])?;

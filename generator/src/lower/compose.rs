@@ -1,8 +1,8 @@
 //! Lowering of composed schemas: `allOf` (merged into one struct) and `oneOf`/`anyOf` (unions,
 //! tagged when a discriminator or a distinguishing constant tells the members apart).
 
-use super::types::{Naming, Node, component_schema, type_docs};
 use super::Lowerer;
+use super::types::{Naming, Node, component_schema, type_docs};
 use crate::error::Pointer;
 use crate::model::{Tag, TypeDef, TypeRef, UnionDef, UnionVariant};
 use crate::naming::Scope;
@@ -11,7 +11,6 @@ use openapiv3::{ReferenceOr, Schema, SchemaData, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Lowerer<'_> {
-
     /// `allOf`: a single member is that member; several are merged into one struct.
     pub(super) fn lower_all_of(
         &mut self,
@@ -51,7 +50,8 @@ impl Lowerer<'_> {
             for (schema, at) in flattened {
                 let Some((member_properties, member_required)) = object_parts(schema) else {
                     if !is_annotation_only(schema) && !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))) {
-                        self.diagnostics.warning(&at, "this allOf member is not an object and is left out of the merged struct");
+                        self.diagnostics
+                            .warning(&at, "this allOf member is not an object and is left out of the merged struct");
                     }
                     continue;
                 };
@@ -75,7 +75,6 @@ impl Lowerer<'_> {
         (self.lower_object(&properties, &required, None, naming, data, pointer), false)
     }
 
-
     /// The JSON type a schema describes, following references, if it says.
     pub(super) fn kind_of(&self, node: Node<'_>) -> Option<&'static str> {
         let mut node = node;
@@ -98,7 +97,6 @@ impl Lowerer<'_> {
         None
     }
 
-
     /// `oneOf`/`anyOf`: an enum of the member types, tried in order.
     pub(super) fn lower_union(
         &mut self,
@@ -107,11 +105,10 @@ impl Lowerer<'_> {
         data: &SchemaData,
         pointer: &Pointer,
     ) -> (TypeRef, bool) {
-        let is_null = |member: &ReferenceOr<Schema>| {
-            matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")))
-        };
+        let is_null = |member: &ReferenceOr<Schema>| matches!(member, ReferenceOr::Item(schema) if matches!(&schema.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")));
         let nullable = members.iter().any(is_null);
-        let real: Vec<(usize, &ReferenceOr<Schema>)> = members.iter().enumerate().filter(|(_, m)| !is_null(m)).collect();
+        let real: Vec<(usize, &ReferenceOr<Schema>)> =
+            members.iter().enumerate().filter(|(_, m)| !is_null(m)).collect();
         if let [(index, only)] = real.as_slice() {
             let lowered = self.lower_node((*only).into(), naming, &pointer.push(index));
             return (lowered.ty, nullable || lowered.nullable);
@@ -126,7 +123,9 @@ impl Lowerer<'_> {
             let hint = format!("{name} variant {index}");
             let lowered = self.lower_node(member.into(), Naming::Hint(&hint), &pointer.push(index));
             let variant_name = match (&lowered.ty, member) {
-                (_, ReferenceOr::Reference { reference }) => reference.rsplit('/').next().unwrap_or("Variant").to_owned(),
+                (_, ReferenceOr::Reference { reference }) => {
+                    reference.rsplit('/').next().unwrap_or("Variant").to_owned()
+                }
                 (TypeRef::Named(named), _) => named.clone(),
                 (other, _) => type_word(other).to_owned(),
             };
@@ -134,10 +133,12 @@ impl Lowerer<'_> {
             variants.push(UnionVariant { rust_name: scope.camel(&variant_name), tag_values, ty: lowered.ty });
         }
         let tag = tagging.map(|(property, _)| Tag { property, unknown_variant: scope.camel("Unknown") });
-        self.fill_slot(slot, TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag, variants, scalar: false }));
+        self.fill_slot(
+            slot,
+            TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag, variants, scalar: false }),
+        );
         (TypeRef::Named(name), nullable)
     }
-
 
     /// The property that tells a union's members apart, with each member's values: the
     /// discriminator when there is one, else a property that every member fixes to its own
@@ -183,7 +184,6 @@ impl Lowerer<'_> {
         })
     }
 
-
     /// The required properties a member schema fixes to a single string value.
     pub(super) fn constants(&self, member: &ReferenceOr<Schema>) -> BTreeMap<String, String> {
         let mut flattened = Vec::new();
@@ -210,7 +210,6 @@ impl Lowerer<'_> {
         constants
     }
 
-
     /// An untagged union of already lowered types (the bodies of several success responses).
     pub(super) fn union_of(&mut self, hint: &str, docs: String, types: Vec<TypeRef>) -> TypeRef {
         let name = self.type_names.camel(hint);
@@ -225,7 +224,13 @@ impl Lowerer<'_> {
                 UnionVariant { rust_name: scope.camel(&word), tag_values: Vec::new(), ty }
             })
             .collect();
-        self.types.push(TypeDef::Union(UnionDef { name: name.clone(), docs: Some(docs), tag: None, variants, scalar: false }));
+        self.types.push(TypeDef::Union(UnionDef {
+            name: name.clone(),
+            docs: Some(docs),
+            tag: None,
+            variants,
+            scalar: false,
+        }));
         TypeRef::Named(name)
     }
 }

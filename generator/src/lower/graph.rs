@@ -7,7 +7,6 @@ use crate::model::{StructDef, TypeDef, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Lowerer<'_> {
-
     /// Reports component schemas that are only names for each other, which no type can express.
     pub(super) fn check_alias_cycles(&mut self) {
         let aliases: BTreeMap<&str, &TypeRef> = self
@@ -35,14 +34,17 @@ impl Lowerer<'_> {
         for name in cyclic {
             let key = self.component_names.iter().find(|(_, rust)| **rust == name).map(|(key, _)| key.clone());
             let pointer = Pointer::root().push("components").push("schemas").push(key.unwrap_or(name));
-            self.diagnostics.error(&pointer, "$ref cycle with no way to box it: these schemas only refer to each other and never define a value");
+            self.diagnostics.error(
+                &pointer,
+                "$ref cycle with no way to box it: these schemas only refer to each other and never define a value",
+            );
         }
     }
 
-
     /// Boxes the fields through which a struct contains itself, which Rust cannot size otherwise.
     pub(super) fn box_recursive_fields(&mut self) {
-        let edges: BTreeMap<String, Vec<String>> = self.types.iter().map(|def| (type_name(def).to_owned(), direct_uses(def))).collect();
+        let edges: BTreeMap<String, Vec<String>> =
+            self.types.iter().map(|def| (type_name(def).to_owned(), direct_uses(def))).collect();
         let reaches = |from: &str, to: &str| {
             let mut stack = vec![from.to_owned()];
             let mut seen = BTreeSet::new();
@@ -81,14 +83,12 @@ impl Lowerer<'_> {
         }
     }
 
-
     /// Whether values of `ty` are scalars (numbers, booleans, strings, string enums, and unions
     /// of those), which have a text form for URLs and headers.
     pub(super) fn is_scalar(&self, ty: &TypeRef) -> bool {
         let mut seen = BTreeSet::new();
         self.is_scalar_inner(ty, &mut seen)
     }
-
 
     pub(super) fn is_scalar_inner(&self, ty: &TypeRef, seen: &mut BTreeSet<String>) -> bool {
         match ty {
@@ -110,13 +110,11 @@ impl Lowerer<'_> {
         }
     }
 
-
     /// Whether values of `ty` are JSON objects (structs and maps), which a query string can carry
     /// property by property.
     pub(super) fn is_object(&self, ty: &TypeRef) -> bool {
         self.struct_def(ty).is_some() || matches!(self.unalias(ty), TypeRef::Map(_))
     }
-
 
     /// Marks the unions whose shapes are all scalars.
     pub(super) fn mark_scalar_unions(&mut self) {
@@ -135,7 +133,6 @@ impl Lowerer<'_> {
         }
     }
 
-
     /// Follows aliases to the type a name stands for.
     pub(super) fn unalias(&self, ty: &TypeRef) -> TypeRef {
         let mut current = ty.clone();
@@ -149,7 +146,6 @@ impl Lowerer<'_> {
         current
     }
 
-
     /// The struct a type stands for, following aliases.
     pub(super) fn struct_def(&self, ty: &TypeRef) -> Option<&StructDef> {
         match self.unalias(ty) {
@@ -160,7 +156,6 @@ impl Lowerer<'_> {
             _ => None,
         }
     }
-
 
     pub(super) fn find_type(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|def| type_name(def) == name)

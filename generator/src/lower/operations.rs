@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 /// Methods of `Client` that a group accessor must not shadow.
 const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt"];
 /// Fields and methods every request builder has besides its parameters.
-const BUILDER_MEMBERS: &[&str] = &["client", "options", "send", "stream", "request", "max_retries", "timeout", "clone", "fmt"];
+const BUILDER_MEMBERS: &[&str] =
+    &["client", "options", "send", "stream", "request", "max_retries", "timeout", "clone", "fmt"];
 /// Query parameters that choose the page of a list operation, and its size.
 const PAGE_PARAMS: &[&str] = &["page_no", "page"];
 const PER_PAGE_PARAMS: &[&str] = &["per_page", "page_size"];
@@ -111,11 +112,16 @@ impl Lowerer<'_> {
         // Path-level parameters first; an operation's parameter with the same name and location
         // replaces it in place.
         let mut declared: IndexMap<(String, Location), (Parameter, Pointer)> = IndexMap::new();
-        let sources = [(&item.parameters, item_pointer.push("parameters")), (&operation.parameters, path_pointer.push("parameters"))];
+        let sources = [
+            (&item.parameters, item_pointer.push("parameters")),
+            (&operation.parameters, path_pointer.push("parameters")),
+        ];
         for (list, list_pointer) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let at = list_pointer.push(index);
-                let Some((parameter, at)) = self.resolve(parameter, "parameters", |c| &c.parameters, &at) else { continue };
+                let Some((parameter, at)) = self.resolve(parameter, "parameters", |c| &c.parameters, &at) else {
+                    continue;
+                };
                 let location = match parameter {
                     Parameter::Path { .. } => Location::Path,
                     Parameter::Query { .. } => Location::Query,
@@ -147,10 +153,9 @@ impl Lowerer<'_> {
         let mut header_params = Vec::new();
         for ((name, location), (parameter, at)) in &declared {
             match location {
-                Location::Path if !template.contains(name) => self.diagnostics.error(
-                    at,
-                    format!("path parameter `{name}` does not appear in the path template `{path}`"),
-                ),
+                Location::Path if !template.contains(name) => self
+                    .diagnostics
+                    .error(at, format!("path parameter `{name}` does not appear in the path template `{path}`")),
                 Location::Path => {}
                 Location::Query => query_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
                 Location::Header => header_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
@@ -177,9 +182,10 @@ impl Lowerer<'_> {
             }
         }
 
-        let body = operation.request_body.as_ref().and_then(|body| {
-            self.lower_body(body, &path_pointer.push("requestBody"), &builder_name)
-        });
+        let body = operation
+            .request_body
+            .as_ref()
+            .and_then(|body| self.lower_body(body, &path_pointer.push("requestBody"), &builder_name));
         let response = self.lower_response(operation, &path_pointer.push("responses"), &builder_name);
         let paging = self.detect_paging(&query_params, &response);
         let location = format!("`{} {path}`", method.to_uppercase());
@@ -227,8 +233,11 @@ impl Lowerer<'_> {
         };
         let (ty, list) = match ty {
             TypeRef::List(item) => {
-                let explode = data.explode.unwrap_or(matches!(parameter, Parameter::Query { .. } | Parameter::Cookie { .. }));
-                if let Parameter::Query { style: QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, .. } = parameter {
+                let explode =
+                    data.explode.unwrap_or(matches!(parameter, Parameter::Query { .. } | Parameter::Cookie { .. }));
+                if let Parameter::Query { style: QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, .. } =
+                    parameter
+                {
                     self.diagnostics.warning(at, "spaceDelimited and pipeDelimited are sent as form style");
                 }
                 let style = if explode { ListStyle::Repeated } else { ListStyle::CommaSeparated };
@@ -250,9 +259,15 @@ impl Lowerer<'_> {
         }
     }
 
-    fn lower_body(&mut self, body: &ReferenceOr<openapiv3::RequestBody>, pointer: &Pointer, builder_name: &str) -> Option<Body> {
+    fn lower_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        pointer: &Pointer,
+        builder_name: &str,
+    ) -> Option<Body> {
         let (body, at) = self.resolve(body, "requestBodies", |c| &c.request_bodies, pointer)?;
-        let (media_type, content) = body.content.iter().find(|(media, _)| is_json(media)).or_else(|| body.content.first())?;
+        let (media_type, content) =
+            body.content.iter().find(|(media, _)| is_json(media)).or_else(|| body.content.first())?;
         let kind = if is_json(media_type) {
             let hint = format!("{builder_name} body");
             let ty = match &content.schema {
@@ -268,7 +283,12 @@ impl Lowerer<'_> {
         } else {
             BodyKind::Bytes
         };
-        Some(Body { media_type: media_type.clone(), kind, required: body.required, docs: docs(&[body.description.as_deref()]) })
+        Some(Body {
+            media_type: media_type.clone(),
+            kind,
+            required: body.required,
+            docs: docs(&[body.description.as_deref()]),
+        })
     }
 
     /// The success response body: the 2xx responses' JSON type, an untagged union when they
@@ -284,7 +304,8 @@ impl Lowerer<'_> {
             if !success {
                 continue;
             }
-            let Some((response, at)) = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status)) else {
+            let Some((response, at)) = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status))
+            else {
                 continue;
             };
             let Some((media_type, content)) =
@@ -313,7 +334,8 @@ impl Lowerer<'_> {
             0 => Response::Empty,
             1 => Response::Json(bodies.remove(0)),
             _ => {
-                let docs = format!("The body of a successful `{builder_name}` response, which has several documented shapes.");
+                let docs =
+                    format!("The body of a successful `{builder_name}` response, which has several documented shapes.");
                 Response::Json(self.union_of(&format!("{builder_name} response"), docs, bodies))
             }
         }
@@ -322,7 +344,8 @@ impl Lowerer<'_> {
     /// A list operation has a page number parameter and a response with an item list next to a
     /// paging object, at the top level or one level down (`data.participants` next to `data.paging`).
     fn detect_paging(&self, query: &[Param], response: &Response) -> Option<Paging> {
-        let page = query.iter().find(|p| PAGE_PARAMS.contains(&p.wire_name.as_str()) && !p.required && is_count(&p.ty))?;
+        let page =
+            query.iter().find(|p| PAGE_PARAMS.contains(&p.wire_name.as_str()) && !p.required && is_count(&p.ty))?;
         let per_page = query.iter().find(|p| PER_PAGE_PARAMS.contains(&p.wire_name.as_str()) && is_count(&p.ty));
         let Response::Json(ty) = response else { return None };
         let root = self.struct_def(ty)?;
@@ -336,7 +359,11 @@ impl Lowerer<'_> {
         };
         let (items, item, paging, paging_def) = self.page_parts(def)?;
         let field_step = |name: &str| {
-            paging_def.fields.iter().find(|f| f.wire_name == name).map(|f| Step { field: f.rust_name.clone(), optional: f.optional })
+            paging_def
+                .fields
+                .iter()
+                .find(|f| f.wire_name == name)
+                .map(|f| Step { field: f.rust_name.clone(), optional: f.optional })
         };
         let with_prefix = |step: Step| prefix.iter().cloned().chain([step]).collect();
         Some(Paging {

@@ -75,7 +75,6 @@ impl Lowerer<'_> {
         self.check_alias_cycles();
     }
 
-
     /// Lowers a schema or a reference at `pointer`.
     pub(super) fn lower_node(&mut self, node: Node<'_>, naming: Naming<'_>, pointer: &Pointer) -> Lowered {
         match node {
@@ -84,12 +83,10 @@ impl Lowerer<'_> {
         }
     }
 
-
     /// The schema a `#/components/schemas/...` reference names, if it exists.
     pub(super) fn component_schema(&self, reference: &str) -> Option<(String, &ReferenceOr<Schema>)> {
         component_schema(self.spec, reference)
     }
-
 
     pub(super) fn lower_ref(&mut self, reference: &str, pointer: &Pointer) -> Lowered {
         let Some((key, target)) = self.component_schema(reference) else {
@@ -111,14 +108,12 @@ impl Lowerer<'_> {
         Lowered { ty: TypeRef::Named(name), nullable, docs, default }
     }
 
-
     pub(super) fn claim(&mut self, naming: Naming<'_>) -> String {
         match naming {
             Naming::Exact(name) => name.to_owned(),
             Naming::Hint(hint) => self.type_names.camel(hint),
         }
     }
-
 
     pub(super) fn lower_schema(&mut self, schema: &Schema, naming: Naming<'_>, pointer: &Pointer) -> Lowered {
         let data = &schema.schema_data;
@@ -178,14 +173,24 @@ impl Lowerer<'_> {
             "datetime" => "Format: `date-time`.".to_owned(),
             other => format!("Format: `{other}`."),
         });
-        let docs = docs(&[data.title.as_deref(), data.description.as_deref(), format_note.as_deref(), default_note(data).as_deref()]);
+        let docs = docs(&[
+            data.title.as_deref(),
+            data.description.as_deref(),
+            format_note.as_deref(),
+            default_note(data).as_deref(),
+        ]);
         Lowered { ty, nullable, docs, default: default_note(data) }
     }
 
-
     /// A schema without a `type` keyword openapiv3 could use (or with an unknown one): the type
     /// is inferred from the keywords present.
-    pub(super) fn lower_any(&mut self, any: &AnySchema, naming: Naming<'_>, data: &SchemaData, pointer: &Pointer) -> (TypeRef, bool) {
+    pub(super) fn lower_any(
+        &mut self,
+        any: &AnySchema,
+        naming: Naming<'_>,
+        data: &SchemaData,
+        pointer: &Pointer,
+    ) -> (TypeRef, bool) {
         let values: Vec<&serde_json::Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
         let numeric = any.minimum.is_some() || any.maximum.is_some() || any.multiple_of.is_some();
         let integral = [any.minimum, any.maximum].iter().flatten().all(|v| v.fract() == 0.0)
@@ -202,11 +207,20 @@ impl Lowerer<'_> {
             Some("integer") | None if !values.is_empty() && values.iter().all(|v| v.is_i64()) => TypeRef::I64,
             Some("number") | None if !values.is_empty() && values.iter().all(|v| v.is_number()) => TypeRef::F64,
             Some("object") | None if !any.properties.is_empty() || any.additional_properties.is_some() => self
-                .lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), naming, data, pointer),
+                .lower_object(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    naming,
+                    data,
+                    pointer,
+                ),
             Some("array") | None if any.items.is_some() => self.lower_items(any.items.as_ref(), naming, pointer),
             Some("string") => TypeRef::String,
             Some("boolean") => TypeRef::Bool,
-            Some("integer") => integer_type(any.format.as_deref() == Some("int32"), any.minimum.is_some_and(|m| m >= 0.0)),
+            Some("integer") => {
+                integer_type(any.format.as_deref() == Some("int32"), any.minimum.is_some_and(|m| m >= 0.0))
+            }
             Some("number") if any.format.as_deref() == Some("float") => TypeRef::F32,
             Some("number") => TypeRef::F64,
             None if numeric && integral => integer_type(false, any.minimum.is_some_and(|m| m >= 0.0)),
@@ -225,7 +239,6 @@ impl Lowerer<'_> {
         (ty, false)
     }
 
-
     pub(super) fn lower_items(
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
@@ -239,7 +252,6 @@ impl Lowerer<'_> {
         let item = self.lower_node(items.into(), Naming::Hint(&hint), &pointer.push("items"));
         TypeRef::List(Box::new(item.ty))
     }
-
 
     pub(super) fn lower_object(
         &mut self,
@@ -255,7 +267,8 @@ impl Lowerer<'_> {
                 let hint = match naming {
                     Naming::Exact(name) | Naming::Hint(name) => format!("{name} value"),
                 };
-                let value = self.lower_node((&**schema).into(), Naming::Hint(&hint), &pointer.push("additionalProperties"));
+                let value =
+                    self.lower_node((&**schema).into(), Naming::Hint(&hint), &pointer.push("additionalProperties"));
                 Some(value.ty)
             }
             _ => None,
@@ -291,7 +304,6 @@ impl Lowerer<'_> {
         TypeRef::Named(name)
     }
 
-
     pub(super) fn define_enum(&mut self, naming: Naming<'_>, data: &SchemaData, values: Vec<String>) -> TypeRef {
         let name = self.claim(naming);
         let mut scope = Scope::default();
@@ -302,10 +314,14 @@ impl Lowerer<'_> {
             .map(|value| Variant { rust_name: scope.camel(&value), wire_value: value })
             .collect();
         let unknown_variant = scope.camel("Unknown");
-        self.types.push(TypeDef::Enum(EnumDef { name: name.clone(), docs: type_docs(data, &name), variants, unknown_variant }));
+        self.types.push(TypeDef::Enum(EnumDef {
+            name: name.clone(),
+            docs: type_docs(data, &name),
+            variants,
+            unknown_variant,
+        }));
         TypeRef::Named(name)
     }
-
 
     /// Keeps a place in the output for a type whose members are lowered first, so that a type
     /// comes before the inline types named after it.
@@ -313,7 +329,6 @@ impl Lowerer<'_> {
         self.types.push(TypeDef::Alias(AliasDef { name: name.to_owned(), docs: None, target: TypeRef::Json }));
         self.types.len() - 1
     }
-
 
     pub(super) fn fill_slot(&mut self, slot: usize, def: TypeDef) {
         if let Some(place) = self.types.get_mut(slot) {
@@ -323,7 +338,10 @@ impl Lowerer<'_> {
 }
 
 /// The schema a `#/components/schemas/...` reference names, if it exists.
-pub(super) fn component_schema<'s>(spec: &'s openapiv3::OpenAPI, reference: &str) -> Option<(String, &'s ReferenceOr<Schema>)> {
+pub(super) fn component_schema<'s>(
+    spec: &'s openapiv3::OpenAPI,
+    reference: &str,
+) -> Option<(String, &'s ReferenceOr<Schema>)> {
     let key = unescape(reference.strip_prefix(SCHEMAS)?);
     let schema = components(spec)?.schemas.get(&key)?;
     Some((key, schema))
