@@ -2,6 +2,7 @@
 
 //! Request and response types of the Cloudflare RealtimeKit API 4.0.0.
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
 /// A page of the participants of a session.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionParticipantsResponse {

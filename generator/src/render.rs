@@ -43,7 +43,8 @@ fn spaced(source: &str) -> String {
         let indent = line.len() - trimmed.len();
         let previous_indent = previous.len() - previous.trim_start().len();
         let after_item = previous.trim() == "}"
-            || (previous_indent == 0 && (previous.ends_with(';') || previous.starts_with("//!")));
+            || (previous_indent == 0
+                && (previous.ends_with(';') || previous.starts_with("//!") || previous.starts_with("#![")));
         if indent <= 4 && indent <= previous_indent && after_item && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
         {
             out.push('\n');

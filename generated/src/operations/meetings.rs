@@ -4,6 +4,7 @@
 //!
 //! Meetings are the long-lived rooms that participants are added to.
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
 /// The `Meetings` operations.
 ///
 /// Meetings are the long-lived rooms that participants are added to.

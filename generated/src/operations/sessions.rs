@@ -4,6 +4,7 @@
 //!
 //! Sessions are the individual calls that happen in a meeting, with their participants.
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
 /// The `Sessions` operations.
 ///
 /// Sessions are the individual calls that happen in a meeting, with their participants.
