@@ -4,7 +4,7 @@
 //! The rules, in one place:
 //! - Types and enum variants are `UpperCamelCase`; fields, parameters, methods and modules are
 //!   `snake_case` (heck's word splitting, so `peerId`, `peer-id` and `peer_id` agree).
-//! - Characters that cannot appear in an identifier separate words; a name that would start with
+//! - Characters other than ASCII letters and digits separate words; a name that would start with
 //!   a digit gets a leading `_` (snake case) or `N` (camel case); an empty name becomes
 //!   `value`/`Value`.
 //! - Rust keywords become raw identifiers (`r#type`), except those that cannot be raw
@@ -63,9 +63,10 @@ pub const PRELUDE: &[&str] = &[
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Replaces every character that cannot be part of an identifier with a word break.
+/// Replaces every character that is not an ASCII letter or digit with a word break: identifiers
+/// stay ASCII, which every Rust toolchain and lint accepts.
 fn words(name: &str) -> String {
-    name.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
 /// Escapes a Rust keyword: `r#type`, or `self_` where a raw identifier is not allowed.
@@ -166,6 +167,8 @@ mod tests {
             ("", "value"),
             ("@@", "value"),
             ("x.y/z", "x_y_z"),
+            ("größe", "gr_e"),
+            ("X²", "x"),
         ];
         for (input, expected) in table {
             assert_eq!(snake(input), expected, "snake({input:?})");

@@ -12,8 +12,9 @@ use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 use std::collections::BTreeMap;
 
-/// Methods of `Client` that a group accessor must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt"];
+/// Methods of `Client` that a group accessor must not shadow, and `mod`, whose module file
+/// would be `operations/mod.rs`.
+const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt", "r#mod"];
 /// Fields and methods every request builder has besides its parameters.
 const BUILDER_MEMBERS: &[&str] =
     &["client", "options", "send", "stream", "request", "max_retries", "timeout", "clone", "fmt"];
