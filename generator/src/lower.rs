@@ -55,6 +55,8 @@ struct Lowerer<'a> {
     type_names: Scope,
     /// Lowered types, in the order they were finished.
     types: Vec<TypeDef>,
+    /// The struct each merged `allOf` became, by the address of its member list in the spec.
+    merged: std::collections::HashMap<usize, String>,
 }
 
 /// The longest `$ref` chain followed before it is called a cycle.
@@ -66,7 +68,7 @@ impl<'a> Lowerer<'a> {
         let component_names = components(spec)
             .map(|c| c.schemas.keys().map(|key| (key.clone(), type_names.camel(key))).collect())
             .unwrap_or_default();
-        Lowerer { spec, diagnostics, component_names, type_names, types: Vec::new() }
+        Lowerer { spec, diagnostics, component_names, type_names, types: Vec::new(), merged: Default::default() }
     }
 
     /// Follows a chain of `$ref`s into a section of `components` (`parameters`, `responses`,

@@ -23,9 +23,21 @@ impl Lowerer<'_> {
             let lowered = self.lower_node(only.into(), naming, &pointer.push("allOf").push(0));
             return (lowered.ty, lowered.nullable);
         }
+        // An allOf reached again while it is being merged (through a property that refers back
+        // to the component it is in) is the type being built: a recursive type, not a new one.
+        let key = members.as_ptr() as usize;
+        if let Some(name) = self.merged.get(&key) {
+            return (TypeRef::Named(name.clone()), false);
+        }
         let mut flattened = Vec::new();
         for (index, member) in members.iter().enumerate() {
-            flatten_all_of(self.spec, member.into(), &pointer.push("allOf").push(index), &mut flattened, 0);
+            flatten_all_of(
+                self.spec,
+                member.into(),
+                &pointer.push("allOf").push(index),
+                &mut flattened,
+                &mut Vec::new(),
+            );
         }
         if !flattened.iter().any(|(schema, _)| object_parts(schema).is_some()) {
             // Not a merge of objects: an allOf that only adds annotations (description, nullable)
@@ -40,13 +52,14 @@ impl Lowerer<'_> {
             }
             return (TypeRef::Json, false);
         }
-        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        // The spec's own property nodes (not copies), so that an allOf met again is recognised.
+        let mut properties: IndexMap<&String, &ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         let mut origins: BTreeMap<String, Pointer> = BTreeMap::new();
         for (index, member) in members.iter().enumerate() {
             let member_pointer = pointer.push("allOf").push(index);
             let mut flattened = Vec::new();
-            flatten_all_of(self.spec, member.into(), &member_pointer, &mut flattened, 0);
+            flatten_all_of(self.spec, member.into(), &member_pointer, &mut flattened, &mut Vec::new());
             for (schema, at) in flattened {
                 let Some((member_properties, member_required)) = object_parts(schema) else {
                     if !is_annotation_only(schema) && !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))) {
@@ -57,7 +70,8 @@ impl Lowerer<'_> {
                 };
                 for (key, property) in member_properties {
                     if let Some(previous) = properties.get(key)
-                        && let (Some(old), Some(new)) = (self.kind_of(previous.into()), self.kind_of(property.into()))
+                        && let (Some(old), Some(new)) =
+                            (self.kind_of((*previous).into()), self.kind_of(property.into()))
                         && !compatible(old, new)
                     {
                         let first = origins.get(key).map(ToString::to_string).unwrap_or_default();
@@ -66,13 +80,16 @@ impl Lowerer<'_> {
                             format!("allOf members disagree on property `{key}`: {new} here, {old} at {first}; the later member wins"),
                         );
                     }
-                    properties.insert(key.clone(), property.clone());
+                    properties.insert(key, property);
                     origins.insert(key.clone(), at.push("properties").push(key));
                 }
                 required.extend(member_required.iter().filter(|r| !required.contains(r)).cloned().collect::<Vec<_>>());
             }
         }
-        (self.lower_object(&properties, &required, None, naming, data, pointer), false)
+        let name = self.claim(naming);
+        self.merged.insert(key, name.clone());
+        let properties: Vec<_> = properties.into_iter().collect();
+        (self.lower_object(&properties, &required, None, Naming::Exact(&name), data, pointer), false)
     }
 
     /// The JSON type a schema describes, following references, if it says.
@@ -187,7 +204,7 @@ impl Lowerer<'_> {
     /// The required properties a member schema fixes to a single string value.
     pub(super) fn constants(&self, member: &ReferenceOr<Schema>) -> BTreeMap<String, String> {
         let mut flattened = Vec::new();
-        flatten_all_of(self.spec, member.into(), &Pointer::root(), &mut flattened, 0);
+        flatten_all_of(self.spec, member.into(), &Pointer::root(), &mut flattened, &mut Vec::new());
         let mut constants = BTreeMap::new();
         for (schema, _) in flattened {
             let Some((properties, required)) = object_parts(schema) else { continue };
@@ -241,16 +258,18 @@ pub(super) fn flatten_all_of<'s>(
     node: Node<'s>,
     pointer: &Pointer,
     out: &mut Vec<(&'s Schema, Pointer)>,
-    depth: usize,
+    path: &mut Vec<String>,
 ) {
-    if depth > super::MAX_REF_DEPTH {
-        return;
-    }
     match node {
         Node::Ref(reference) => {
-            if let Some((key, target)) = component_schema(spec, reference) {
-                let at = Pointer::root().push("components").push("schemas").push(key);
-                flatten_all_of(spec, target.into(), &at, out, depth + 1);
+            // A component already being flattened on this path is a cycle: it adds nothing new.
+            if let Some((key, target)) = component_schema(spec, reference)
+                && !path.contains(&key)
+            {
+                let at = Pointer::root().push("components").push("schemas").push(&key);
+                path.push(key);
+                flatten_all_of(spec, target.into(), &at, out, path);
+                path.pop();
             }
         }
         Node::Schema(schema) => {
@@ -266,7 +285,7 @@ pub(super) fn flatten_all_of<'s>(
                 _ => return out.push((schema, pointer.clone())),
             };
             for (index, member) in all_of.iter().enumerate() {
-                flatten_all_of(spec, member.into(), &pointer.push("allOf").push(index), out, depth + 1);
+                flatten_all_of(spec, member.into(), &pointer.push("allOf").push(index), out, path);
             }
         }
     }

@@ -5,7 +5,6 @@ use super::{Lowerer, components, docs, unescape};
 use crate::error::Pointer;
 use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeRef, Variant};
 use crate::naming::Scope;
-use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, Type,
     VariantOrUnknownOrEmpty,
@@ -134,7 +133,7 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Object(object)) => self.lower_object(
-                &object.properties,
+                &object.properties.iter().collect::<Vec<_>>(),
                 &object.required,
                 object.additional_properties.as_ref(),
                 naming,
@@ -208,7 +207,7 @@ impl Lowerer<'_> {
             Some("number") | None if !values.is_empty() && values.iter().all(|v| v.is_number()) => TypeRef::F64,
             Some("object") | None if !any.properties.is_empty() || any.additional_properties.is_some() => self
                 .lower_object(
-                    &any.properties,
+                    &any.properties.iter().collect::<Vec<_>>(),
                     &any.required,
                     any.additional_properties.as_ref(),
                     naming,
@@ -255,7 +254,7 @@ impl Lowerer<'_> {
 
     pub(super) fn lower_object(
         &mut self,
-        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: &[(&String, &ReferenceOr<Box<Schema>>)],
         required: &[String],
         additional: Option<&AdditionalProperties>,
         naming: Naming<'_>,
@@ -287,10 +286,10 @@ impl Lowerer<'_> {
             .map(|(wire, node)| {
                 let field_pointer = pointer.push("properties").push(wire);
                 let hint = format!("{name} {wire}");
-                let lowered = self.lower_node(node.into(), Naming::Hint(&hint), &field_pointer);
+                let lowered = self.lower_node((*node).into(), Naming::Hint(&hint), &field_pointer);
                 Field {
                     rust_name: scope.snake(wire),
-                    wire_name: wire.clone(),
+                    wire_name: (*wire).clone(),
                     ty: lowered.ty,
                     optional: lowered.nullable || !required.contains(wire),
                     docs: lowered.docs.or_else(|| Some(format!("The `{wire}` property."))),
