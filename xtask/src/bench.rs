@@ -89,7 +89,15 @@ struct Results {
 }
 
 impl Results {
-    fn row(&mut self, benchmark: impl Into<String>, ours: impl Into<String>, peer: impl Into<String>, ratio: impl Into<String>, target: impl Into<String>, status: Status) {
+    fn row(
+        &mut self,
+        benchmark: impl Into<String>,
+        ours: impl Into<String>,
+        peer: impl Into<String>,
+        ratio: impl Into<String>,
+        target: impl Into<String>,
+        status: Status,
+    ) {
         self.rows.push(Row {
             benchmark: benchmark.into(),
             ours: ours.into(),
@@ -117,13 +125,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // Preparation: builds and installs, none of it measured.
     let started = Instant::now();
     let progenitor = if wanted("generation") || wanted("compile") { Some(install_progenitor(&root)?) } else { None };
+    // Every binary is built once and copied to target/bench/bin, so that the whole run measures
+    // one version of the code even while the work tree changes.
+    let bin = root.join("target/bench/bin");
+    fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
     if wanted("generation") || wanted("compile") {
         step("building xtask (release)");
         cargo(&root, &["build", "--release", "--quiet", "-p", "xtask"], &[])?;
+        copy(&root.join("target/release/xtask"), &bin.join("xtask"))?;
     }
     if wanted("generation") || wanted("decode") || wanted("client") || wanted("paging") {
         step("building the benches (release)");
-        cargo(&root, &["bench", "--quiet", "--no-run", "-p", "generator", "-p", "cloudflare-realtimekit"], &[])?;
+        build_benches(&root, &bin)?;
     }
     let (compatible, dropped) = compatible_document(&root)?;
     let compile_crates = match (&progenitor, wanted("compile")) {
@@ -147,7 +160,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         quiet_section(&mut results, "generation (child processes)", options.max_wait, |results| {
             generation_processes(&root, progenitor, &documents, options.rounds, results)
         })?;
-        quiet_section(&mut results, "generation passes (criterion)", options.max_wait, |results| generation_passes(&root, results))?;
+        quiet_section(&mut results, "generation passes (criterion)", options.max_wait, |results| {
+            generation_passes(&root, results)
+        })?;
     }
     if wanted("decode") {
         quiet_section(&mut results, "decode", options.max_wait, |results| decode(&root, options.rounds, results))?;
@@ -184,7 +199,11 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--smoke" => options.smoke = true,
             "--rounds" => {
                 let value = args.next().ok_or("--rounds needs a number")?;
-                options.rounds = value.parse().ok().filter(|&n| n > 0).ok_or(format!("--rounds: `{value}` is not a positive number"))?;
+                options.rounds = value
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or(format!("--rounds: `{value}` is not a positive number"))?;
             }
             "--only" => {
                 let value = args.next().ok_or("--only needs sections")?;
@@ -197,7 +216,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--max-wait" => {
                 let value = args.next().ok_or("--max-wait needs seconds")?;
-                options.max_wait = Duration::from_secs(value.parse().map_err(|_| format!("--max-wait: `{value}` is not a number of seconds"))?);
+                options.max_wait = Duration::from_secs(
+                    value.parse().map_err(|_| format!("--max-wait: `{value}` is not a number of seconds"))?,
+                );
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
@@ -230,7 +251,8 @@ fn smoke(root: &Path) -> Result<(), String> {
     let out = root.join("target/bench/out/smoke");
     let _ = fs::remove_dir_all(&out);
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
-    let invocation = Invocation::new(exe, root).arg("codegen").arg("--spec").arg(root.join(document.path)).arg("--out").arg(&out);
+    let invocation =
+        Invocation::new(exe, root).arg("codegen").arg("--spec").arg(root.join(document.path)).arg("--out").arg(&out);
     let run = measure(&invocation, &root.join("target/bench/logs/smoke-codegen.log"))?;
     if !run.success {
         return Err(format!("xtask codegen failed on {}: {}", document.path, run.stderr_head));
@@ -265,7 +287,9 @@ impl Machine {
         let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu = cpuinfo
             .lines()
-            .find_map(|line| line.strip_prefix("model name").and_then(|rest| rest.split_once(':')).map(|(_, v)| v.trim().to_owned()))
+            .find_map(|line| {
+                line.strip_prefix("model name").and_then(|rest| rest.split_once(':')).map(|(_, v)| v.trim().to_owned())
+            })
             .unwrap_or_else(|| "unknown CPU".to_owned());
         let cores = cpuinfo.lines().filter(|line| line.starts_with("processor")).count();
         let cores = if cores == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { cores };
@@ -291,7 +315,8 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
 }
 
 fn loadavg() -> String {
-    fs::read_to_string("/proc/loadavg").map_or_else(|_| "?".to_owned(), |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+    fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "?".to_owned(), |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
 }
 
 /// The fraction of the machine's CPU time spent busy over `window` (all processes, 0.0 to 1.0).
@@ -324,7 +349,11 @@ fn quiet_section(
     let waited = Instant::now();
     let mut share = busy(Duration::from_secs(2));
     while share.is_some_and(|s| s > QUIET) && waited.elapsed() < max_wait {
-        eprintln!("bench: waiting for a quiet machine before `{name}`: {:.0}% busy, load {}", share.unwrap_or(0.0) * 100.0, loadavg());
+        eprintln!(
+            "bench: waiting for a quiet machine before `{name}`: {:.0}% busy, load {}",
+            share.unwrap_or(0.0) * 100.0,
+            loadavg()
+        );
         std::thread::sleep(Duration::from_secs(10));
         share = busy(Duration::from_secs(2));
     }
@@ -418,7 +447,9 @@ fn measure(invocation: &Invocation, log: &Path) -> Result<ProcessRun, String> {
     let wall = started.elapsed();
     let max_rss_kib = if gnu_time {
         // GNU time writes "Command exited with non-zero status N" before the figure on failure.
-        fs::read_to_string(&rss_file).ok().and_then(|text| text.lines().last().and_then(|line| line.trim().parse().ok()))
+        fs::read_to_string(&rss_file)
+            .ok()
+            .and_then(|text| text.lines().last().and_then(|line| line.trim().parse().ok()))
     } else {
         sampled
     };
@@ -460,6 +491,41 @@ fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> 
     ))
 }
 
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    fs::copy(from, to).map(drop).map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+/// Builds the criterion benches (release, as `cargo bench` does) and copies each executable to
+/// `bin/<bench name>`.
+fn build_benches(root: &Path, bin: &Path) -> Result<(), String> {
+    let out = Command::new(cargo_bin())
+        .current_dir(root)
+        .args(["bench", "--no-run", "--message-format=json", "-p", "generator", "-p", "cloudflare-realtimekit"])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !out.status.success() {
+        return Err("the benches do not build".to_owned());
+    }
+    let mut copied = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines().filter(|line| line.contains(r#""kind":["bench"]"#)) {
+        let field = |name: &str| {
+            let start = line.find(&format!(r#""{name}":""#))? + name.len() + 4;
+            line[start..].split('"').next().map(str::to_owned)
+        };
+        if let (Some(name), Some(executable)) = (field("name"), field("executable")) {
+            copy(Path::new(&executable), &bin.join(&name))?;
+            copied.push(name);
+        }
+    }
+    for wanted in ["generation", "decode", "client", "paging"] {
+        if !copied.iter().any(|name| name == wanted) {
+            return Err(format!("cargo built no bench named `{wanted}`"));
+        }
+    }
+    Ok(())
+}
+
 /// `cargo-progenitor`, installed into `target/bench-tools` when missing (never by `cargo bench`).
 fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
     let tools = root.join("target/bench-tools");
@@ -470,7 +536,11 @@ fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
     }
     step(&format!("installing cargo-progenitor {PROGENITOR_VERSION} into {} (once)", tools.display()));
     let root_arg = tools.display().to_string();
-    cargo(root, &["install", "--quiet", "--locked", "--root", &root_arg, "--version", PROGENITOR_VERSION, "cargo-progenitor"], &[])?;
+    cargo(
+        root,
+        &["install", "--quiet", "--locked", "--root", &root_arg, "--version", PROGENITOR_VERSION, "cargo-progenitor"],
+        &[],
+    )?;
     Ok(bin)
 }
 
@@ -484,9 +554,10 @@ fn criterion(root: &Path, package: &str, bench: &str, reverse: bool, log_name: &
     let report = root.join("target/bench/report");
     let _ = fs::remove_file(report.join(format!("{bench}.txt")));
     let log = root.join("target/bench/logs").join(format!("{log_name}.log"));
-    let out = Command::new(cargo_bin())
-        .current_dir(root)
-        .args(["bench", "--quiet", "-p", package, "--bench", bench])
+    let dir = root.join(if package == "generator" { "generator" } else { "generated" });
+    let out = Command::new(root.join("target/bench/bin").join(bench))
+        .current_dir(dir)
+        .arg("--bench")
         .env("CRITERION_HOME", &home)
         .env("BENCH_REPORT_DIR", &report)
         .env("BENCH_ORDER", if reverse { "reverse" } else { "forward" })
@@ -495,7 +566,7 @@ fn criterion(root: &Path, package: &str, bench: &str, reverse: bool, log_name: &
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     fs::write(&log, &text).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
     if !out.status.success() {
-        return Err(format!("`cargo bench -p {package} --bench {bench}` failed; see {}", log.display()));
+        return Err(format!("the bench `{bench}` of {package} failed; see {}", log.display()));
     }
     Ok(())
 }
@@ -519,7 +590,11 @@ fn median_estimate(json: &str) -> Option<f64> {
 /// An extra figure a bench recorded with `support::report`.
 fn reported(root: &Path, bench: &str, key: &str) -> Option<String> {
     let text = fs::read_to_string(root.join("target/bench/report").join(format!("{bench}.txt"))).ok()?;
-    text.lines().filter_map(|line| line.split_once(' ')).filter(|(k, _)| *k == key).map(|(_, v)| v.to_owned()).next_back()
+    text.lines()
+        .filter_map(|line| line.split_once(' '))
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_owned())
+        .next_back()
 }
 
 /// Runs a criterion bench `rounds` times, alternating the peers' order, and returns for each
@@ -568,7 +643,10 @@ fn generation_documents(root: &Path, compatible: &Path) -> Vec<Measured> {
         .iter()
         .map(|d| Measured { key: d.key.to_owned(), path: root.join(d.path), operations: d.operations })
         .collect();
-    documents.insert(2, Measured { key: "realtimekit-61-compatible".to_owned(), path: compatible.to_path_buf(), operations: 61 });
+    documents.insert(
+        2,
+        Measured { key: "realtimekit-61-compatible".to_owned(), path: compatible.to_path_buf(), operations: 61 },
+    );
     documents
 }
 
@@ -592,7 +670,9 @@ fn failure_summary(stderr: &str) -> String {
     match lines.iter().position(|line| line.contains("panicked at")) {
         Some(index) => {
             let location = lines[index].rsplit("panicked at ").next().unwrap_or_default().trim_end_matches(':');
-            let location = location.rsplit_once("/index.crates.io-").map_or(location, |(_, rest)| rest.split_once('/').map_or(rest, |(_, r)| r));
+            let location = location
+                .rsplit_once("/index.crates.io-")
+                .map_or(location, |(_, rest)| rest.split_once('/').map_or(rest, |(_, r)| r));
             let message = lines.get(index + 1).copied().unwrap_or_default();
             format!("panics at {location}: {message}")
         }
@@ -602,12 +682,18 @@ fn failure_summary(stderr: &str) -> String {
 
 /// `xtask codegen --out` (release) against `cargo progenitor` on every document, one child process
 /// per run, alternating which goes first.
-fn generation_processes(root: &Path, progenitor: &Path, documents: &[Measured], rounds: usize, results: &mut Results) -> Result<(), String> {
-    let xtask = root.join("target/release/xtask");
+fn generation_processes(
+    root: &Path,
+    progenitor: &Path,
+    documents: &[Measured],
+    rounds: usize,
+    results: &mut Results,
+) -> Result<(), String> {
+    let xtask = root.join("target/bench/bin/xtask");
     let out_dir = root.join("target/bench/out");
     let _ = writeln!(
         results.details,
-        "### Generation: child processes\n\nWall time from spawn to exit and peak RSS ({}) of `target/release/xtask codegen --spec DOC --out DIR` \
+        "### Generation: child processes\n\nWall time from spawn to exit and peak RSS ({}) of `xtask codegen --spec DOC --out DIR` (release build) \
          (reads the document, generates, writes a standalone crate) and of `cargo progenitor -i DOC -o DIR -n NAME -v 0.1.0` \
          (cargo-progenitor {PROGENITOR_VERSION}, release build from crates.io, default options), {rounds} runs each, alternating \
          which runs first, into a fresh directory each time. Medians of the wall times, maxima of the peaks.\n\n\
@@ -618,8 +704,15 @@ fn generation_processes(root: &Path, progenitor: &Path, documents: &[Measured], 
     for document in documents {
         let ours_out = out_dir.join(format!("{}-ours", document.key));
         let theirs_out = out_dir.join(format!("{}-progenitor", document.key));
-        let ours = Invocation::new(&xtask, root).arg("codegen").arg("--spec").arg(&document.path).arg("--out").arg(&ours_out);
-        let theirs = progenitor_invocation(progenitor, root, &document.path, &theirs_out, &format!("{}-progenitor", document.key));
+        let ours =
+            Invocation::new(&xtask, root).arg("codegen").arg("--spec").arg(&document.path).arg("--out").arg(&ours_out);
+        let theirs = progenitor_invocation(
+            progenitor,
+            root,
+            &document.path,
+            &theirs_out,
+            &format!("{}-progenitor", document.key),
+        );
         let mut our_runs = Vec::new();
         let mut their_runs = Vec::new();
         for round in 0..rounds {
@@ -628,7 +721,11 @@ fn generation_processes(root: &Path, progenitor: &Path, documents: &[Measured], 
                 let (invocation, out, runs) =
                     if is_ours { (&ours, &ours_out, &mut our_runs) } else { (&theirs, &theirs_out, &mut their_runs) };
                 let _ = fs::remove_dir_all(out);
-                let log = root.join("target/bench/logs").join(format!("gen-{}-{}-{round}.log", document.key, if is_ours { "ours" } else { "progenitor" }));
+                let log = root.join("target/bench/logs").join(format!(
+                    "gen-{}-{}-{round}.log",
+                    document.key,
+                    if is_ours { "ours" } else { "progenitor" }
+                ));
                 runs.push(measure(invocation, &log)?);
             }
         }
@@ -637,7 +734,9 @@ fn generation_processes(root: &Path, progenitor: &Path, documents: &[Measured], 
         }
         let ours_wall = median(&our_runs.iter().map(|r| r.wall.as_secs_f64()).collect::<Vec<_>>());
         let ours_rss = our_runs.iter().filter_map(|r| r.max_rss_kib).max();
-        let runs_text = |runs: &[ProcessRun]| runs.iter().map(|r| format!("{:.3}", r.wall.as_secs_f64())).collect::<Vec<_>>().join(", ");
+        let runs_text = |runs: &[ProcessRun]| {
+            runs.iter().map(|r| format!("{:.3}", r.wall.as_secs_f64())).collect::<Vec<_>>().join(", ")
+        };
         let theirs_ok = their_runs.iter().all(|r| r.success);
         let theirs_wall = median(&their_runs.iter().map(|r| r.wall.as_secs_f64()).collect::<Vec<_>>());
         let theirs_rss = their_runs.iter().filter_map(|r| r.max_rss_kib).max();
@@ -664,7 +763,14 @@ fn generation_processes(root: &Path, progenitor: &Path, documents: &[Measured], 
                 (Some(a), Some(b)) => format!("; RSS {:.2}x", a as f64 / b as f64),
                 _ => String::new(),
             };
-            results.row(benchmark, ours_cell, format!("{}, {}", seconds(theirs_wall), kib(theirs_rss)), format!("{r:.2}x{rss_ratio}"), target, status);
+            results.row(
+                benchmark,
+                ours_cell,
+                format!("{}, {}", seconds(theirs_wall), kib(theirs_rss)),
+                format!("{r:.2}x{rss_ratio}"),
+                target,
+                status,
+            );
         } else {
             let message = their_runs.iter().find(|r| !r.success).map(|r| r.stderr_head.clone()).unwrap_or_default();
             let _ = writeln!(
@@ -679,11 +785,21 @@ fn generation_processes(root: &Path, progenitor: &Path, documents: &[Measured], 
             } else {
                 ("(no peer)".to_owned(), Status::Info)
             };
-            results.row(benchmark, ours_cell, format!("fails: {}", shorten(&failure_summary(&message), 110)), "—", target, status);
+            results.row(
+                benchmark,
+                ours_cell,
+                format!("fails: {}", shorten(&failure_summary(&message), 110)),
+                "—",
+                target,
+                status,
+            );
         }
     }
     if !failures.is_empty() {
-        let _ = writeln!(results.details, "\nWhere progenitor fails (the start of its stderr, `RUST_BACKTRACE=0`):\n\n{failures}");
+        let _ = writeln!(
+            results.details,
+            "\nWhere progenitor fails (the start of its stderr, `RUST_BACKTRACE=0`):\n\n{failures}"
+        );
     }
     results.details.push('\n');
     Ok(())
@@ -717,8 +833,11 @@ fn generation_passes(root: &Path, results: &mut Results) -> Result<(), String> {
             seconds(passes[4])
         );
         let share = |x: f64| format!("{:.0}%", 100.0 * x / sum);
-        let (target, status) =
-            if document.operations > 1000 { ("< 2 s", if passes[4] < 2.0 { Status::Met } else { Status::Missed }) } else { ("", Status::Info) };
+        let (target, status) = if document.operations > 1000 {
+            ("< 2 s", if passes[4] < 2.0 { Status::Met } else { Status::Missed })
+        } else {
+            ("", Status::Info)
+        };
         results.row(
             format!("  in process: load / lower / emit / render = generate ({})", document.key),
             format!(
@@ -760,7 +879,7 @@ fn prepare_compile(root: &Path, progenitor: &Path, spec: &Path) -> Result<Compil
     step("generating both crates for the 61-operation document");
     let _ = fs::remove_dir_all(&crates.ours);
     let _ = fs::remove_dir_all(&crates.progenitor);
-    let xtask = root.join("target/release/xtask");
+    let xtask = root.join("target/bench/bin/xtask");
     let status = Command::new(&xtask)
         .current_dir(root)
         .arg("codegen")
@@ -786,7 +905,8 @@ fn prepare_compile(root: &Path, progenitor: &Path, spec: &Path) -> Result<Compil
     let manifest = crates.progenitor.join("Cargo.toml");
     let text = fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     if !text.contains("[workspace]") {
-        fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
+        fs::write(&manifest, format!("{text}\n[workspace]\n"))
+            .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
     }
     let target = crates.target_dir.display().to_string();
     for dir in [&crates.ours, &crates.progenitor] {
@@ -800,14 +920,18 @@ fn prepare_compile(root: &Path, progenitor: &Path, spec: &Path) -> Result<Compil
 /// Makes cargo rebuild the crate (and only it): a newer modification time on its root.
 fn touch(crate_dir: &Path) -> Result<(), String> {
     let lib = crate_dir.join("src/lib.rs");
-    let file = fs::OpenOptions::new().write(true).open(&lib).map_err(|e| format!("cannot open {}: {e}", lib.display()))?;
+    let file =
+        fs::OpenOptions::new().write(true).open(&lib).map_err(|e| format!("cannot open {}: {e}", lib.display()))?;
     file.set_modified(SystemTime::now()).map_err(|e| format!("cannot touch {}: {e}", lib.display()))
 }
 
 fn compile(crates: &CompileCrates, rounds: usize, results: &mut Results) -> Result<(), String> {
     let target = crates.target_dir.display().to_string();
     let mut figures = Vec::new();
-    for (label, args) in [("cargo check", &["check", "--quiet", "--offline"][..]), ("cargo build --release", &["build", "--release", "--quiet", "--offline"][..])] {
+    for (label, args) in [
+        ("cargo check", &["check", "--quiet", "--offline"][..]),
+        ("cargo build --release", &["build", "--release", "--quiet", "--offline"][..]),
+    ] {
         let mut ours = Vec::new();
         let mut theirs = Vec::new();
         for round in 0..rounds {
@@ -849,7 +973,10 @@ fn compile(crates: &CompileCrates, rounds: usize, results: &mut Results) -> Resu
         results.details,
         "\nLines of Rust (`src/**/*.rs`): ours {} ({} emitted, {} handwritten runtime copied in), progenitor {} (its runtime is the \
          `progenitor-client` dependency, not counted).\n",
-        ours_lines.total, ours_lines.emitted, ours_lines.total - ours_lines.emitted, theirs_lines.total
+        ours_lines.total,
+        ours_lines.emitted,
+        ours_lines.total - ours_lines.emitted,
+        theirs_lines.total
     );
     results.row(
         "61-op crate: lines of Rust in src/ (emitted + runtime)",
@@ -891,13 +1018,14 @@ fn line_count(dir: &Path) -> Lines {
 // 3. Decoding
 
 fn decode(root: &Path, rounds: usize, results: &mut Results) -> Result<(), String> {
-    let ids = [("decode", "generated"), ("decode", "handwritten"), ("decode", "value")];
+    let ids =
+        [("decode", "generated"), ("decode", "handwritten"), ("decode", "value"), ("decode", "generated-tracked")];
     let values = rounds_of(root, "decode", rounds, &ids)?;
     let bytes: f64 = reported(root, "decode", "bytes").and_then(|b| b.parse().ok()).unwrap_or(f64::NAN);
     let participants = reported(root, "decode", "participants").unwrap_or_default();
     let events = reported(root, "decode", "peer_events").unwrap_or_default();
     let mbps = |ns: f64| format!("{:.0} MB/s", bytes / ns * 1e3);
-    let (generated, handwritten, value) = (&values[0], &values[1], &values[2]);
+    let (generated, handwritten, value, tracked) = (&values[0], &values[1], &values[2], &values[3]);
     let _ = writeln!(
         results.details,
         "### Decoding\n\n`serde_json::from_slice` of one page of {participants} session participants with {events} peer events \
@@ -918,6 +1046,14 @@ fn decode(root: &Path, rounds: usize, results: &mut Results) -> Result<(), Strin
         format!("{r:.2}x"),
         "≤ 1.15x",
         if r <= 1.15 { Status::Met } else { Status::Missed },
+    );
+    results.row(
+        "decode, same page, as the client decodes (serde_path_to_error) vs hand-written",
+        format!("{} ({})", millis(median(tracked)), mbps(median(tracked))),
+        format!("{} ({})", millis(median(handwritten)), mbps(median(handwritten))),
+        format!("{:.2}x", ratio(tracked, handwritten)),
+        "",
+        Status::Info,
     );
     results.row(
         "decode, same page vs serde_json::Value",
@@ -986,7 +1122,8 @@ fn paging(root: &Path, rounds: usize, results: &mut Results) -> Result<(), Strin
     let checkpoints = reported(root, "paging", "checkpoints").unwrap_or_default();
     let live = reported(root, "paging", "stream_live_kib").unwrap_or_default();
     let rss = reported(root, "paging", "stream_rss_kib").unwrap_or_default();
-    let collected: f64 = reported(root, "paging", "collected_live_kib").and_then(|c| c.parse().ok()).unwrap_or(f64::NAN);
+    let collected: f64 =
+        reported(root, "paging", "collected_live_kib").and_then(|c| c.parse().ok()).unwrap_or(f64::NAN);
     let live_values: Vec<f64> = live.split(',').filter_map(|v| v.parse().ok()).collect();
     let peak = live_values.iter().copied().fold(0.0, f64::max);
     let spread = peak - live_values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -1096,7 +1233,11 @@ impl<'a> Json<'a> {
                 while bytes.get(*at).is_some_and(|b| !b",]} \t\r\n".contains(b)) {
                     *at += 1;
                 }
-                if *at == start { Err(format!("unexpected character at byte {start}")) } else { Ok(Json::Raw(&text[start..*at])) }
+                if *at == start {
+                    Err(format!("unexpected character at byte {start}"))
+                } else {
+                    Ok(Json::Raw(&text[start..*at]))
+                }
             }
             None => Err("unexpected end".to_owned()),
         }
@@ -1158,14 +1299,24 @@ fn without_schemaless_responses(text: &str) -> Result<(String, Vec<String>), Str
                     }
                     let Json::Object(fields) = operation else { continue };
                     for (field, responses) in fields.iter_mut() {
-                        let (true, Json::Object(responses)) = (field.trim_matches('"') == "responses", responses) else { continue };
+                        let (true, Json::Object(responses)) = (field.trim_matches('"') == "responses", responses)
+                        else {
+                            continue;
+                        };
                         responses.retain(|(status, response)| {
                             let schemaless = match response.get("content") {
-                                Some(Json::Object(media_types)) => media_types.iter().any(|(_, media)| media.get("schema").is_none()),
+                                Some(Json::Object(media_types)) => {
+                                    media_types.iter().any(|(_, media)| media.get("schema").is_none())
+                                }
                                 _ => false,
                             };
                             if schemaless {
-                                dropped.push(format!("{} {} {}", method.to_uppercase(), path.trim_matches('"'), status.trim_matches('"')));
+                                dropped.push(format!(
+                                    "{} {} {}",
+                                    method.to_uppercase(),
+                                    path.trim_matches('"'),
+                                    status.trim_matches('"')
+                                ));
                             }
                             !schemaless
                         });
@@ -1183,7 +1334,8 @@ fn without_schemaless_responses(text: &str) -> Result<(String, Vec<String>), Str
 fn compatible_document(root: &Path) -> Result<(PathBuf, Vec<String>), String> {
     let source = root.join(DOCUMENTS[1].path);
     let text = fs::read_to_string(&source).map_err(|e| format!("cannot read {}: {e}", source.display()))?;
-    let (compatible, dropped) = without_schemaless_responses(&text).map_err(|e| format!("{}: {e}", source.display()))?;
+    let (compatible, dropped) =
+        without_schemaless_responses(&text).map_err(|e| format!("{}: {e}", source.display()))?;
     let path = root.join("target/bench/realtimekit-61-compatible.json");
     fs::write(&path, compatible).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok((path, dropped))
@@ -1242,7 +1394,9 @@ fn indent(text: &str, prefix: &str) -> String {
 
 /// The headline table, in Markdown.
 fn table(rows: &[Row]) -> String {
-    let mut out = String::from("| benchmark | cloudflare-realtimekit | peer | ratio | target | |\n| --- | --- | --- | --- | --- | --- |\n");
+    let mut out = String::from(
+        "| benchmark | cloudflare-realtimekit | peer | ratio | target | |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
     for row in rows {
         let status = match row.status {
             Status::Met => "met",
@@ -1369,7 +1523,10 @@ mod tests {
     #[test]
     fn summarises_panics() {
         let stderr = "\nthread 'main' (1) panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/typify-impl-0.8.0/src/convert.rs:788:36:\nnot yet implemented: invalid schema\n";
-        assert_eq!(failure_summary(stderr), "panics at typify-impl-0.8.0/src/convert.rs:788:36: not yet implemented: invalid schema");
+        assert_eq!(
+            failure_summary(stderr),
+            "panics at typify-impl-0.8.0/src/convert.rs:788:36: not yet implemented: invalid schema"
+        );
         assert_eq!(failure_summary("error: no such file\n"), "error: no such file");
     }
 

@@ -1,0 +1,77 @@
+//! In-process cost of each generator pass on the three documents of the repository:
+//! `load` (text → openapiv3), `lower` (→ model), `emit` (→ token streams), `render`
+//! (→ formatted files), and `generate` (all of them, plus diagnostics and their lines).
+//!
+//! `cargo xtask bench` runs this with `cargo bench` and reads criterion's estimates; the peak
+//! memory and the comparison with cargo-progenitor come from child processes (see
+//! `xtask/src/bench.rs`). Run without `--bench` (`cargo test --benches`, or `cargo bench --
+//! --test`) it times each pass once on the smallest document, so that CI keeps it compiling.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
+use generator::emit::EmittedFile;
+use generator::error::Diagnostics;
+
+/// (name in reports, path from the workspace root).
+const DOCUMENTS: [(&str, &str); 3] = [
+    ("realtimekit-3", "spec/realtimekit.yaml"),
+    ("realtimekit-61", "tests/conformance/realtimekit-official-all.json"),
+    ("cloudflare-1533", "tests/conformance/cloudflare-openapi-2024-08-06.json"),
+];
+
+/// Whether this is a smoke run (CI): criterion's test mode, i.e. not started by `cargo bench`.
+fn smoke() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--test")
+}
+
+fn read(path: &str) -> String {
+    let full = format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("cannot read {full}: {error}"))
+}
+
+/// A copy of the emitted files (token streams are reference-counted: cloning is cheap).
+fn copy(files: &[EmittedFile]) -> Vec<EmittedFile> {
+    files.iter().map(|file| EmittedFile { path: file.path.clone(), tokens: file.tokens.clone() }).collect()
+}
+
+fn passes(c: &mut Criterion) {
+    let documents = if smoke() { &DOCUMENTS[..1] } else { &DOCUMENTS[..] };
+    for &(name, path) in documents {
+        let text = read(path);
+        // Inputs of each pass, computed once, and a check that the document generates.
+        let document = generator::load::load(&text).unwrap_or_else(|errors| panic!("{path} does not load: {errors}"));
+        let api = generator::lower::lower(&document.api, &mut Diagnostics::default());
+        let emitted = generator::emit::emit(&api);
+        if let Err(errors) = generator::generate(&text, path) {
+            panic!("{path} does not generate: {errors}");
+        }
+
+        let mut group = c.benchmark_group(format!("gen-{name}"));
+        if text.len() > 1_000_000 {
+            // Seconds per iteration: a few flat samples are enough.
+            group.sampling_mode(SamplingMode::Flat).sample_size(10).measurement_time(Duration::from_secs(20));
+        } else {
+            group.sample_size(20).measurement_time(Duration::from_secs(4));
+        }
+        group.bench_function("load", |b| b.iter(|| generator::load::load(black_box(&text))));
+        group.bench_function("lower", |b| {
+            b.iter(|| generator::lower::lower(black_box(&document.api), &mut Diagnostics::default()));
+        });
+        group.bench_function("emit", |b| b.iter(|| generator::emit::emit(black_box(&api))));
+        group.bench_function("render", |b| {
+            b.iter_batched(|| copy(&emitted), |files| generator::render::render(files, path), BatchSize::PerIteration);
+        });
+        group.bench_function("generate", |b| b.iter(|| generator::generate(black_box(&text), path)));
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1)).noise_threshold(0.03);
+    targets = passes
+}
+criterion_main!(benches);
