@@ -301,6 +301,11 @@ fn decode<T: DeserializeOwned>(
     body: &[u8],
 ) -> Result<Response<T>, Error> {
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    // Most bodies decode: only a body that does not is decoded again, tracking the path of the
+    // failing field, which costs about half as much again as the decoding itself.
+    if let Ok(value) = serde_json::from_slice(json) {
+        return Ok(Response::new(status, headers, value));
+    }
     let fail = |path: String, e: &serde_json::Error| {
         Error::Decode(Box::new(DecodeError::new(request.method.clone(), request.path_template, status, body, path, e)))
     };
