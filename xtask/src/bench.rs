@@ -1058,7 +1058,7 @@ fn decode(root: &Path, rounds: usize, results: &mut Results) -> Result<(), Strin
         if r <= 1.15 { Status::Met } else { Status::Missed },
     );
     results.row(
-        "decode, same page, as the client decodes (serde_path_to_error) vs hand-written",
+        "decode, same page, tracking field paths (serde_path_to_error) vs hand-written",
         format!("{} ({})", millis(median(tracked)), mbps(median(tracked))),
         format!("{} ({})", millis(median(handwritten)), mbps(median(handwritten))),
         format!("{:.2}x", ratio(tracked, handwritten)),
