@@ -8,15 +8,12 @@ use quote::quote;
 pub(super) fn emit_models(api: &Api) -> TokenStream {
     let header = doc_text(&format!(" Request and response types of the {} {}.", api.title, api.version));
     let items = api.types.iter().map(|def| {
-        let (name, tokens) = match def {
-            TypeDef::Struct(def) => (&def.name, emit_struct(def)),
-            TypeDef::Enum(def) => (&def.name, emit_enum(def)),
-            TypeDef::Union(def) => (&def.name, emit_union(def)),
-            TypeDef::Alias(def) => (&def.name, emit_alias(def)),
-        };
-        match api.gates.get(name) {
-            Some(features) => gated(features, tokens),
-            None => tokens,
+        let cfg = cfg(api.gates.get(type_name(def)).map(Vec::as_slice));
+        match def {
+            TypeDef::Struct(def) => emit_struct(def, &cfg),
+            TypeDef::Enum(def) => emit_enum(def, &cfg),
+            TypeDef::Union(def) => emit_union(def, &cfg),
+            TypeDef::Alias(def) => emit_alias(def, &cfg),
         }
     });
     quote! {
@@ -27,21 +24,27 @@ pub(super) fn emit_models(api: &Api) -> TokenStream {
     }
 }
 
-/// Puts `#[cfg(any(feature = ...))]` on every item of `tokens`.
-fn gated(features: &[String], tokens: TokenStream) -> TokenStream {
-    let cfg = match features {
-        [only] => quote!(#[cfg(feature = #only)]),
-        _ => quote!(#[cfg(any(#(feature = #features),*))]),
-    };
-    let file: syn::File = match syn::parse2(tokens.clone()) {
-        Ok(file) => file,
-        Err(_) => return tokens,
-    };
-    let items = file.items.iter().map(|item| quote!(#cfg #item));
-    quote!(#(#items)*)
+/// The `#[cfg]` attribute that every item of a type carries: the features of the groups that use
+/// it (none for a type that is always compiled).
+fn cfg(features: Option<&[String]>) -> TokenStream {
+    match features {
+        None | Some([]) => TokenStream::new(),
+        Some([only]) => quote!(#[cfg(feature = #only)]),
+        Some(features) => quote!(#[cfg(any(#(feature = #features),*))]),
+    }
 }
 
-fn emit_struct(def: &StructDef) -> TokenStream {
+/// The name of a model type.
+fn type_name(def: &TypeDef) -> &str {
+    match def {
+        TypeDef::Struct(def) => &def.name,
+        TypeDef::Enum(def) => &def.name,
+        TypeDef::Union(def) => &def.name,
+        TypeDef::Alias(def) => &def.name,
+    }
+}
+
+fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let default = def.all_optional.then(|| quote!(Default,));
@@ -75,7 +78,7 @@ fn emit_struct(def: &StructDef) -> TokenStream {
         }
     });
     quote! {
-        #docs
+        #cfg #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
@@ -84,7 +87,7 @@ fn emit_struct(def: &StructDef) -> TokenStream {
     }
 }
 
-fn emit_enum(def: &EnumDef) -> TokenStream {
+fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let unknown = ident(&def.unknown_variant);
@@ -92,7 +95,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
     let variant_docs = wires.iter().map(|wire| doc_text(&format!(" `{wire}`")));
     quote! {
-        #docs
+        #cfg #docs
         ///
         /// Values the server adds later decode into the catch-all variant instead of failing.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -103,7 +106,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
             #unknown(String),
         }
 
-        impl #name {
+        #cfg impl #name {
             /// Every documented value, in the spec's order.
             pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
 
@@ -116,7 +119,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
             }
         }
 
-        impl From<&str> for #name {
+        #cfg impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
@@ -125,7 +128,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
             }
         }
 
-        impl std::str::FromStr for #name {
+        #cfg impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
             fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -133,19 +136,19 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
+        #cfg impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl serde::Serialize for #name {
+        #cfg impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
+        #cfg impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 crate::enums::deserialize_open_enum(deserializer)
             }
@@ -153,7 +156,7 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
     }
 }
 
-fn emit_union(def: &UnionDef) -> TokenStream {
+fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let none = TokenStream::new();
@@ -168,7 +171,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     let Some(tag) = &def.tag else {
         let display = def.scalar.then(|| {
             quote! {
-                impl std::fmt::Display for #name {
+                #cfg impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         match self {
                             #(Self::#variants(value) => std::fmt::Display::fmt(value, f),)*
@@ -178,7 +181,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
             }
         });
         return quote! {
-            #docs
+            #cfg #docs
             ///
             /// Decoding tries each variant in order and keeps the first that fits.
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -203,7 +206,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
         }
     });
     quote! {
-        #docs
+        #cfg #docs
         ///
         #[doc = #note]
         #[derive(Debug, Clone, PartialEq)]
@@ -214,7 +217,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
             #unknown(serde_json::Value),
         }
 
-        impl serde::Serialize for #name {
+        #cfg impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(Self::#variants(value) => serde::Serialize::serialize(value, serializer),)*
@@ -223,7 +226,7 @@ fn emit_union(def: &UnionDef) -> TokenStream {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
+        #cfg impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match value.get(#property).and_then(serde_json::Value::as_str) {
@@ -235,12 +238,12 @@ fn emit_union(def: &UnionDef) -> TokenStream {
     }
 }
 
-fn emit_alias(def: &AliasDef) -> TokenStream {
+fn emit_alias(def: &AliasDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let target = type_tokens(&def.target, &TokenStream::new());
     quote! {
-        #docs
+        #cfg #docs
         pub type #name = #target;
     }
 }
