@@ -112,7 +112,7 @@ impl Lowerer<'_> {
         let item_pointer = Pointer::root().push("paths").push(path);
         // Path-level parameters first; an operation's parameter with the same name and location
         // replaces it in place.
-        let mut declared: IndexMap<(String, Location), (Parameter, Pointer)> = IndexMap::new();
+        let mut declared: IndexMap<(String, Location), (&Parameter, Pointer)> = IndexMap::new();
         let sources = [
             (&item.parameters, item_pointer.push("parameters")),
             (&operation.parameters, path_pointer.push("parameters")),
@@ -129,7 +129,7 @@ impl Lowerer<'_> {
                     Parameter::Header { .. } => Location::Header,
                     Parameter::Cookie { .. } => Location::Cookie,
                 };
-                declared.insert((parameter.parameter_data_ref().name.clone(), location), (parameter.clone(), at));
+                declared.insert((parameter.parameter_data_ref().name.clone(), location), (parameter, at));
             }
         }
 
