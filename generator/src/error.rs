@@ -101,7 +101,7 @@ impl Diagnostics {
         let mut list: Vec<Diagnostic> =
             self.list.into_iter().filter(|d| seen.insert((d.pointer.clone(), d.message.clone()))).collect();
         if !list.is_empty() {
-            let map = crate::source_map::SourceMap::new(spec_text);
+            let map = crate::source_map::SourceMap::new(spec_text, list.iter().map(|d| &d.pointer));
             for diagnostic in &mut list {
                 diagnostic.line = diagnostic.line.or_else(|| map.line(&diagnostic.pointer));
             }

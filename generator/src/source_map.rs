@@ -1,52 +1,95 @@
-//! Finds the line of a JSON pointer in the spec text, so that diagnostics can say where to look.
+//! Finds the lines of JSON pointers in the spec text, so that diagnostics can say where to look.
 //!
 //! Built only when there is something to report: it re-reads the text with a YAML event parser
-//! (which knows positions) and records the line at which every node starts.
+//! (which knows positions) and records the line at which each wanted node, or its nearest
+//! ancestor, starts. Subtrees that hold no wanted node are read without building their pointers.
 
 use crate::error::Pointer;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-/// Lines of the nodes of one spec text.
+/// Lines of some nodes of one spec text.
 #[derive(Debug, Default)]
 pub struct SourceMap {
     lines: HashMap<String, usize>,
 }
 
-/// A container being read: a mapping waiting for a key or a value, or a sequence at an index.
+/// A container being read. `end` is the length of its pointer in `Builder::path`, or `None` when
+/// no wanted node lies inside it.
 enum Frame {
-    Mapping { pointer: Pointer, key: Option<String> },
-    Sequence { pointer: Pointer, index: usize },
+    Mapping { end: Option<usize>, key: Option<String> },
+    Sequence { end: Option<usize>, index: usize },
 }
 
-#[derive(Default)]
 struct Builder {
+    /// The wanted pointers and all their ancestors, as displayed (`#/paths/~1a`).
+    wanted: HashSet<String>,
     stack: Vec<Frame>,
+    /// The pointer of the node being read, as displayed.
+    path: String,
     lines: HashMap<String, usize>,
-    started: bool,
 }
 
 impl Builder {
-    /// The pointer of the node that starts now, or `None` if it is a mapping key.
-    fn next_node(&mut self, scalar: Option<&str>, line: usize) -> Option<Pointer> {
-        match self.stack.last_mut() {
-            None => Some(Pointer::root()),
-            Some(Frame::Mapping { pointer, key }) => match key.take() {
-                Some(key) => Some(pointer.push(key)),
-                None => {
-                    let key_text = scalar.unwrap_or_default().to_owned();
-                    self.lines.entry(pointer.push(&key_text).to_string()).or_insert(line);
-                    *key = Some(key_text);
-                    None
-                }
-            },
-            Some(Frame::Sequence { pointer, index }) => {
-                let child = pointer.push(*index);
-                *index += 1;
-                Some(child)
+    /// Sets `path` to the child `token` of the container whose pointer ends at `end`, and says
+    /// whether that child is wanted.
+    fn enter(&mut self, end: usize, token: &str) -> bool {
+        self.path.truncate(end);
+        self.path.push('/');
+        for c in token.chars() {
+            match c {
+                '~' => self.path.push_str("~0"),
+                '/' => self.path.push_str("~1"),
+                c => self.path.push(c),
             }
         }
+        self.wanted.contains(&self.path)
+    }
+
+    fn record(&mut self, line: usize) {
+        self.lines.entry(self.path.clone()).or_insert(line);
+    }
+
+    /// Moves to the node that starts now and returns whether it is wanted; `None` if it is a
+    /// mapping key (whose line is recorded as that of the entry).
+    fn next_node(&mut self, scalar: Option<&str>, line: usize) -> Option<bool> {
+        let (end, token) = match self.stack.last_mut() {
+            None => {
+                self.path = "#".to_owned();
+                return Some(true);
+            }
+            Some(Frame::Mapping { end, key }) => match key.take() {
+                Some(key) => (*end, key),
+                None => {
+                    let key_text = scalar.unwrap_or_default().to_owned();
+                    let end = *end;
+                    if let Some(end) = end
+                        && self.enter(end, &key_text)
+                    {
+                        self.record(line);
+                    }
+                    if let Some(Frame::Mapping { key, .. }) = self.stack.last_mut() {
+                        *key = Some(key_text);
+                    }
+                    return None;
+                }
+            },
+            Some(Frame::Sequence { end, index }) => {
+                *index += 1;
+                (*end, (*index - 1).to_string())
+            }
+        };
+        Some(end.is_some_and(|end| self.enter(end, &token)))
+    }
+
+    fn open(&mut self, mapping: bool, line: usize) {
+        let wanted = self.next_node(None, line).unwrap_or(false);
+        if wanted {
+            self.record(line);
+        }
+        let end = wanted.then_some(self.path.len());
+        self.stack.push(if mapping { Frame::Mapping { end, key: None } } else { Frame::Sequence { end, index: 0 } });
     }
 }
 
@@ -55,25 +98,12 @@ impl MarkedEventReceiver for Builder {
         let line = mark.line();
         match event {
             Event::Scalar(value, ..) => {
-                if let Some(pointer) = self.next_node(Some(&value), line) {
-                    self.lines.entry(pointer.to_string()).or_insert(line);
+                if self.next_node(Some(&value), line) == Some(true) {
+                    self.record(line);
                 }
             }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let is_mapping = matches!(event, Event::MappingStart(..));
-                let pointer = if self.started || !self.stack.is_empty() {
-                    self.next_node(None, line).unwrap_or_default()
-                } else {
-                    Pointer::root()
-                };
-                self.started = true;
-                self.lines.entry(pointer.to_string()).or_insert(line);
-                self.stack.push(if is_mapping {
-                    Frame::Mapping { pointer, key: None }
-                } else {
-                    Frame::Sequence { pointer, index: 0 }
-                });
-            }
+            Event::MappingStart(..) => self.open(true, line),
+            Event::SequenceStart(..) => self.open(false, line),
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
             }
@@ -86,16 +116,27 @@ impl MarkedEventReceiver for Builder {
 }
 
 impl SourceMap {
-    /// Reads the positions of `text`; a text that does not parse gives an empty map.
-    pub fn new(text: &str) -> Self {
-        let mut builder = Builder::default();
+    /// Reads the positions in `text` of the `wanted` pointers and their ancestors; a text that
+    /// does not parse keeps the positions read before the failure.
+    pub fn new<'a>(text: &str, wanted: impl IntoIterator<Item = &'a Pointer>) -> Self {
+        let mut ancestors = HashSet::new();
+        for pointer in wanted {
+            let mut current = pointer.to_string();
+            while ancestors.insert(current.clone()) {
+                match current.rfind('/') {
+                    Some(cut) => current.truncate(cut),
+                    None => break,
+                }
+            }
+        }
+        let mut builder = Builder { wanted: ancestors, stack: Vec::new(), path: String::new(), lines: HashMap::new() };
         let mut parser = Parser::new_from_str(text);
-        // A text that fails to parse still keeps the lines read before the failure.
         let _ = parser.load(&mut builder, false);
         SourceMap { lines: builder.lines }
     }
 
     /// The 1-based line of the node at `pointer`, or of its nearest ancestor that is in the text.
+    /// `pointer` must be one of the wanted pointers the map was built for, or an ancestor of one.
     pub fn line(&self, pointer: &Pointer) -> Option<usize> {
         let mut current = pointer.to_string();
         loop {
@@ -116,13 +157,16 @@ mod tests {
     fn finds_lines_of_yaml_and_json_nodes() {
         let yaml =
             "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      parameters:\n        - name: b\n        - name: c\n";
-        let map = SourceMap::new(yaml);
         let get = Pointer::root().push("paths").push("/a/{b}").push("get");
+        let name = get.push("parameters").push(1).push("name");
+        let missing = get.push("responses").push("200");
+        let map = SourceMap::new(yaml, [&name, &missing]);
         assert_eq!(map.line(&get), Some(4));
-        assert_eq!(map.line(&get.push("parameters").push(1).push("name")), Some(7));
-        assert_eq!(map.line(&get.push("responses").push("200")), Some(4), "falls back to the parent");
+        assert_eq!(map.line(&name), Some(7));
+        assert_eq!(map.line(&get.push("parameters").push(0)), Some(5), "not wanted: its parent's line");
+        assert_eq!(map.line(&missing), Some(4), "falls back to the parent");
         let json = "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\n    \"/x\": {}\n  }\n}\n";
-        let map = SourceMap::new(json);
-        assert_eq!(map.line(&Pointer::root().push("paths").push("/x")), Some(4));
+        let x = Pointer::root().push("paths").push("/x");
+        assert_eq!(SourceMap::new(json, [&x]).line(&x), Some(4));
     }
 }
