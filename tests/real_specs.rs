@@ -3,7 +3,7 @@
 //! crates under `target/` that must pass `cargo clippy -- -D warnings`; for the RealtimeKit
 //! definition every operation must be present as a method.
 //!
-//! The whole 2024 Cloudflare API is checked by `cargo xtask check-whole-api`, which `.ci/run`
+//! The whole 2024 Cloudflare API is checked by `cargo xtask check-spec PATH`, which `.ci/run`
 //! calls, because it takes minutes rather than seconds.
 
 use std::fs;

@@ -1,35 +1,71 @@
-//! Pass 3: the model → token streams, one per emitted file.
+//! Pass 3: the model → token streams, one per part of an emitted file.
 //!
 //! Emitting transcribes the model and decides nothing: names, optionality, boxing and order come
 //! from lowering. `emit/models.rs` writes types, `emit/operations.rs` writes request builders.
+//! A file is emitted in parts (the models of a large API in runs of types) that are formatted
+//! independently and concatenated in order, so that parts can be worked on in parallel.
 
 mod models;
 mod operations;
 
-use crate::model::{Api, TypeRef};
+use crate::model::{Api, Group, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-/// An emitted file before formatting: its path inside the crate and its items.
+/// An emitted part of a file before formatting: the file's path inside the crate and the items.
 #[derive(Debug)]
 pub struct EmittedFile {
     /// Path relative to the crate root, e.g. `src/models.rs`.
     pub path: String,
-    /// The file's items.
+    /// The items of this part.
     pub tokens: TokenStream,
 }
 
-/// Emits every file of the API.
-pub fn emit(api: &Api) -> Vec<EmittedFile> {
-    let mut files = vec![EmittedFile { path: "src/models.rs".to_owned(), tokens: models::emit_models(api) }];
-    files.push(EmittedFile { path: "src/operations/mod.rs".to_owned(), tokens: operations::emit_index(api) });
-    for group in &api.groups {
-        files.push(EmittedFile {
+/// A part of an emitted file, to be emitted on its own.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// `src/models.rs`: the types `first..first + count` (the first part also has the module docs).
+    Models { api: &'a Api, first: usize, count: usize },
+    /// `src/operations/mod.rs`.
+    Index(&'a Api),
+    /// `src/operations/<group>.rs`.
+    Group(&'a Group),
+}
+
+/// How many types one part of `src/models.rs` holds.
+const TYPES_PER_PART: usize = 64;
+
+/// The parts of every file of the API, each file's parts in order.
+pub fn parts(api: &Api) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = (0..api.types.len().max(1))
+        .step_by(TYPES_PER_PART)
+        .map(|first| Part::Models { api, first, count: TYPES_PER_PART.min(api.types.len() - first) })
+        .collect();
+    parts.push(Part::Index(api));
+    parts.extend(api.groups.iter().map(Part::Group));
+    parts
+}
+
+/// Emits one part.
+pub fn emit_part(part: &Part<'_>) -> EmittedFile {
+    match *part {
+        Part::Models { api, first, count } => EmittedFile {
+            path: "src/models.rs".to_owned(),
+            tokens: models::emit_models(api, api.types.iter().skip(first).take(count), first == 0),
+        },
+        Part::Index(api) => {
+            EmittedFile { path: "src/operations/mod.rs".to_owned(), tokens: operations::emit_index(api) }
+        }
+        Part::Group(group) => EmittedFile {
             path: format!("src/operations/{}.rs", group.module.trim_start_matches("r#")),
             tokens: operations::emit_group(group),
-        });
+        },
     }
-    files
+}
+
+/// Emits every part of every file of the API, in order.
+pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    parts(api).iter().map(emit_part).collect()
 }
 
 /// An identifier, raw (`r#type`) when the model says so.

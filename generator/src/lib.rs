@@ -4,8 +4,12 @@
 //!
 //! 1. [`load`]: spec text → `openapiv3::OpenAPI` (YAML or JSON; only OpenAPI 3.0.x).
 //! 2. [`lower`]: openapiv3 → [`model::Api`], plain data in which every name, type and order is decided.
-//! 3. [`emit`]: the model → token streams, one per file.
-//! 4. [`render`]: token streams → formatted sources with the do-not-edit header.
+//! 3. [`emit`]: the model → token streams, one per part of a file.
+//! 4. [`render`]: token streams → formatted parts → files with the do-not-edit header.
+//!
+//! Emitting and formatting take most of the time on large specs; each part goes through both on
+//! one of several threads (token streams cannot move between threads), and the parts are then
+//! assembled in order, so the output does not depend on the number of threads.
 //!
 //! The generator is pure: it reads a string and returns files. Writing them is the caller's job
 //! (`cargo xtask codegen`). It never panics on spec content: every problem is reported with the
@@ -46,6 +50,36 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
         return Err(Errors { diagnostics });
     }
     let features = api.groups.iter().filter_map(|group| group.feature.clone()).collect();
-    let files = render::render(emit::emit(&api), source)?;
+    let parts = emit::parts(&api);
+    let formatted = in_parallel(&parts, |part| render::format(emit::emit_part(part)));
+    let files = render::assemble(formatted.into_iter().collect::<Result<_, _>>()?, source);
     Ok(Output { files, warnings: diagnostics, features })
+}
+
+/// `work` applied to every item, on as many threads as the machine has cores, results in the
+/// order of `items`.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len());
+    if threads <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(index) else { break };
+            done.push((index, work(item)));
+        }
+        done
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+        workers
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }

@@ -98,7 +98,8 @@ impl MarkedEventReceiver for Builder {
         let line = mark.line();
         match event {
             Event::Scalar(value, ..) => {
-                if self.next_node(Some(&value), line) == Some(true) {
+                let wanted = self.next_node(Some(&value), line) == Some(true);
+                if wanted {
                     self.record(line);
                 }
             }

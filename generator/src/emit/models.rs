@@ -5,9 +5,9 @@ use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, UnionDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn emit_models(api: &Api) -> TokenStream {
-    let header = doc_text(&format!(" Request and response types of the {} {}.", api.title, api.version));
-    let items = api.types.iter().map(|def| {
+/// The items of `types`, preceded by the module's docs when `with_header`.
+pub(super) fn emit_models<'a>(api: &Api, types: impl Iterator<Item = &'a TypeDef>, with_header: bool) -> TokenStream {
+    let items = types.map(|def| {
         let cfg = cfg(api.gates.get(type_name(def)).map(Vec::as_slice));
         match def {
             TypeDef::Struct(def) => emit_struct(def, &cfg),
@@ -16,10 +16,16 @@ pub(super) fn emit_models(api: &Api) -> TokenStream {
             TypeDef::Alias(def) => emit_alias(def, &cfg),
         }
     });
+    let header = with_header.then(|| {
+        let docs = doc_text(&format!(" Request and response types of the {} {}.", api.title, api.version));
+        quote! {
+            #![doc = #docs]
+            // The docs are the spec's prose, whose Markdown is not always what rustdoc expects.
+            #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        }
+    });
     quote! {
-        #![doc = #header]
-        // The docs are the spec's prose, whose Markdown is not always what rustdoc expects.
-        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        #header
         #(#items)*
     }
 }
