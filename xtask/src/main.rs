@@ -3,6 +3,11 @@
 
 mod bench;
 
+/// Generating a large spec allocates millions of small strings and token trees; mimalloc serves
+/// them in about three quarters of the time glibc's allocator takes (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, codegen, workspace_root};
