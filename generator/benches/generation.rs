@@ -8,6 +8,11 @@
 //! --test`) it times each pass once on the smallest document, so that CI keeps it compiling.
 
 use std::hint::black_box;
+
+/// The allocator `cargo xtask codegen` runs on.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
