@@ -586,8 +586,8 @@ async fn unknown_enum_values_decode_into_the_catch_all() {
             (Some("1"), Some(PeerEventName::PeerCreated), Some(PresetViewType::Webinar)),
             (
                 Some("2"),
-                Some(PeerEventName::Unknown("PEER_TELEPORTED".to_owned())),
-                Some(PresetViewType::Unknown("HOLOGRAM".to_owned()))
+                Some(PeerEventName::Unknown("PEER_TELEPORTED".into())),
+                Some(PresetViewType::Unknown("HOLOGRAM".into()))
             ),
             (Some("3"), Some(PeerEventName::PeerLeaving), Some(PresetViewType::AudioRoom)),
         ]

@@ -1,6 +1,8 @@
 //! [`Client`] and [`ClientBuilder`]: configuration, authentication, and sending requests with retries and timeouts.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -127,9 +129,20 @@ impl Client {
     /// Sends the request with retries, decodes a 2xx body as `T`.
     ///
     /// An empty 2xx body decodes as JSON `null` (so `()`, `Option<_>` and `serde_json::Value` accept it).
+    #[allow(dead_code, reason = "called by the generated operations")]
     pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error> {
         let (status, headers, body) = self.execute(&request, ACCEPT_JSON).await?;
         decode(&request, status, headers, &body)
+    }
+
+    /// Sends the request with retries like [`Client::send`], leaving the body to be decoded by
+    /// [`RawResponse::decode`]: what a listing keeps in flight between polls of its stream.
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn fetch_json(&self, request: Request) -> Fetch<'_> {
+        Box::pin(async move {
+            let (status, headers, body) = self.execute(&request, ACCEPT_JSON).await?;
+            Ok(RawResponse { request, status, headers, body })
+        })
     }
 
     /// Sends the request with retries and ignores the 2xx body (operations without a response body).
@@ -293,28 +306,50 @@ fn transport_error(request: &Request, error: reqwest::Error, reading_body: bool)
     })
 }
 
-/// Decodes a 2xx body as `T`, reporting the JSON path of a failing field.
+/// Decodes a 2xx body as `T`; only this small function is compiled for each response type.
 fn decode<T: DeserializeOwned>(
     request: &Request,
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],
 ) -> Result<Response<T>, Error> {
-    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
-    // Most bodies decode: only a body that does not is decoded again, tracking the path of the
-    // failing field, which costs about half as much again as the decoding itself.
-    if let Ok(value) = serde_json::from_slice(json) {
-        return Ok(Response::new(status, headers, value));
+    let json = json_text(body);
+    match serde_json::from_slice(json) {
+        Ok(value) => Ok(Response::new(status, headers, value)),
+        Err(error) => Err(decode_error(request, status, body, json, &error)),
     }
-    let fail = |path: String, e: &serde_json::Error| {
-        Error::Decode(Box::new(DecodeError::new(request.method.clone(), request.path_template, status, body, path, e)))
-    };
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let value =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| fail(e.path().to_string(), e.inner()))?;
-    deserializer.end().map_err(|e| fail(".".to_owned(), &e))?;
-    Ok(Response::new(status, headers, value))
 }
+
+/// The JSON text of a body: an empty body reads as `null` (so `()`, `Option<_>` and
+/// `serde_json::Value` accept it).
+fn json_text(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body }
+}
+
+/// The error of a body that did not decode, with the JSON path of the failing spot (found from
+/// serde_json's line and column, so that no path-tracking decoder is compiled per type).
+#[cold]
+fn decode_error(request: &Request, status: StatusCode, body: &[u8], json: &[u8], error: &serde_json::Error) -> Error {
+    Error::Decode(Box::new(DecodeError::new(request.method.clone(), request.path_template, status, body, json, error)))
+}
+
+/// A 2xx answer whose body is not decoded yet, with the request it answers.
+pub(crate) struct RawResponse {
+    request: Request,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// Decodes the body as `T` (see [`Client::send`]).
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        decode(&self.request, self.status, self.headers, &self.body)
+    }
+}
+
+/// A request being sent by [`Client::fetch_json`]: the same future for every response type.
+pub(crate) type Fetch<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
 
 /// A short name of the error for tracing (never the error text, which may quote the body).
 fn error_kind(error: &Error) -> &'static str {

@@ -1,7 +1,87 @@
-//! Deserialization support for the generated open enums (known values plus a catch-all).
+//! Support for the generated open enums (known values plus a catch-all): the catch-all's
+//! [`UnknownValue`] and deserialization.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::marker::PhantomData;
+use std::ops::Deref;
+
+/// A value of an open enum that this version of the crate does not know, kept as it was sent
+/// (the catch-all variant of every generated enum holds one).
+///
+/// Derefs to `str`. It is one pointer wide, so that an open enum takes 16 bytes (a `String`
+/// would make it 24): decoded pages hold many of them, known or not.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(Box<Box<str>>);
+
+impl UnknownValue {
+    /// The value as it was sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for UnknownValue {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for UnknownValue {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for UnknownValue {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for UnknownValue {
+    fn from(value: &str) -> Self {
+        UnknownValue(Box::new(value.into()))
+    }
+}
+
+impl From<String> for UnknownValue {
+    fn from(value: String) -> Self {
+        UnknownValue(Box::new(value.into_boxed_str()))
+    }
+}
+
+impl From<UnknownValue> for String {
+    fn from(value: UnknownValue) -> Self {
+        (*value.0).into()
+    }
+}
+
+impl PartialEq<str> for UnknownValue {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for UnknownValue {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Deserializes a string into an open enum `T` via `T: From<&str>`.
 ///
@@ -64,6 +144,31 @@ mod tests {
     struct Meeting {
         #[serde(deserialize_with = "deserialize_open_enum")]
         status: Status,
+    }
+
+    #[test]
+    fn unknown_value_is_a_thin_string() {
+        #[allow(dead_code)]
+        enum Open {
+            A,
+            B,
+            C,
+            Unknown(UnknownValue),
+        }
+        assert_eq!(std::mem::size_of::<Open>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Open>>(), 16);
+        let value = UnknownValue::from("PEER_TELEPORTED");
+        assert_eq!(value, "PEER_TELEPORTED");
+        assert_eq!(value.as_str(), "PEER_TELEPORTED");
+        assert_eq!(value.len(), 15);
+        assert_eq!(value.to_string(), "PEER_TELEPORTED");
+        assert_eq!(format!("{value:?}"), "\"PEER_TELEPORTED\"");
+        assert_eq!(UnknownValue::from("X".to_owned()), UnknownValue::from("X"));
+        assert_eq!(String::from(value), "PEER_TELEPORTED");
+        let (a, b) = (UnknownValue::from("a"), UnknownValue::from("b"));
+        assert!(a < b);
+        let set: std::collections::HashSet<UnknownValue> = [UnknownValue::from("a")].into_iter().collect();
+        assert!(set.contains("a"));
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub mod models;
 pub mod operations;
 
 pub use client::{Client, ClientBuilder};
+pub use enums::UnknownValue;
 pub use error::{ApiError, DecodeError, Error, ErrorDetail, TimeoutError, TransportError, TransportKind};
 pub use operations::DEFAULT_BASE_URL;
 pub use paging::ItemStream;

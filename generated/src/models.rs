@@ -130,7 +130,7 @@ pub enum PeerEventName {
     /// `PEER_LEAVING`
     PeerLeaving,
     /// A value this version of the crate does not know, kept as it was sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 
 impl PeerEventName {
@@ -146,7 +146,7 @@ impl PeerEventName {
             Self::PeerCreated => "PEER_CREATED",
             Self::PeerJoining => "PEER_JOINING",
             Self::PeerLeaving => "PEER_LEAVING",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -157,7 +157,7 @@ impl From<&str> for PeerEventName {
             "PEER_CREATED" => Self::PeerCreated,
             "PEER_JOINING" => Self::PeerJoining,
             "PEER_LEAVING" => Self::PeerLeaving,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -206,7 +206,7 @@ pub enum PresetViewType {
     /// `CHAT`
     Chat,
     /// A value this version of the crate does not know, kept as it was sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 
 impl PresetViewType {
@@ -226,7 +226,7 @@ impl PresetViewType {
             Self::AudioRoom => "AUDIO_ROOM",
             Self::Livestream => "LIVESTREAM",
             Self::Chat => "CHAT",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -239,7 +239,7 @@ impl From<&str> for PresetViewType {
             "AUDIO_ROOM" => Self::AudioRoom,
             "LIVESTREAM" => Self::Livestream,
             "CHAT" => Self::Chat,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -333,7 +333,7 @@ pub enum ParticipantSortBy {
     /// `duration`
     Duration,
     /// A value this version of the crate does not know, kept as it was sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 
 impl ParticipantSortBy {
@@ -344,7 +344,7 @@ impl ParticipantSortBy {
         match self {
             Self::JoinedAt => "joinedAt",
             Self::Duration => "duration",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -354,7 +354,7 @@ impl From<&str> for ParticipantSortBy {
         match value {
             "joinedAt" => Self::JoinedAt,
             "duration" => Self::Duration,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -397,7 +397,7 @@ pub enum SortOrder {
     /// `DESC`
     Desc,
     /// A value this version of the crate does not know, kept as it was sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 
 impl SortOrder {
@@ -408,7 +408,7 @@ impl SortOrder {
         match self {
             Self::Asc => "ASC",
             Self::Desc => "DESC",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -418,7 +418,7 @@ impl From<&str> for SortOrder {
         match value {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -463,7 +463,7 @@ pub enum ParticipantView {
     /// `consolidated`
     Consolidated,
     /// A value this version of the crate does not know, kept as it was sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 
 impl ParticipantView {
@@ -474,7 +474,7 @@ impl ParticipantView {
         match self {
             Self::Raw => "raw",
             Self::Consolidated => "consolidated",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -484,7 +484,7 @@ impl From<&str> for ParticipantView {
         match value {
             "raw" => Self::Raw,
             "consolidated" => Self::Consolidated,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -533,7 +533,7 @@ pub enum ParticipantFilter {
     /// `quality_stats`
     QualityStats,
     /// A value this version of the crate does not know, kept as it was sent.
-    Unknown(String),
+    Unknown(crate::UnknownValue),
 }
 
 impl ParticipantFilter {
@@ -553,7 +553,7 @@ impl ParticipantFilter {
             Self::PrecallNetworkInformation => "precall_network_information",
             Self::Events => "events",
             Self::QualityStats => "quality_stats",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -566,7 +566,7 @@ impl From<&str> for ParticipantFilter {
             "precall_network_information" => Self::PrecallNetworkInformation,
             "events" => Self::Events,
             "quality_stats" => Self::QualityStats,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(other.into()),
         }
     }
 }

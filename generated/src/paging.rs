@@ -1,15 +1,19 @@
-//! Page-number pagination: turns a list operation into a stream of items ([`ItemStream`]).
+//! Page-number pagination: turns a list operation into a stream of items.
 
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
+use crate::client::Fetch;
 use crate::request::Request;
 use crate::{Client, Error};
 
-/// The stream returned by `.stream()` on list operations: every item of every page, in order.
+/// A boxed stream of items, e.g. to store what `.stream()` returns in a field or to return
+/// streams of several listings from one function: `let items: ItemStream<'_, _> = Box::pin(op.stream());`.
 ///
-/// Pages are fetched lazily, one at a time; an error ends the stream after being yielded.
+/// `.stream()` itself returns `impl Stream<Item = Result<T, Error>> + Send + Unpin`, which costs
+/// no allocation and compiles the decoding of a page only where the stream is used.
 pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
 
 /// What the generated code extracts from one decoded page.
@@ -103,18 +107,109 @@ impl FromPage for f32 {
     }
 }
 
-/// The pagination state carried from one poll of the stream to the next.
-struct State<'a, B, R, T> {
-    client: &'a Client,
-    builder: B,
+/// Where a listing stands between pages: the page-number bookkeeping and the rules that decide
+/// when the listing ends. Not generic, so it is compiled once for every listing.
+#[derive(Debug)]
+struct Cursor {
     next_page: u64,
     per_page: Option<u64>,
     pages_fetched: u64,
     previous_end: Option<u64>,
-    items: std::vec::IntoIter<T>,
     done: bool,
+}
+
+impl Cursor {
+    /// The number of the page to fetch next, or [`Error::TooManyPages`] when the client's
+    /// `max_pages` guard is reached.
+    fn next_page(&self, client: &Client) -> Result<u64, Error> {
+        let max_pages = client.max_pages();
+        if self.pages_fetched >= max_pages {
+            return Err(Error::TooManyPages { max_pages });
+        }
+        Ok(self.next_page)
+    }
+
+    /// Records a fetched page of `len` items and decides whether it is the last one; `false`
+    /// when the page repeats the previous one and its items are to be dropped.
+    fn record(&mut self, len: usize, total_count: Option<u64>, end_offset: Option<u64>) -> bool {
+        self.pages_fetched += 1;
+        self.next_page = self.next_page.saturating_add(1);
+        let len = u64::try_from(len).unwrap_or(u64::MAX);
+        let reached_total = matches!((end_offset, total_count), (Some(end), Some(total)) if end >= total);
+        // A short page ends the list only when the paging object cannot say whether more
+        // follow: a server that caps `per_page` below the request still reports the total.
+        let counted = end_offset.is_some() && total_count.is_some();
+        let short = !counted && self.per_page.is_some_and(|per_page| len < per_page);
+        let stalled = matches!((end_offset, self.previous_end), (Some(end), Some(prev)) if end <= prev);
+        self.done = len == 0 || reached_total || short || stalled;
+        if stalled {
+            // The server ignored the page number and sent what it sent before: drop the repeat.
+            tracing::debug!(page = self.next_page - 1, "pagination stopped: end_offset did not advance");
+            return false;
+        }
+        self.previous_end = end_offset.or(self.previous_end);
+        true
+    }
+}
+
+/// The stream returned by `.stream()` on list operations (see [`paginate`]).
+///
+/// Written out by hand rather than with an `async` block so that it is `Unpin` and holds only
+/// the non-generic part of a page fetch across polls: the page's body is decoded as `R` when it
+/// has arrived, so the decoding of `R` is compiled only where the stream is polled.
+struct Pages<'a, B, R, T> {
+    client: &'a Client,
+    builder: B,
+    cursor: Cursor,
+    items: std::vec::IntoIter<T>,
+    in_flight: Option<Fetch<'a>>,
     request: fn(&B, u64) -> Result<Request, Error>,
     split: fn(R) -> PageParts<T>,
+}
+
+// No field is ever pinned in place: the in-flight fetch is boxed.
+impl<B, R, T> Unpin for Pages<'_, B, R, T> {}
+
+impl<B, R, T> Stream for Pages<'_, B, R, T>
+where
+    R: serde::de::DeserializeOwned,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(fetch) = &mut this.in_flight {
+                let raw = std::task::ready!(fetch.as_mut().poll(cx));
+                this.in_flight = None;
+                match raw.and_then(|raw| raw.decode::<R>()) {
+                    Ok(body) => {
+                        let page = (this.split)(body.into_inner());
+                        if this.cursor.record(page.items.len(), page.total_count, page.end_offset) {
+                            this.items = page.items.into_iter();
+                        }
+                    }
+                    Err(error) => {
+                        this.cursor.done = true;
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                }
+            }
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.cursor.done {
+                return Poll::Ready(None);
+            }
+            match this.cursor.next_page(this.client).and_then(|page| (this.request)(&this.builder, page)) {
+                Ok(request) => this.in_flight = Some(this.client.fetch_json(request)),
+                Err(error) => {
+                    this.cursor.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+            }
+        }
+    }
 }
 
 /// Streams the items of pages `first_page`, `first_page + 1`, ... holding at most one page in memory.
@@ -123,6 +218,8 @@ struct State<'a, B, R, T> {
 /// items) when the page carries no `end_offset`/`total_count`,
 /// or does not advance `end_offset`; yields [`Error::TooManyPages`] when the client's `max_pages`
 /// guard is reached while more pages remain. An error is yielded once and ends the stream.
+///
+/// Nothing is fetched, and nothing of the page type is compiled, until the stream is polled.
 #[allow(dead_code, reason = "called by the generated operations")]
 pub(crate) fn paginate<'a, B, R, T>(
     client: &'a Client,
@@ -131,71 +228,20 @@ pub(crate) fn paginate<'a, B, R, T>(
     per_page: Option<u64>,
     request: fn(&B, u64) -> Result<Request, Error>,
     split: fn(R) -> PageParts<T>,
-) -> ItemStream<'a, T>
+) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'a
 where
-    B: Send + Sync + 'a,
-    R: serde::de::DeserializeOwned + Send + 'a,
+    B: Send + 'a,
+    R: serde::de::DeserializeOwned + 'a,
     T: Send + 'a,
 {
-    let state = State {
+    Pages {
         client,
         builder,
-        next_page: first_page,
-        per_page,
-        pages_fetched: 0,
-        previous_end: None,
+        cursor: Cursor { next_page: first_page, per_page, pages_fetched: 0, previous_end: None, done: false },
         items: Vec::new().into_iter(),
-        done: false,
+        in_flight: None,
         request,
         split,
-    };
-    Box::pin(futures_util::stream::unfold(state, |mut state| async move {
-        loop {
-            if let Some(item) = state.items.next() {
-                return Some((Ok(item), state));
-            }
-            if state.done {
-                return None;
-            }
-            if let Err(error) = state.fetch_next().await {
-                state.done = true;
-                return Some((Err(error), state));
-            }
-        }
-    }))
-}
-
-impl<B, R, T> State<'_, B, R, T>
-where
-    R: serde::de::DeserializeOwned,
-{
-    /// Fetches the next page into `items` and decides whether it is the last one.
-    async fn fetch_next(&mut self) -> Result<(), Error> {
-        let max_pages = self.client.max_pages();
-        if self.pages_fetched >= max_pages {
-            return Err(Error::TooManyPages { max_pages });
-        }
-        let request = (self.request)(&self.builder, self.next_page)?;
-        let page = (self.split)(self.client.send::<R>(request).await?.into_inner());
-        self.pages_fetched += 1;
-        self.next_page = self.next_page.saturating_add(1);
-
-        let len = u64::try_from(page.items.len()).unwrap_or(u64::MAX);
-        let reached_total = matches!((page.end_offset, page.total_count), (Some(end), Some(total)) if end >= total);
-        // A short page ends the list only when the paging object cannot say whether more
-        // follow: a server that caps `per_page` below the request still reports the total.
-        let counted = page.end_offset.is_some() && page.total_count.is_some();
-        let short = !counted && self.per_page.is_some_and(|per_page| len < per_page);
-        let stalled = matches!((page.end_offset, self.previous_end), (Some(end), Some(prev)) if end <= prev);
-        self.done = len == 0 || reached_total || short || stalled;
-        if stalled {
-            // The server ignored the page number and sent what it sent before: drop the repeat.
-            tracing::debug!(page = self.next_page - 1, "pagination stopped: end_offset did not advance");
-            return Ok(());
-        }
-        self.previous_end = page.end_offset.or(self.previous_end);
-        self.items = page.items.into_iter();
-        Ok(())
     }
 }
 
@@ -282,7 +328,7 @@ mod tests {
             .expect("valid client")
     }
 
-    async fn collect(stream: ItemStream<'_, u32>) -> Vec<Result<u32, Error>> {
+    async fn collect(stream: impl Stream<Item = Result<u32, Error>>) -> Vec<Result<u32, Error>> {
         stream.collect().await
     }
 

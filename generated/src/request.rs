@@ -67,7 +67,7 @@ pub(crate) struct Query {
 impl Query {
     /// Appends `name=value`; the value is formatted with `Display` (booleans `true`/`false`, enums their wire value).
     #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn push(&mut self, name: &'static str, value: &impl fmt::Display) {
+    pub(crate) fn push(&mut self, name: &'static str, value: &dyn fmt::Display) {
         self.start(name);
         self.push_encoded_value(value);
     }
@@ -77,13 +77,18 @@ impl Query {
     #[allow(dead_code, reason = "called by the generated operations")]
     pub(crate) fn push_list<T: fmt::Display>(&mut self, name: &'static str, values: &[T], explode: bool) {
         for (i, value) in values.iter().enumerate() {
-            if explode || i == 0 {
-                self.start(name);
-            } else {
-                self.encoded.push(',');
-            }
-            self.push_encoded_value(value);
+            self.push_list_item(name, value, explode || i == 0);
         }
+    }
+
+    /// One value of a list: starts a new `name=` when `start`, else continues after a comma.
+    fn push_list_item(&mut self, name: &'static str, value: &dyn fmt::Display, start: bool) {
+        if start {
+            self.start(name);
+        } else {
+            self.encoded.push(',');
+        }
+        self.push_encoded_value(value);
     }
 
     /// Appends an object parameter: `key=value` for each property (`style: form, explode: true`),
@@ -155,7 +160,7 @@ impl Query {
         self.encoded.push('=');
     }
 
-    fn push_encoded_value(&mut self, value: &impl fmt::Display) {
+    fn push_encoded_value(&mut self, value: &dyn fmt::Display) {
         let mut raw = String::new();
         // Writing to a String cannot fail unless the Display impl itself errors.
         let _ = write!(raw, "{value}");
@@ -196,6 +201,19 @@ impl Request {
             body: None,
             options: options.clone(),
         }
+    }
+
+    /// A request for `path_template` with its `{name}` placeholders filled from `params` (see
+    /// [`expand_path`]): what every operation starts from.
+    #[allow(dead_code, reason = "called by the generated operations")]
+    pub(crate) fn for_path(
+        method: Method,
+        path_template: &'static str,
+        params: &[(&'static str, &str)],
+        options: &RequestOptions,
+    ) -> Result<Self, Error> {
+        let path = expand_path(path_template, params)?;
+        Ok(Request::new(method, path_template, path, options))
     }
 
     /// Sets a header parameter; an invalid name or value is an `InvalidArgument`.

@@ -103,7 +103,13 @@ impl<'a> ListMeetingParticipants<'a> {
     /// Starts at the page set with the page number setter (or the first page) and keeps the
     /// other parameters. Stops after the last page, on an empty or short page, or on a page
     /// that brings nothing new; a server that never stops is cut off by the client's page limit.
-    pub fn stream(self) -> crate::ItemStream<'a, crate::models::MeetingParticipant> {
+    /// An error is yielded once and ends the stream. The stream is `Unpin`; box it
+    /// ([`crate::ItemStream`]) to store it under a name.
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::models::MeetingParticipant, crate::Error>,
+    > + Send + Unpin + 'a {
         let first_page = crate::paging::count(self.page_no).unwrap_or(1);
         let per_page = crate::paging::count(self.per_page);
         crate::paging::paginate(
@@ -151,20 +157,16 @@ impl<'a> ListMeetingParticipants<'a> {
     }
 
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let path = crate::request::expand_path(
+        let mut request = crate::request::Request::for_path(
+            crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants",
             &[
                 ("account_id", &self.account_id),
                 ("app_id", &self.app_id),
                 ("meeting_id", &self.meeting_id),
             ],
-        )?;
-        let mut request = crate::request::Request::new(
-            crate::request::Method::GET,
-            "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants",
-            path,
             &self.options,
-        );
+        )?;
         if let Some(value) = &self.page_no {
             request.query.push("page_no", value);
         }

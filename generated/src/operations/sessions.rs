@@ -171,7 +171,13 @@ impl<'a> ListSessionParticipants<'a> {
     /// Starts at the page set with the page number setter (or the first page) and keeps the
     /// other parameters. Stops after the last page, on an empty or short page, or on a page
     /// that brings nothing new; a server that never stops is cut off by the client's page limit.
-    pub fn stream(self) -> crate::ItemStream<'a, crate::models::SessionParticipant> {
+    /// An error is yielded once and ends the stream. The stream is `Unpin`; box it
+    /// ([`crate::ItemStream`]) to store it under a name.
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::models::SessionParticipant, crate::Error>,
+    > + Send + Unpin + 'a {
         let first_page = crate::paging::count(self.page_no).unwrap_or(1);
         let per_page = crate::paging::count(self.per_page);
         crate::paging::paginate(
@@ -221,20 +227,16 @@ impl<'a> ListSessionParticipants<'a> {
     }
 
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let path = crate::request::expand_path(
+        let mut request = crate::request::Request::for_path(
+            crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants",
             &[
                 ("account_id", &self.account_id),
                 ("app_id", &self.app_id),
                 ("session_id", &self.session_id),
             ],
-        )?;
-        let mut request = crate::request::Request::new(
-            crate::request::Method::GET,
-            "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants",
-            path,
             &self.options,
-        );
+        )?;
         if let Some(value) = &self.include_peer_events {
             request.query.push("include_peer_events", value);
         }
@@ -321,7 +323,8 @@ impl<'a> GetSessionParticipant<'a> {
     }
 
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let path = crate::request::expand_path(
+        let mut request = crate::request::Request::for_path(
+            crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}",
             &[
                 ("account_id", &self.account_id),
@@ -329,13 +332,8 @@ impl<'a> GetSessionParticipant<'a> {
                 ("session_id", &self.session_id),
                 ("participant_id", &self.participant_id),
             ],
-        )?;
-        let mut request = crate::request::Request::new(
-            crate::request::Method::GET,
-            "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}",
-            path,
             &self.options,
-        );
+        )?;
         if let Some(value) = &self.filters {
             request.query.push_list("filters", value, false);
         }

@@ -109,7 +109,7 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*
             /// A value this version of the crate does not know, kept as it was sent.
-            #unknown(String),
+            #unknown(crate::UnknownValue),
         }
 
         #cfg impl #name {
@@ -120,7 +120,7 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #wires,)*
-                    Self::#unknown(value) => value,
+                    Self::#unknown(value) => value.as_str(),
                 }
             }
         }
@@ -129,7 +129,7 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
-                    other => Self::#unknown(other.to_owned()),
+                    other => Self::#unknown(other.into()),
                 }
             }
         }

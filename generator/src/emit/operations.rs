@@ -319,8 +319,12 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         (!op.query_params.is_empty() || !op.header_params.is_empty() || op.body.is_some()).then(|| quote!(mut));
     quote! {
         fn request(&self) -> Result<crate::request::Request, crate::Error> {
-            let path = crate::request::expand_path(#template, &[#(#path_args),*])?;
-            let #mutable request = crate::request::Request::new(crate::request::Method::#method, #template, path, &self.options);
+            let #mutable request = crate::request::Request::for_path(
+                crate::request::Method::#method,
+                #template,
+                &[#(#path_args),*],
+                &self.options,
+            )?;
             #(#query)*
             #(#headers)*
             #body
@@ -375,7 +379,9 @@ fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
         /// Starts at the page set with the page number setter (or the first page) and keeps the
         /// other parameters. Stops after the last page, on an empty or short page, or on a page
         /// that brings nothing new; a server that never stops is cut off by the client's page limit.
-        pub fn stream(self) -> crate::ItemStream<'a, #item> {
+        /// An error is yielded once and ends the stream. The stream is `Unpin`; box it
+        /// ([`crate::ItemStream`]) to store it under a name.
+        pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'a {
             let first_page = crate::paging::count(self.#page).unwrap_or(1);
             let per_page = #per_page;
             crate::paging::paginate(self.client, self, first_page, per_page, Self::page_request, Self::page_parts)
