@@ -58,6 +58,65 @@ pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)
     Ok(out)
 }
 
+/// The value of one query parameter, as an operation hands it to [`Request::build`].
+pub(crate) enum QueryValue<'a> {
+    /// Not set: nothing is sent.
+    Absent,
+    /// `name=value`, formatted with `Display`.
+    One(&'a dyn fmt::Display),
+    /// A list, `name=a&name=b` when exploded (`true`), else `name=a,b` (see [`Query::push_list`]).
+    List(&'a dyn DisplayList, bool),
+    /// An object parameter, already encoded (see [`object`]).
+    Encoded(String),
+}
+
+/// A scalar parameter, if set.
+#[allow(dead_code, reason = "called by the generated operations")]
+pub(crate) fn one<T: fmt::Display>(value: Option<&T>) -> QueryValue<'_> {
+    match value {
+        Some(value) => QueryValue::One(value),
+        None => QueryValue::Absent,
+    }
+}
+
+/// A list parameter, if set.
+#[allow(dead_code, reason = "called by the generated operations")]
+pub(crate) fn list<T: fmt::Display>(values: Option<&Vec<T>>, explode: bool) -> QueryValue<'_> {
+    match values {
+        Some(values) => QueryValue::List(values, explode),
+        None => QueryValue::Absent,
+    }
+}
+
+/// An object parameter, if set, encoded through JSON (see `Query::push_json`); a value that
+/// cannot be is an `InvalidArgument`. The encoding is compiled only with an operation that has
+/// such a parameter.
+#[allow(dead_code, reason = "called by the generated operations")]
+pub(crate) fn object<T: serde::Serialize>(
+    name: &'static str,
+    value: Option<&T>,
+    deep: bool,
+) -> Result<QueryValue<'static>, Error> {
+    let Some(value) = value else { return Ok(QueryValue::Absent) };
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::invalid_argument(name, format!("cannot be written as a query: {e}")))?;
+    let mut query = Query::default();
+    query.push_json(deep.then(|| name.to_owned()), &value);
+    Ok(QueryValue::Encoded(query.encoded))
+}
+
+/// The values of a list parameter, whatever their type.
+pub(crate) trait DisplayList {
+    /// Appends the values to `query` (see [`Query::push_list`]).
+    fn push_to(&self, query: &mut Query, name: &'static str, explode: bool);
+}
+
+impl<T: fmt::Display> DisplayList for Vec<T> {
+    fn push_to(&self, query: &mut Query, name: &'static str, explode: bool) {
+        query.push_list(name, self, explode);
+    }
+}
+
 /// Query string builder: keeps insertion order, form style, RFC 3986 percent-encoding (space as `%20`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Query {
@@ -91,23 +150,10 @@ impl Query {
         self.push_encoded_value(value);
     }
 
-    /// Appends an object parameter: `key=value` for each property (`style: form, explode: true`),
-    /// or `name[key]=value` when `deep` (`style: deepObject`), keys in sorted order. Absent and `null` properties are
-    /// left out; arrays repeat the key; nested objects nest (`name[a][b]=v`) when `deep` and are
-    /// sent as JSON text otherwise.
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn push_object<T: serde::Serialize>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-        deep: bool,
-    ) -> Result<(), Error> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| Error::invalid_argument(name, format!("cannot be written as a query: {e}")))?;
-        self.push_json(if deep { Some(name.to_owned()) } else { None }, &value);
-        Ok(())
-    }
-
+    /// Appends an object parameter: `key=value` for each property (`style: form, explode: true`,
+    /// no `prefix`), or `name[key]=value` with the prefix `name` (`style: deepObject`), keys in
+    /// sorted order. Absent and `null` properties are left out; arrays repeat the key; nested
+    /// objects nest (`name[a][b]=v`) with a prefix and are sent as JSON text otherwise.
     fn push_json(&mut self, prefix: Option<String>, value: &serde_json::Value) {
         use serde_json::Value;
         let key = |k: &str| match &prefix {
@@ -134,6 +180,16 @@ impl Query {
                 Value::Object(_) if prefix.is_some() => self.push_json(Some(key(k)), v),
                 other => self.push_pair(&key(k), &other.to_string()),
             }
+        }
+    }
+
+    /// Appends pairs already encoded (`a=1&b=2`).
+    fn push_encoded(&mut self, encoded: &str) {
+        if !encoded.is_empty() {
+            if !self.encoded.is_empty() {
+                self.encoded.push('&');
+            }
+            self.encoded.push_str(encoded);
         }
     }
 
@@ -203,17 +259,28 @@ impl Request {
         }
     }
 
-    /// A request for `path_template` with its `{name}` placeholders filled from `params` (see
-    /// [`expand_path`]): what every operation starts from.
+    /// A request for `path_template` with its `{name}` placeholders filled from `path_params`
+    /// (see [`expand_path`]) and the query parameters that are set, in order: what every
+    /// operation's `request()` hands over, so that the work is compiled once, here.
     #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn for_path(
+    pub(crate) fn build(
         method: Method,
         path_template: &'static str,
-        params: &[(&'static str, &str)],
+        path_params: &[(&'static str, &str)],
+        query: &[(&'static str, QueryValue<'_>)],
         options: &RequestOptions,
     ) -> Result<Self, Error> {
-        let path = expand_path(path_template, params)?;
-        Ok(Request::new(method, path_template, path, options))
+        let path = expand_path(path_template, path_params)?;
+        let mut request = Request::new(method, path_template, path, options);
+        for (name, value) in query {
+            match value {
+                QueryValue::Absent => {}
+                QueryValue::One(value) => request.query.push(name, *value),
+                QueryValue::List(values, explode) => values.push_to(&mut request.query, name, *explode),
+                QueryValue::Encoded(encoded) => request.query.push_encoded(encoded),
+            }
+        }
+        Ok(request)
     }
 
     /// Sets a header parameter; an invalid name or value is an `InvalidArgument`.
@@ -251,14 +318,16 @@ mod tests {
     #[test]
     fn object_parameters_explode_or_nest() {
         let value = serde_json::json!({"since": "2024-01-01T00:00:00Z", "limit": 5, "tags": ["a b", "c"], "none": null, "range": {"from": 1}});
-        let mut form = Query::default();
-        form.push_object("query", &value, false).expect("serializes");
+        let build = |name: &'static str, deep: bool| {
+            let query = [(name, object(name, Some(&value), deep).expect("serializes"))];
+            Request::build(Method::GET, "/x", &[], &query, &RequestOptions::default()).expect("valid request").query
+        };
+        let form = build("query", false);
         assert_eq!(
             form.as_str(),
             "limit=5&range=%7B%22from%22%3A1%7D&since=2024-01-01T00%3A00%3A00Z&tags=a%20b&tags=c"
         );
-        let mut deep = Query::default();
-        deep.push_object("filter", &value, true).expect("serializes");
+        let deep = build("filter", true);
         assert_eq!(
             deep.as_str(),
             "filter%5Blimit%5D=5&filter%5Brange%5D%5Bfrom%5D=1&filter%5Bsince%5D=2024-01-01T00%3A00%3A00Z&filter%5Btags%5D=a%20b&filter%5Btags%5D=c"
@@ -332,6 +401,29 @@ mod tests {
             q.as_str(),
             "search=a%20b%26c%3Dd&include_peer_events=true&per_page=50&ids=x&ids=y&tags=a%2Cb,c&name=Zo%C3%AB"
         );
+    }
+
+    #[test]
+    fn build_keeps_the_order_of_the_parameters_that_are_set() {
+        let (page, view, filters, none): (u64, &str, Vec<&str>, Option<&u64>) = (2, "raw", vec!["a", "b c"], None);
+        let object_value = serde_json::json!({"b": 1, "a": "x"});
+        let query = [
+            ("filters", list(Some(&filters), false)),
+            ("page_no", one(Some(&page))),
+            ("absent", one(none)),
+            ("q", object("q", Some(&object_value), true).expect("serializes")),
+            ("ids", list(Some(&filters), true)),
+            ("view", one(Some(&view))),
+        ];
+        let request = Request::build(Method::GET, "/m/{id}", &[("id", "x y")], &query, &RequestOptions::default())
+            .expect("valid request");
+        assert_eq!(request.path, "/m/x%20y");
+        assert_eq!(
+            request.query.as_str(),
+            "filters=a,b%20c&page_no=2&q%5Ba%5D=x&q%5Bb%5D=1&ids=a&ids=b%20c&view=raw"
+        );
+        let error = Request::build(Method::GET, "/m/{id}", &[("id", "..")], &query, &RequestOptions::default());
+        assert!(matches!(error, Err(Error::InvalidArgument { .. })));
     }
 
     #[test]

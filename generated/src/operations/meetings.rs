@@ -157,7 +157,7 @@ impl<'a> ListMeetingParticipants<'a> {
     }
 
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let mut request = crate::request::Request::for_path(
+        crate::request::Request::build(
             crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants",
             &[
@@ -165,14 +165,11 @@ impl<'a> ListMeetingParticipants<'a> {
                 ("app_id", &self.app_id),
                 ("meeting_id", &self.meeting_id),
             ],
+            &[
+                ("page_no", crate::request::one(self.page_no.as_ref())),
+                ("per_page", crate::request::one(self.per_page.as_ref())),
+            ],
             &self.options,
-        )?;
-        if let Some(value) = &self.page_no {
-            request.query.push("page_no", value);
-        }
-        if let Some(value) = &self.per_page {
-            request.query.push("per_page", value);
-        }
-        Ok(request)
+        )
     }
 }

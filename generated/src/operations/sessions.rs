@@ -227,7 +227,7 @@ impl<'a> ListSessionParticipants<'a> {
     }
 
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let mut request = crate::request::Request::for_path(
+        crate::request::Request::build(
             crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants",
             &[
@@ -235,30 +235,20 @@ impl<'a> ListSessionParticipants<'a> {
                 ("app_id", &self.app_id),
                 ("session_id", &self.session_id),
             ],
+            &[
+                (
+                    "include_peer_events",
+                    crate::request::one(self.include_peer_events.as_ref()),
+                ),
+                ("page_no", crate::request::one(self.page_no.as_ref())),
+                ("per_page", crate::request::one(self.per_page.as_ref())),
+                ("search", crate::request::one(self.search.as_ref())),
+                ("sort_by", crate::request::one(self.sort_by.as_ref())),
+                ("sort_order", crate::request::one(self.sort_order.as_ref())),
+                ("view", crate::request::one(self.view.as_ref())),
+            ],
             &self.options,
-        )?;
-        if let Some(value) = &self.include_peer_events {
-            request.query.push("include_peer_events", value);
-        }
-        if let Some(value) = &self.page_no {
-            request.query.push("page_no", value);
-        }
-        if let Some(value) = &self.per_page {
-            request.query.push("per_page", value);
-        }
-        if let Some(value) = &self.search {
-            request.query.push("search", value);
-        }
-        if let Some(value) = &self.sort_by {
-            request.query.push("sort_by", value);
-        }
-        if let Some(value) = &self.sort_order {
-            request.query.push("sort_order", value);
-        }
-        if let Some(value) = &self.view {
-            request.query.push("view", value);
-        }
-        Ok(request)
+        )
     }
 }
 
@@ -323,7 +313,7 @@ impl<'a> GetSessionParticipant<'a> {
     }
 
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        let mut request = crate::request::Request::for_path(
+        crate::request::Request::build(
             crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}",
             &[
@@ -332,14 +322,14 @@ impl<'a> GetSessionParticipant<'a> {
                 ("session_id", &self.session_id),
                 ("participant_id", &self.participant_id),
             ],
+            &[
+                ("filters", crate::request::list(self.filters.as_ref(), false)),
+                (
+                    "include_peer_events",
+                    crate::request::one(self.include_peer_events.as_ref()),
+                ),
+            ],
             &self.options,
-        )?;
-        if let Some(value) = &self.filters {
-            request.query.push_list("filters", value, false);
-        }
-        if let Some(value) = &self.include_peer_events {
-            request.query.push("include_peer_events", value);
-        }
-        Ok(request)
+        )
     }
 }

@@ -204,6 +204,8 @@ fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
         Response::Bytes => quote!(send_bytes),
     };
     let stream = op.paging.as_ref().map(|paging| emit_stream(op, paging));
+    let json_body = attach_json_body(op, &quote!(self));
+    let mutable = json_body.is_some().then(|| quote!(mut));
     quote! {
         #[doc = #builder_docs]
         #[derive(Debug, Clone)]
@@ -237,7 +239,8 @@ fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
             /// An invalid argument, a transport failure or timeout, a non-2xx status, or a body
             /// that does not decode: see [`crate::Error`].
             pub async fn send(self) -> Result<crate::Response<#response>, crate::Error> {
-                let request = self.request()?;
+                let #mutable request = self.request()?;
+                #json_body
                 self.client.#send_call(request).await
             }
 
@@ -246,6 +249,17 @@ fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
             #request_fn
         }
     }
+}
+
+/// Serializes the JSON body of `owner` (a builder) into `request`. Not part of `request()`, so
+/// that the serializer of the body's type is compiled only where the operation is used.
+fn attach_json_body(op: &Operation, owner: &TokenStream) -> Option<TokenStream> {
+    let body = op.body.as_ref().filter(|body| matches!(body.kind, BodyKind::Json(_)))?;
+    Some(if body.required {
+        quote! { request.json_body(&#owner.body)?; }
+    } else {
+        quote! { if let Some(body) = &#owner.body { request.json_body(body)?; } }
+    })
 }
 
 fn emit_setter(param: &Param) -> TokenStream {
@@ -272,21 +286,19 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             _ => quote!((#wire, &self.#name.to_string())),
         }
     });
+    // Query parameters are handed to the runtime as data, in order, each one set or absent.
     let query = op.query_params.iter().map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
-        let push = match (param.list, param.object) {
-            (_, Some(ObjectStyle::Form)) => quote!(request.query.push_object(#wire, value, false)?),
-            (_, Some(ObjectStyle::Deep)) => quote!(request.query.push_object(#wire, value, true)?),
-            (None, None) => quote!(request.query.push(#wire, value)),
-            (Some(ListStyle::Repeated), None) => quote!(request.query.push_list(#wire, value, true)),
-            (Some(ListStyle::CommaSeparated), None) => quote!(request.query.push_list(#wire, value, false)),
+        let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
+        let value = match (param.list, param.object) {
+            (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#wire, #value, false)?),
+            (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#wire, #value, true)?),
+            (None, None) => quote!(crate::request::one(#value)),
+            (Some(ListStyle::Repeated), None) => quote!(crate::request::list(#value, true)),
+            (Some(ListStyle::CommaSeparated), None) => quote!(crate::request::list(#value, false)),
         };
-        if param.required {
-            quote! { let value = &self.#name; #push; }
-        } else {
-            quote! { if let Some(value) = &self.#name { #push; } }
-        }
+        quote!((#wire, #value))
     });
     let headers = op.header_params.iter().map(|param| {
         let name = ident(&param.rust_name);
@@ -302,12 +314,12 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#name { request.header(#wire, #value)?; } }
         }
     });
-    let body = op.body.as_ref().map(|body| {
+    // A JSON body is serialized by `send()` (see `attach_json_body`).
+    let body = op.body.as_ref().filter(|body| !matches!(body.kind, BodyKind::Json(_))).map(|body| {
         let media_type = &body.media_type;
         let attach = match body.kind {
-            BodyKind::Json(_) => quote!(request.json_body(body)?),
             BodyKind::Multipart => quote!(request.multipart_body(body)),
-            BodyKind::Bytes => quote!(request.bytes_body(#media_type, body.clone())),
+            BodyKind::Json(_) | BodyKind::Bytes => quote!(request.bytes_body(#media_type, body.clone())),
         };
         if body.required {
             quote! { let body = &self.body; #attach; }
@@ -315,20 +327,29 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(body) = &self.body { #attach; } }
         }
     });
-    let mutable =
-        (!op.query_params.is_empty() || !op.header_params.is_empty() || op.body.is_some()).then(|| quote!(mut));
-    quote! {
-        fn request(&self) -> Result<crate::request::Request, crate::Error> {
-            let #mutable request = crate::request::Request::for_path(
-                crate::request::Method::#method,
-                #template,
-                &[#(#path_args),*],
-                &self.options,
-            )?;
-            #(#query)*
+    let build = quote! {
+        crate::request::Request::build(
+            crate::request::Method::#method,
+            #template,
+            &[#(#path_args),*],
+            &[#(#query),*],
+            &self.options,
+        )
+    };
+    let headers: Vec<TokenStream> = headers.collect();
+    let build = if headers.is_empty() && body.is_none() {
+        build
+    } else {
+        quote! {
+            let mut request = #build?;
             #(#headers)*
             #body
             Ok(request)
+        }
+    };
+    quote! {
+        fn request(&self) -> Result<crate::request::Request, crate::Error> {
+            #build
         }
     }
 }
@@ -373,6 +394,14 @@ fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
     let end_offset = count(&paging.end_offset);
     let to_paging = walk_ref(&paging.paging);
     let to_items = walk_owned(&paging.items);
+    let page_request = match attach_json_body(op, &quote!(builder)) {
+        Some(json_body) => quote! {
+            let mut request = builder.request()?;
+            #json_body
+            Ok(request)
+        },
+        None => quote!(builder.request()),
+    };
     quote! {
         /// Every item of every page, fetched one page at a time as the stream is polled.
         ///
@@ -390,7 +419,7 @@ fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
         fn page_request(&self, page: u64) -> Result<crate::request::Request, crate::Error> {
             let mut builder = self.clone();
             builder.#page = Some(crate::paging::FromPage::from_page(page));
-            builder.request()
+            #page_request
         }
 
         fn page_parts(body: #response) -> crate::paging::PageParts<#item> {
