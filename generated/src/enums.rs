@@ -83,12 +83,6 @@ impl fmt::Display for UnknownValue {
     }
 }
 
-/// The index of `value` in `known` (an open enum's wire values).
-#[allow(dead_code, reason = "called by the generated models")]
-pub(crate) fn position(value: &str, known: &[&str]) -> Option<usize> {
-    known.iter().position(|known| *known == value)
-}
-
 /// Deserializes a string into an open enum `T` via `T: From<&str>`.
 ///
 /// Borrowed and owned strings are both accepted without copying, so known values do not allocate.

@@ -153,14 +153,11 @@ impl PeerEventName {
 
 impl From<&str> for PeerEventName {
     fn from(value: &str) -> Self {
-        match crate::enums::position(
-            value,
-            &["PEER_CREATED", "PEER_JOINING", "PEER_LEAVING"],
-        ) {
-            Some(0) => Self::PeerCreated,
-            Some(1) => Self::PeerJoining,
-            Some(2) => Self::PeerLeaving,
-            _ => Self::Unknown(value.into()),
+        match value {
+            "PEER_CREATED" => Self::PeerCreated,
+            "PEER_JOINING" => Self::PeerJoining,
+            "PEER_LEAVING" => Self::PeerLeaving,
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -236,16 +233,13 @@ impl PresetViewType {
 
 impl From<&str> for PresetViewType {
     fn from(value: &str) -> Self {
-        match crate::enums::position(
-            value,
-            &["GROUP_CALL", "WEBINAR", "AUDIO_ROOM", "LIVESTREAM", "CHAT"],
-        ) {
-            Some(0) => Self::GroupCall,
-            Some(1) => Self::Webinar,
-            Some(2) => Self::AudioRoom,
-            Some(3) => Self::Livestream,
-            Some(4) => Self::Chat,
-            _ => Self::Unknown(value.into()),
+        match value {
+            "GROUP_CALL" => Self::GroupCall,
+            "WEBINAR" => Self::Webinar,
+            "AUDIO_ROOM" => Self::AudioRoom,
+            "LIVESTREAM" => Self::Livestream,
+            "CHAT" => Self::Chat,
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -357,10 +351,10 @@ impl ParticipantSortBy {
 
 impl From<&str> for ParticipantSortBy {
     fn from(value: &str) -> Self {
-        match crate::enums::position(value, &["joinedAt", "duration"]) {
-            Some(0) => Self::JoinedAt,
-            Some(1) => Self::Duration,
-            _ => Self::Unknown(value.into()),
+        match value {
+            "joinedAt" => Self::JoinedAt,
+            "duration" => Self::Duration,
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -421,10 +415,10 @@ impl SortOrder {
 
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
-        match crate::enums::position(value, &["ASC", "DESC"]) {
-            Some(0) => Self::Asc,
-            Some(1) => Self::Desc,
-            _ => Self::Unknown(value.into()),
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -487,10 +481,10 @@ impl ParticipantView {
 
 impl From<&str> for ParticipantView {
     fn from(value: &str) -> Self {
-        match crate::enums::position(value, &["raw", "consolidated"]) {
-            Some(0) => Self::Raw,
-            Some(1) => Self::Consolidated,
-            _ => Self::Unknown(value.into()),
+        match value {
+            "raw" => Self::Raw,
+            "consolidated" => Self::Consolidated,
+            other => Self::Unknown(other.into()),
         }
     }
 }
@@ -566,22 +560,13 @@ impl ParticipantFilter {
 
 impl From<&str> for ParticipantFilter {
     fn from(value: &str) -> Self {
-        match crate::enums::position(
-            value,
-            &[
-                "device_info",
-                "ip_information",
-                "precall_network_information",
-                "events",
-                "quality_stats",
-            ],
-        ) {
-            Some(0) => Self::DeviceInfo,
-            Some(1) => Self::IpInformation,
-            Some(2) => Self::PrecallNetworkInformation,
-            Some(3) => Self::Events,
-            Some(4) => Self::QualityStats,
-            _ => Self::Unknown(value.into()),
+        match value {
+            "device_info" => Self::DeviceInfo,
+            "ip_information" => Self::IpInformation,
+            "precall_network_information" => Self::PrecallNetworkInformation,
+            "events" => Self::Events,
+            "quality_stats" => Self::QualityStats,
+            other => Self::Unknown(other.into()),
         }
     }
 }

@@ -100,18 +100,6 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
     let variant_docs = wires.iter().map(|wire| doc_text(&format!(" `{wire}`")));
-    // The wire value is looked up by one non-generic function of the runtime.
-    let indices = (0..variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
-    let from_str = if variants.is_empty() {
-        quote!(Self::#unknown(value.into()))
-    } else {
-        quote! {
-            match crate::enums::position(value, &[#(#wires),*]) {
-                #(Some(#indices) => Self::#variants,)*
-                _ => Self::#unknown(value.into()),
-            }
-        }
-    };
     quote! {
         #cfg #docs
         ///
@@ -139,7 +127,10 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
         #cfg impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                #from_str
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::#unknown(other.into()),
+                }
             }
         }
 
