@@ -45,6 +45,8 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
     let document = load::load(spec_text)?;
     let mut diagnostics = document.diagnostics;
     let api = lower::lower(&document.api, &mut diagnostics);
+    // The model holds everything the later passes need; free the document before they allocate.
+    drop(document.api);
     let diagnostics = diagnostics.finish(spec_text);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Errors { diagnostics });
