@@ -8,7 +8,7 @@
 mod models;
 mod operations;
 
-use crate::model::{Api, Group, TypeRef};
+use crate::model::{Api, Group, TypeDef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -24,8 +24,8 @@ pub struct EmittedFile {
 /// A part of an emitted file, to be emitted on its own.
 #[derive(Debug, Clone, Copy)]
 pub enum Part<'a> {
-    /// `src/models.rs`: the types `first..first + count` (the first part also has the module docs).
-    Models { api: &'a Api, first: usize, count: usize },
+    /// `src/models.rs`: a run of its types; the first part also has the module docs.
+    Models { api: &'a Api, types: &'a [TypeDef], first: bool },
     /// `src/operations/mod.rs`.
     Index(&'a Api),
     /// `src/operations/<group>.rs`.
@@ -37,10 +37,13 @@ const TYPES_PER_PART: usize = 64;
 
 /// The parts of every file of the API, each file's parts in order.
 pub fn parts(api: &Api) -> Vec<Part<'_>> {
-    let mut parts: Vec<Part<'_>> = (0..api.types.len().max(1))
-        .step_by(TYPES_PER_PART)
-        .map(|first| Part::Models { api, first, count: TYPES_PER_PART.min(api.types.len() - first) })
-        .collect();
+    let mut runs: Vec<&[TypeDef]> = api.types.chunks(TYPES_PER_PART).collect();
+    if runs.is_empty() {
+        // The module docs are emitted even when there are no types.
+        runs.push(&[]);
+    }
+    let mut parts: Vec<Part<'_>> =
+        runs.into_iter().enumerate().map(|(index, types)| Part::Models { api, types, first: index == 0 }).collect();
     parts.push(Part::Index(api));
     parts.extend(api.groups.iter().map(Part::Group));
     parts
@@ -49,10 +52,9 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
 /// Emits one part.
 pub fn emit_part(part: &Part<'_>) -> EmittedFile {
     match *part {
-        Part::Models { api, first, count } => EmittedFile {
-            path: "src/models.rs".to_owned(),
-            tokens: models::emit_models(api, api.types.iter().skip(first).take(count), first == 0),
-        },
+        Part::Models { api, types, first } => {
+            EmittedFile { path: "src/models.rs".to_owned(), tokens: models::emit_models(api, types, first) }
+        }
         Part::Index(api) => {
             EmittedFile { path: "src/operations/mod.rs".to_owned(), tokens: operations::emit_index(api) }
         }

@@ -38,6 +38,18 @@ pub enum TypeDef {
     Alias(AliasDef),
 }
 
+impl TypeDef {
+    /// The Rust type name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(def) => &def.name,
+            TypeDef::Enum(def) => &def.name,
+            TypeDef::Union(def) => &def.name,
+            TypeDef::Alias(def) => &def.name,
+        }
+    }
+}
+
 /// A struct: `pub struct Name { fields }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StructDef {

@@ -6,9 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The items of `types`, preceded by the module's docs when `with_header`.
-pub(super) fn emit_models<'a>(api: &Api, types: impl Iterator<Item = &'a TypeDef>, with_header: bool) -> TokenStream {
-    let items = types.map(|def| {
-        let cfg = cfg(api.gates.get(type_name(def)).map(Vec::as_slice));
+pub(super) fn emit_models(api: &Api, types: &[TypeDef], with_header: bool) -> TokenStream {
+    let items = types.iter().map(|def| {
+        let cfg = cfg(api.gates.get(def.name()).map(Vec::as_slice));
         match def {
             TypeDef::Struct(def) => emit_struct(def, &cfg),
             TypeDef::Enum(def) => emit_enum(def, &cfg),
@@ -37,16 +37,6 @@ fn cfg(features: Option<&[String]>) -> TokenStream {
         None | Some([]) => TokenStream::new(),
         Some([only]) => quote!(#[cfg(feature = #only)]),
         Some(features) => quote!(#[cfg(any(#(feature = #features),*))]),
-    }
-}
-
-/// The name of a model type.
-fn type_name(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(def) => &def.name,
-        TypeDef::Enum(def) => &def.name,
-        TypeDef::Union(def) => &def.name,
-        TypeDef::Alias(def) => &def.name,
     }
 }
 

@@ -314,18 +314,19 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#name { request.header(#wire, #value)?; } }
         }
     });
-    // A JSON body is serialized by `send()` (see `attach_json_body`).
-    let body = op.body.as_ref().filter(|body| !matches!(body.kind, BodyKind::Json(_))).map(|body| {
+    let body = op.body.as_ref().and_then(|body| {
         let media_type = &body.media_type;
         let attach = match body.kind {
+            // Serialized by `send()` (see `attach_json_body`).
+            BodyKind::Json(_) => return None,
             BodyKind::Multipart => quote!(request.multipart_body(body)),
-            BodyKind::Json(_) | BodyKind::Bytes => quote!(request.bytes_body(#media_type, body.clone())),
+            BodyKind::Bytes => quote!(request.bytes_body(#media_type, body.clone())),
         };
-        if body.required {
+        Some(if body.required {
             quote! { let body = &self.body; #attach; }
         } else {
             quote! { if let Some(body) = &self.body { #attach; } }
-        }
+        })
     });
     let build = quote! {
         crate::request::Request::build(

@@ -12,7 +12,7 @@ pub(super) fn gate(api: &mut Api) {
     if api.groups.len() <= MIN_GROUPS {
         return;
     }
-    let uses: BTreeMap<&str, Vec<&str>> = api.types.iter().map(|def| (name_of(def), named_uses(def))).collect();
+    let uses: BTreeMap<&str, Vec<&str>> = api.types.iter().map(|def| (def.name(), named_uses(def))).collect();
     let mut gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for group in &mut api.groups {
         let feature = group.module.trim_start_matches("r#").to_owned();
@@ -41,15 +41,6 @@ pub(super) fn gate(api: &mut Api) {
     // A type every group needs is always compiled.
     gates.retain(|_, features| features.len() < api.groups.len());
     api.gates = gates;
-}
-
-fn name_of(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(def) => &def.name,
-        TypeDef::Enum(def) => &def.name,
-        TypeDef::Union(def) => &def.name,
-        TypeDef::Alias(def) => &def.name,
-    }
 }
 
 /// The named types a definition refers to, directly or inside lists, maps and boxes.

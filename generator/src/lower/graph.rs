@@ -44,7 +44,7 @@ impl Lowerer<'_> {
     /// Boxes the fields through which a struct contains itself, which Rust cannot size otherwise.
     pub(super) fn box_recursive_fields(&mut self) {
         let edges: BTreeMap<String, Vec<String>> =
-            self.types.iter().map(|def| (type_name(def).to_owned(), direct_uses(def))).collect();
+            self.types.iter().map(|def| (def.name().to_owned(), direct_uses(def))).collect();
         let reaches = |from: &str, to: &str| {
             let mut stack = vec![from.to_owned()];
             let mut seen = BTreeSet::new();
@@ -158,16 +158,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn find_type(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|def| type_name(def) == name)
-    }
-}
-
-pub(super) fn type_name(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(def) => &def.name,
-        TypeDef::Enum(def) => &def.name,
-        TypeDef::Union(def) => &def.name,
-        TypeDef::Alias(def) => &def.name,
+        self.types.iter().find(|def| def.name() == name)
     }
 }
 
