@@ -19,7 +19,7 @@ use bytes::Bytes;
 use cloudflare_realtimekit::Client;
 use cloudflare_realtimekit::models::MeetingParticipantsResponse;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 
 const PATH: &str = "/accounts/acc/realtime/kit/app/meetings/meeting/participants";
@@ -34,14 +34,12 @@ where
     let fetched: usize = futures_util::stream::iter(0..n)
         .map(|_| fetch())
         .buffer_unordered(in_flight)
-        .map(Ok::<usize, ()>)
-        .try_fold(0, |sum, items| async move { Ok(sum + items) })
-        .await
-        .unwrap_or_default();
+        .fold(0, |sum, items| async move { sum + items })
+        .await;
     assert_eq!(fetched, n * 10, "every response decodes to 10 participants");
 }
 
-/// `requests` requests through `peer`, in a function of its own so that a profiler can count
+/// `requests` requests through `peer`, as each timed iteration sends them; in a function of its own so that a profiler can count
 /// only them.
 #[inline(never)]
 fn profile_window<G, GF, R, RF>(
@@ -64,6 +62,22 @@ fn profile_window<G, GF, R, RF>(
             run(requests, in_flight, reqwest).await;
         }
     });
+}
+
+/// The connections `fetch` opens for one request, 100 sequential ones and 100 with
+/// [`IN_FLIGHT`] at once, each checked to decode the page.
+fn connections_opened<F, Fut>(runtime: &tokio::runtime::Runtime, server: &support::Server, fetch: F) -> usize
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = usize>,
+{
+    let before = server.connections();
+    runtime.block_on(async {
+        assert_eq!(fetch().await, 10);
+        run(100, 1, &fetch).await;
+        run(100, IN_FLIGHT, &fetch).await;
+    });
+    server.connections() - before
 }
 
 fn client(c: &mut Criterion) {
@@ -103,27 +117,8 @@ fn client(c: &mut Criterion) {
     // Both reach the server, decode the same page, and keep their connections: 100 sequential
     // requests then 100 with 32 in flight open about 32 connections for each peer (a few more
     // when a response is read before its connection is back in the pool).
-    let connections = |fetch: &dyn Fn() -> usize| {
-        let before = server.connections();
-        fetch();
-        server.connections() - before
-    };
-    let generated_connections = connections(&|| {
-        runtime.block_on(async {
-            assert_eq!(via_generated().await, 10);
-            run(100, 1, via_generated).await;
-            run(100, IN_FLIGHT, via_generated).await;
-            0
-        })
-    });
-    let reqwest_connections = connections(&|| {
-        runtime.block_on(async {
-            assert_eq!(via_reqwest().await, 10);
-            run(100, 1, via_reqwest).await;
-            run(100, IN_FLIGHT, via_reqwest).await;
-            0
-        })
-    });
+    let generated_connections = connections_opened(&runtime, &server, via_generated);
+    let reqwest_connections = connections_opened(&runtime, &server, via_reqwest);
     if let Ok(peer) = std::env::var("BENCH_PROFILE_PEER") {
         // For profilers (`valgrind --tool=callgrind --toggle-collect='*profile_window*'`): the
         // requests of one peer, without criterion.
@@ -146,15 +141,7 @@ fn client(c: &mut Criterion) {
         for peer in support::ordered(vec!["generated", "reqwest"]) {
             let before = server.connections();
             group.bench_function(peer, |b| {
-                b.iter(|| {
-                    runtime.block_on(async {
-                        if peer == "generated" {
-                            run(requests, in_flight, via_generated).await;
-                        } else {
-                            run(requests, in_flight, via_reqwest).await;
-                        }
-                    });
-                });
+                b.iter(|| profile_window(&runtime, peer, requests, in_flight, &via_generated, &via_reqwest));
             });
             // Connections opened while criterion ran this peer: about none, if both reuse theirs.
             support::report(

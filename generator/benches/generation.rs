@@ -16,7 +16,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
-use generator::emit::EmittedFile;
 use generator::error::Diagnostics;
 
 /// (name in reports, path from the workspace root).
@@ -37,10 +36,6 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("cannot read {full}: {error}"))
 }
 
-/// A copy of the emitted files (token streams are reference-counted: cloning is cheap).
-fn copy(files: &[EmittedFile]) -> Vec<EmittedFile> {
-    files.iter().map(|file| EmittedFile { path: file.path.clone(), tokens: file.tokens.clone() }).collect()
-}
 
 fn passes(c: &mut Criterion) {
     let documents = if smoke() { &DOCUMENTS[..1] } else { &DOCUMENTS[..] };
@@ -67,7 +62,7 @@ fn passes(c: &mut Criterion) {
         });
         group.bench_function("emit", |b| b.iter(|| generator::emit::emit(black_box(&api))));
         group.bench_function("render", |b| {
-            b.iter_batched(|| copy(&emitted), |files| generator::render::render(files, path), BatchSize::PerIteration);
+            b.iter_batched(|| emitted.clone(), |files| generator::render::render(files, path), BatchSize::PerIteration);
         });
         group.bench_function("generate", |b| b.iter(|| generator::generate(black_box(&text), path)));
         group.finish();

@@ -13,7 +13,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// An emitted part of a file before formatting: the file's path inside the crate and the items.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EmittedFile {
     /// Path relative to the crate root, e.g. `src/models.rs`.
     pub path: String,

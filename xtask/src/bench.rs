@@ -598,7 +598,7 @@ fn reported(root: &Path, bench: &str, key: &str) -> Option<String> {
 }
 
 /// Runs a criterion bench `rounds` times, alternating the peers' order, and returns for each
-/// (group, function) the median of its per-round medians and the per-round values.
+/// (group, function) its per-round medians, in `ids` order.
 fn rounds_of(root: &Path, bench: &str, rounds: usize, ids: &[(&str, &str)]) -> Result<Vec<Vec<f64>>, String> {
     let mut per_id = vec![Vec::new(); ids.len()];
     for round in 0..rounds {
@@ -872,21 +872,7 @@ fn prepare_compile(root: &Path, progenitor: &Path, spec: &Path) -> Result<Compil
     step("generating both crates for the 61-operation document");
     let _ = fs::remove_dir_all(&crates.ours);
     let _ = fs::remove_dir_all(&crates.progenitor);
-    let xtask = root.join("target/bench/bin/xtask");
-    let status = Command::new(&xtask)
-        .current_dir(root)
-        .arg("codegen")
-        .arg("--spec")
-        .arg(spec)
-        .arg("--out")
-        .arg(&crates.ours)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", xtask.display()))?;
-    if !status.success() {
-        return Err(format!("xtask codegen failed on {}", spec.display()));
-    }
+    xtask::codegen(spec, &crates.ours, xtask::Mode::Write)?;
     let out = progenitor_invocation(progenitor, root, spec, &crates.progenitor, "rtk61-progenitor")
         .command(None)
         .output()
