@@ -131,18 +131,19 @@ impl Client {
     /// An empty 2xx body decodes as JSON `null` (so `()`, `Option<_>` and `serde_json::Value` accept it).
     #[allow(dead_code, reason = "called by the generated operations")]
     pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error> {
-        let (status, headers, body) = self.execute(&request, ACCEPT_JSON).await?;
-        decode(&request, status, headers, &body)
+        self.fetch(request).await?.decode()
     }
 
     /// Sends the request with retries like [`Client::send`], leaving the body to be decoded by
     /// [`RawResponse::decode`]: what a listing keeps in flight between polls of its stream.
-    #[allow(dead_code, reason = "called by the generated operations")]
     pub(crate) fn fetch_json(&self, request: Request) -> Fetch<'_> {
-        Box::pin(async move {
-            let (status, headers, body) = self.execute(&request, ACCEPT_JSON).await?;
-            Ok(RawResponse { request, status, headers, body })
-        })
+        Box::pin(self.fetch(request))
+    }
+
+    /// Sends a request that expects JSON, with retries; the same code for every response type.
+    async fn fetch(&self, request: Request) -> Result<RawResponse, Error> {
+        let (status, headers, body) = self.execute(&request, ACCEPT_JSON).await?;
+        Ok(RawResponse { request, status, headers, body })
     }
 
     /// Sends the request with retries and ignores the 2xx body (operations without a response body).

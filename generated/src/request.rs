@@ -27,7 +27,6 @@ pub(crate) struct RequestOptions {
 ///
 /// Every byte outside RFC 3986 unreserved is encoded (`/`, `?`, `#`, `%`, space, non-ASCII).
 /// An empty value, `.` or `..` is rejected, and so is a placeholder missing from `params`.
-#[allow(dead_code, reason = "called by the generated operations")]
 pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)]) -> Result<String, Error> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
@@ -64,10 +63,11 @@ pub(crate) enum QueryValue<'a> {
     Absent,
     /// `name=value`, formatted with `Display`.
     One(&'a dyn fmt::Display),
-    /// A list, `name=a&name=b` when exploded (`true`), else `name=a,b` (see [`Query::push_list`]).
+    /// A list, `name=a&name=b` when exploded (`true`), else `name=a,b` (see [`DisplayList::push_to`]).
     List(&'a dyn DisplayList, bool),
-    /// An object parameter, already encoded (see [`object`]).
-    Encoded(String),
+    /// An object parameter as JSON, its properties sent as `key=value`, or as `name[key]=value`
+    /// when deep (`true`) (see [`object`] and [`Query::push_json`]).
+    Object(serde_json::Value, bool),
 }
 
 /// A scalar parameter, if set.
@@ -100,20 +100,21 @@ pub(crate) fn object<T: serde::Serialize>(
     let Some(value) = value else { return Ok(QueryValue::Absent) };
     let value = serde_json::to_value(value)
         .map_err(|e| Error::invalid_argument(name, format!("cannot be written as a query: {e}")))?;
-    let mut query = Query::default();
-    query.push_json(deep.then(|| name.to_owned()), &value);
-    Ok(QueryValue::Encoded(query.encoded))
+    Ok(QueryValue::Object(value, deep))
 }
 
 /// The values of a list parameter, whatever their type.
 pub(crate) trait DisplayList {
-    /// Appends the values to `query` (see [`Query::push_list`]).
+    /// Appends the values to `query`: `name=a&name=b` when `explode`, else `name=a,b` (a comma
+    /// inside a value is sent as `%2C`). An empty list adds nothing.
     fn push_to(&self, query: &mut Query, name: &'static str, explode: bool);
 }
 
 impl<T: fmt::Display> DisplayList for Vec<T> {
     fn push_to(&self, query: &mut Query, name: &'static str, explode: bool) {
-        query.push_list(name, self, explode);
+        for (i, value) in self.iter().enumerate() {
+            query.push_list_item(name, value, explode || i == 0);
+        }
     }
 }
 
@@ -125,19 +126,9 @@ pub(crate) struct Query {
 
 impl Query {
     /// Appends `name=value`; the value is formatted with `Display` (booleans `true`/`false`, enums their wire value).
-    #[allow(dead_code, reason = "called by the generated operations")]
     pub(crate) fn push(&mut self, name: &'static str, value: &dyn fmt::Display) {
         self.start(name);
         self.push_encoded_value(value);
-    }
-
-    /// Appends a list: `name=a&name=b` when `explode`, else `name=a,b` (a comma inside a value is sent as `%2C`).
-    /// An empty list adds nothing.
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn push_list<T: fmt::Display>(&mut self, name: &'static str, values: &[T], explode: bool) {
-        for (i, value) in values.iter().enumerate() {
-            self.push_list_item(name, value, explode || i == 0);
-        }
     }
 
     /// One value of a list: starts a new `name=` when `start`, else continues after a comma.
@@ -180,16 +171,6 @@ impl Query {
                 Value::Object(_) if prefix.is_some() => self.push_json(Some(key(k)), v),
                 other => self.push_pair(&key(k), &other.to_string()),
             }
-        }
-    }
-
-    /// Appends pairs already encoded (`a=1&b=2`).
-    fn push_encoded(&mut self, encoded: &str) {
-        if !encoded.is_empty() {
-            if !self.encoded.is_empty() {
-                self.encoded.push('&');
-            }
-            self.encoded.push_str(encoded);
         }
     }
 
@@ -246,7 +227,6 @@ pub(crate) struct Request {
 
 impl Request {
     /// A request for `path` (already expanded from `path_template`, see [`expand_path`]).
-    #[allow(dead_code, reason = "called by the generated operations")]
     pub(crate) fn new(method: Method, path_template: &'static str, path: String, options: &RequestOptions) -> Self {
         Request {
             query: Query::default(),
@@ -277,7 +257,7 @@ impl Request {
                 QueryValue::Absent => {}
                 QueryValue::One(value) => request.query.push(name, *value),
                 QueryValue::List(values, explode) => values.push_to(&mut request.query, name, *explode),
-                QueryValue::Encoded(encoded) => request.query.push_encoded(encoded),
+                QueryValue::Object(value, deep) => request.query.push_json(deep.then(|| (*name).to_owned()), value),
             }
         }
         Ok(request)
@@ -392,10 +372,10 @@ mod tests {
         q.push("search", &"a b&c=d");
         q.push("include_peer_events", &true);
         q.push("per_page", &50);
-        q.push_list("ids", &["x", "y"], true);
-        q.push_list("tags", &["a,b", "c"], false);
-        q.push_list("empty", &Vec::<String>::new(), false);
-        q.push_list("empty2", &Vec::<String>::new(), true);
+        vec!["x", "y"].push_to(&mut q, "ids", true);
+        vec!["a,b", "c"].push_to(&mut q, "tags", false);
+        Vec::<String>::new().push_to(&mut q, "empty", false);
+        Vec::<String>::new().push_to(&mut q, "empty2", true);
         q.push("name", &"Zoë");
         assert_eq!(
             q.as_str(),
