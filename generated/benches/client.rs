@@ -132,6 +132,15 @@ fn client(c: &mut Criterion) {
     assert!(generated_connections <= 2 * IN_FLIGHT && reqwest_connections <= 2 * IN_FLIGHT, "connections are reused");
 
     for (group_name, in_flight) in [("sequential", 1), ("concurrent-32", IN_FLIGHT)] {
+        // The target's figure: generated against reqwest in interleaved pairs (see `support::paired`).
+        let pairs = if support::smoke() { 1 } else if in_flight == 1 { 30 } else { 100 };
+        support::paired(
+            "client",
+            group_name,
+            pairs,
+            || profile_window(&runtime, "generated", requests, in_flight, &via_generated, &via_reqwest),
+            || profile_window(&runtime, "reqwest", requests, in_flight, &via_generated, &via_reqwest),
+        );
         let mut group = c.benchmark_group(group_name);
         group
             .throughput(Throughput::Elements(requests as u64))

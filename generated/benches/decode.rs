@@ -165,6 +165,20 @@ fn decode(c: &mut Criterion) {
         profile_window(*run, &body);
         std::process::exit(0);
     }
+    // The target's figure: generated against hand-written in interleaved pairs (see `support::paired`).
+    let pairs = if support::smoke() { 1 } else { 150 };
+    let (generated, handwritten) = (peers[0].1, peers[1].1);
+    support::paired(
+        "decode",
+        "generated_handwritten",
+        pairs,
+        || {
+            black_box(generated(black_box(&body)));
+        },
+        || {
+            black_box(handwritten(black_box(&body)));
+        },
+    );
     for (name, run) in support::ordered(peers) {
         group.bench_function(name, |b| b.iter(|| run(black_box(&body))));
     }

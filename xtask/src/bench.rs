@@ -597,18 +597,37 @@ fn reported(root: &Path, bench: &str, key: &str) -> Option<String> {
         .next_back()
 }
 
-/// Runs a criterion bench `rounds` times, alternating the peers' order, and returns for each
-/// (group, function) its per-round medians, in `ids` order.
-fn rounds_of(root: &Path, bench: &str, rounds: usize, ids: &[(&str, &str)]) -> Result<Vec<Vec<f64>>, String> {
-    let mut per_id = vec![Vec::new(); ids.len()];
+/// What [`rounds_of`] measured: for each (group, function) its criterion median per round, and for
+/// each paired comparison (`support::paired`) its median per-pair ratio per round.
+struct Rounds {
+    criterion: Vec<Vec<f64>>,
+    paired: Vec<Vec<f64>>,
+}
+
+/// Runs a criterion bench `rounds` times, alternating the peers' order, and returns the
+/// per-round figures of `ids` and of the `paired` comparisons, in the order given.
+fn rounds_of(root: &Path, bench: &str, rounds: usize, ids: &[(&str, &str)], paired: &[&str]) -> Result<Rounds, String> {
+    let mut measured = Rounds { criterion: vec![Vec::new(); ids.len()], paired: vec![Vec::new(); paired.len()] };
     for round in 0..rounds {
         step(&format!("  {bench}: round {} of {rounds}", round + 1));
         criterion(root, "cloudflare-realtimekit", bench, round % 2 == 1, &format!("{bench}-round{}", round + 1))?;
-        for (values, (group, function)) in per_id.iter_mut().zip(ids) {
+        for (values, (group, function)) in measured.criterion.iter_mut().zip(ids) {
             values.push(estimate(root, group, function)?);
         }
+        for (values, name) in measured.paired.iter_mut().zip(paired) {
+            let key = format!("paired_{name}");
+            let ratio = reported(root, bench, &key).and_then(|r| r.parse().ok());
+            values.push(ratio.ok_or_else(|| format!("the bench `{bench}` reported no `{key}`"))?);
+        }
     }
-    Ok(per_id)
+    Ok(measured)
+}
+
+/// The ratio cell of a target row: the median of the paired ratios, which decides the target,
+/// then the median of the per-round criterion ratios.
+fn paired_ratio_cell(paired: &[f64], by_rounds: f64) -> String {
+    let runs = paired.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>().join(", ");
+    format!("{:.2}x in pairs (rounds: {runs}); criterion {by_rounds:.2}x", median(paired))
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -999,7 +1018,7 @@ fn line_count(dir: &Path) -> Lines {
 fn decode(root: &Path, rounds: usize, results: &mut Results) -> Result<(), String> {
     let ids =
         [("decode", "generated"), ("decode", "handwritten"), ("decode", "value"), ("decode", "generated-tracked")];
-    let values = rounds_of(root, "decode", rounds, &ids)?;
+    let Rounds { criterion: values, paired } = rounds_of(root, "decode", rounds, &ids, &["generated_handwritten"])?;
     let bytes: f64 = reported(root, "decode", "bytes").and_then(|b| b.parse().ok()).unwrap_or(f64::NAN);
     let participants = reported(root, "decode", "participants").unwrap_or_default();
     let events = reported(root, "decode", "peer_events").unwrap_or_default();
@@ -1017,12 +1036,12 @@ fn decode(root: &Path, rounds: usize, results: &mut Results) -> Result<(), Strin
         let _ = writeln!(results.details, "| {name} | {runs} | {} ({}) |", millis(median(v)), mbps(median(v)));
     }
     results.details.push('\n');
-    let r = ratio(generated, handwritten);
+    let r = median(&paired[0]);
     results.row(
         format!("decode {participants} participants ({:.1} MB) vs hand-written struct", bytes / 1e6),
         format!("{} ({})", millis(median(generated)), mbps(median(generated))),
         format!("{} ({})", millis(median(handwritten)), mbps(median(handwritten))),
-        format!("{r:.2}x"),
+        paired_ratio_cell(&paired[0], ratio(generated, handwritten)),
         "≤ 1.15x",
         if r <= 1.15 { Status::Met } else { Status::Missed },
     );
@@ -1055,7 +1074,8 @@ fn client(root: &Path, rounds: usize, results: &mut Results) -> Result<(), Strin
         ("concurrent-32", "generated"),
         ("concurrent-32", "reqwest"),
     ];
-    let values = rounds_of(root, "client", rounds, &ids)?;
+    let Rounds { criterion: values, paired } =
+        rounds_of(root, "client", rounds, &ids, &["sequential", "concurrent-32"])?;
     let requests: f64 = reported(root, "client", "requests").and_then(|r| r.parse().ok()).unwrap_or(f64::NAN);
     let _ = writeln!(
         results.details,
@@ -1069,14 +1089,14 @@ fn client(root: &Path, rounds: usize, results: &mut Results) -> Result<(), Strin
     }
     results.details.push('\n');
     let per_request = |ns: f64| format!("{:.1} µs/req", ns / requests / 1e3);
-    for (index, label) in [(0, "2,000 sequential requests"), (2, "2,000 requests, 32 in flight")] {
-        let (ours, theirs) = (&values[index], &values[index + 1]);
-        let r = ratio(ours, theirs);
+    for (index, label) in [(0, "2,000 sequential requests"), (1, "2,000 requests, 32 in flight")] {
+        let (ours, theirs) = (&values[2 * index], &values[2 * index + 1]);
+        let r = median(&paired[index]);
         results.row(
             format!("client: {label} vs plain reqwest"),
             format!("{} ({})", millis(median(ours)), per_request(median(ours))),
             format!("{} ({})", millis(median(theirs)), per_request(median(theirs))),
-            format!("{r:.2}x"),
+            paired_ratio_cell(&paired[index], ratio(ours, theirs)),
             "≤ 1.10x",
             if r <= 1.1 { Status::Met } else { Status::Missed },
         );
@@ -1086,7 +1106,7 @@ fn client(root: &Path, rounds: usize, results: &mut Results) -> Result<(), Strin
 
 fn paging(root: &Path, rounds: usize, results: &mut Results) -> Result<(), String> {
     let ids = [("stream", "generated"), ("stream", "reqwest-loop")];
-    let values = rounds_of(root, "paging", rounds, &ids)?;
+    let values = rounds_of(root, "paging", rounds, &ids, &[])?.criterion;
     let items: f64 = reported(root, "paging", "items").and_then(|r| r.parse().ok()).unwrap_or(f64::NAN);
     let rate = |ns: f64| format!("{:.0}k items/s", items / ns * 1e9 / 1e3);
     let (ours, theirs) = (&values[0], &values[1]);

@@ -201,3 +201,38 @@ pub fn rss_kib() -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// Times `ours` and `peer` in `pairs` interleaved pairs, alternating which of the two runs first,
+/// and records for `cargo xtask bench` the median of the per-pair ratios ours ÷ peer as
+/// `paired_<name>`, with both medians in nanoseconds (`paired_<name>_ours`, `paired_<name>_peer`).
+///
+/// Criterion measures one peer for seconds, then the other; on a shared machine a neighbour that
+/// takes a core for a while lands on one of them. Pairs a few milliseconds apart see the same
+/// machine, so their ratios keep the difference between the peers and little of the drift.
+pub fn paired(bench: &str, name: &str, pairs: usize, mut ours: impl FnMut(), mut peer: impl FnMut()) {
+    let time = |run: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        run();
+        start.elapsed().as_secs_f64()
+    };
+    let (mut ratios, mut ours_times, mut peer_times) = (Vec::new(), Vec::new(), Vec::new());
+    for pair in 0..pairs {
+        let (a, b) = if pair % 2 == 0 {
+            let a = time(&mut ours);
+            (a, time(&mut peer))
+        } else {
+            let b = time(&mut peer);
+            (time(&mut ours), b)
+        };
+        ratios.push(a / b);
+        ours_times.push(a);
+        peer_times.push(b);
+    }
+    let median = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    report(bench, &format!("paired_{name}"), &format!("{:.4}", median(&mut ratios)));
+    report(bench, &format!("paired_{name}_ours"), &format!("{:.0}", median(&mut ours_times) * 1e9));
+    report(bench, &format!("paired_{name}_peer"), &format!("{:.0}", median(&mut peer_times) * 1e9));
+}

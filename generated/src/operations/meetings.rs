@@ -105,6 +105,7 @@ impl<'a> ListMeetingParticipants<'a> {
     /// that brings nothing new; a server that never stops is cut off by the client's page limit.
     /// An error is yielded once and ends the stream. The stream is `Unpin`; box it
     /// ([`crate::ItemStream`]) to store it under a name.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -122,12 +123,14 @@ impl<'a> ListMeetingParticipants<'a> {
         )
     }
 
+    #[inline]
     fn page_request(&self, page: u64) -> Result<crate::request::Request, crate::Error> {
         let mut builder = self.clone();
         builder.page_no = Some(crate::paging::FromPage::from_page(page));
         builder.request()
     }
 
+    #[inline]
     fn page_parts(
         body: crate::models::MeetingParticipantsResponse,
     ) -> crate::paging::PageParts<crate::models::MeetingParticipant> {
@@ -156,6 +159,7 @@ impl<'a> ListMeetingParticipants<'a> {
         }
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
         crate::request::Request::build(
             crate::request::Method::GET,

@@ -173,6 +173,7 @@ impl<'a> ListSessionParticipants<'a> {
     /// that brings nothing new; a server that never stops is cut off by the client's page limit.
     /// An error is yielded once and ends the stream. The stream is `Unpin`; box it
     /// ([`crate::ItemStream`]) to store it under a name.
+    #[inline]
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -190,12 +191,14 @@ impl<'a> ListSessionParticipants<'a> {
         )
     }
 
+    #[inline]
     fn page_request(&self, page: u64) -> Result<crate::request::Request, crate::Error> {
         let mut builder = self.clone();
         builder.page_no = Some(crate::paging::FromPage::from_page(page));
         builder.request()
     }
 
+    #[inline]
     fn page_parts(
         body: crate::models::SessionParticipantsResponse,
     ) -> crate::paging::PageParts<crate::models::SessionParticipant> {
@@ -226,6 +229,7 @@ impl<'a> ListSessionParticipants<'a> {
         }
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
         crate::request::Request::build(
             crate::request::Method::GET,
@@ -312,6 +316,7 @@ impl<'a> GetSessionParticipant<'a> {
         self.client.send(request).await
     }
 
+    #[inline]
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
         crate::request::Request::build(
             crate::request::Method::GET,

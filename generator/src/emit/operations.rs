@@ -348,7 +348,11 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             Ok(request)
         }
     };
+    // `#[inline]` here and on the paging glue: like the body of `send()`, an operation's request
+    // building is compiled in the crate that calls the operation, and only for the operations it
+    // calls, instead of for all of them when the generated crate is built.
     quote! {
+        #[inline]
         fn request(&self) -> Result<crate::request::Request, crate::Error> {
             #build
         }
@@ -411,18 +415,21 @@ fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
         /// that brings nothing new; a server that never stops is cut off by the client's page limit.
         /// An error is yielded once and ends the stream. The stream is `Unpin`; box it
         /// ([`crate::ItemStream`]) to store it under a name.
+        #[inline]
         pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'a {
             let first_page = crate::paging::count(self.#page).unwrap_or(1);
             let per_page = #per_page;
             crate::paging::paginate(self.client, self, first_page, per_page, Self::page_request, Self::page_parts)
         }
 
+        #[inline]
         fn page_request(&self, page: u64) -> Result<crate::request::Request, crate::Error> {
             let mut builder = self.clone();
             builder.#page = Some(crate::paging::FromPage::from_page(page));
             #page_request
         }
 
+        #[inline]
         fn page_parts(body: #response) -> crate::paging::PageParts<#item> {
             fn counts(body: &#response) -> Option<(Option<u64>, Option<u64>)> {
                 #to_paging
