@@ -133,7 +133,13 @@ fn client(c: &mut Criterion) {
 
     for (group_name, in_flight) in [("sequential", 1), ("concurrent-32", IN_FLIGHT)] {
         // The target's figure: generated against reqwest in interleaved pairs (see `support::paired`).
-        let pairs = if support::smoke() { 1 } else if in_flight == 1 { 30 } else { 100 };
+        let pairs = if support::smoke() {
+            1
+        } else if in_flight == 1 {
+            30
+        } else {
+            100
+        };
         support::paired(
             "client",
             group_name,

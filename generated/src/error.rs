@@ -575,7 +575,8 @@ pub(crate) fn json_path(json: &[u8], at: usize) -> String {
             continue;
         }
         // The first byte of an array's element begins a member.
-        if let Some(top) = open.last_mut().filter(|top| top.array && top.member.is_none() && !matches!(byte, b']' | b','))
+        if let Some(top) =
+            open.last_mut().filter(|top| top.array && top.member.is_none() && !matches!(byte, b']' | b','))
         {
             top.member = Some(Segment::Index(top.len));
             top.len += 1;
@@ -901,11 +902,11 @@ mod tests {
         for (body, expected) in cases {
             let error = serde_json::from_slice::<Page>(body.as_bytes()).expect_err(body);
             let found = json_path(body.as_bytes(), byte_offset(body.as_bytes(), error.line(), error.column()));
-            let tracked = match serde_path_to_error::deserialize::<_, Page>(&mut serde_json::Deserializer::from_str(body))
-            {
-                Err(e) => e.path().to_string(),
-                Ok(_) => ".".to_owned(),
-            };
+            let tracked =
+                match serde_path_to_error::deserialize::<_, Page>(&mut serde_json::Deserializer::from_str(body)) {
+                    Err(e) => e.path().to_string(),
+                    Ok(_) => ".".to_owned(),
+                };
             assert_eq!(found, expected, "{body}: {error}; tracked: {tracked}");
             // The tracking decoder names a key it was reading `?`; this walk stops at its object.
             // Where the text ends, it may name the container of the last complete value.

@@ -398,10 +398,7 @@ mod tests {
         let request = Request::build(Method::GET, "/m/{id}", &[("id", "x y")], &query, &RequestOptions::default())
             .expect("valid request");
         assert_eq!(request.path, "/m/x%20y");
-        assert_eq!(
-            request.query.as_str(),
-            "filters=a,b%20c&page_no=2&q%5Ba%5D=x&q%5Bb%5D=1&ids=a&ids=b%20c&view=raw"
-        );
+        assert_eq!(request.query.as_str(), "filters=a,b%20c&page_no=2&q%5Ba%5D=x&q%5Bb%5D=1&ids=a&ids=b%20c&view=raw");
         let error = Request::build(Method::GET, "/m/{id}", &[("id", "..")], &query, &RequestOptions::default());
         assert!(matches!(error, Err(Error::InvalidArgument { .. })));
     }

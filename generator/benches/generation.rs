@@ -36,7 +36,6 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("cannot read {full}: {error}"))
 }
 
-
 fn passes(c: &mut Criterion) {
     let documents = if smoke() { &DOCUMENTS[..1] } else { &DOCUMENTS[..] };
     for &(name, path) in documents {

@@ -296,11 +296,16 @@ mod tests {
         let spec = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}";
         assert_eq!(error_of(spec), "loaded");
         let message = error_of("{\"openapi\": \"3.0.3\",\n \"info\": [1,}\n");
-        assert!(message.contains("# (line 2): the document is not valid JSON (line 2, column 13): expected value\n"), "{message}");
+        assert!(
+            message.contains("# (line 2): the document is not valid JSON (line 2, column 13): expected value\n"),
+            "{message}"
+        );
         let message = error_of("{\"openapi\": \"3.0.3\",\n \"paths\": {},\n \"paths\": {}}");
         assert!(message.contains("not valid JSON (line 3, column 8): duplicate entry with key \"paths\""), "{message}");
         // A control character inside a string is JSON (and not YAML).
-        let message = error_of("{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"a\u{7f}b\", \"version\": \"1\"}, \"paths\": {}}");
+        let message = error_of(
+            "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"a\u{7f}b\", \"version\": \"1\"}, \"paths\": {}}",
+        );
         assert_eq!(message, "loaded");
     }
 

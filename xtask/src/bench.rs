@@ -615,7 +615,8 @@ struct Pairs {
 /// Runs a criterion bench `rounds` times, alternating the peers' order, and returns the
 /// per-round figures of `ids` and of the `paired` comparisons, in the order given.
 fn rounds_of(root: &Path, bench: &str, rounds: usize, ids: &[(&str, &str)], paired: &[&str]) -> Result<Rounds, String> {
-    let mut measured = Rounds { criterion: vec![Vec::new(); ids.len()], paired: paired.iter().map(|_| Vec::new()).collect() };
+    let mut measured =
+        Rounds { criterion: vec![Vec::new(); ids.len()], paired: paired.iter().map(|_| Vec::new()).collect() };
     for round in 0..rounds {
         step(&format!("  {bench}: round {} of {rounds}", round + 1));
         criterion(root, "cloudflare-realtimekit", bench, round % 2 == 1, &format!("{bench}-round{}", round + 1))?;
@@ -894,7 +895,11 @@ fn generation_passes(root: &Path, results: &mut Results) -> Result<(), String> {
             format!("  in process: load / lower / emit / render, one thread; generate, all cores ({})", document.key),
             format!("{}; {}", cells.join(" / "), seconds(passes[4])),
             "",
-            format!("{}; {:.2}x the sum", passes[..4].iter().map(|&x| share(x)).collect::<Vec<_>>().join(" / "), passes[4] / sum),
+            format!(
+                "{}; {:.2}x the sum",
+                passes[..4].iter().map(|&x| share(x)).collect::<Vec<_>>().join(" / "),
+                passes[4] / sum
+            ),
             target,
             status,
         );
@@ -1560,6 +1565,21 @@ mod tests {
             "panics at typify-impl-0.8.0/src/convert.rs:788:36: not yet implemented: invalid schema"
         );
         assert_eq!(failure_summary("error: no such file\n"), "error: no such file");
+    }
+
+    #[test]
+    fn pairs_decide_a_paired_target_and_criterion_is_shown_beside_them() {
+        let pairs = |ratios: &[f64]| -> Vec<Pairs> {
+            ratios.iter().map(|&ratio| Pairs { ratio, ours: 1e6 * ratio, peer: 1e6 }).collect()
+        };
+        let mut results = Results::default();
+        let show = |ns: f64| millis(ns);
+        paired_row(&mut results, "a".into(), &pairs(&[1.05, 1.20, 1.07]), &[13e6], &[10e6], show, 1.10);
+        paired_row(&mut results, "b".into(), &pairs(&[1.12, 1.02, 1.15]), &[10e6], &[10e6], show, 1.10);
+        let (a, b) = (&results.rows[0], &results.rows[1]);
+        assert!(a.status == Status::Met && b.status == Status::Missed);
+        assert_eq!(a.ratio, "1.07x in pairs (rounds: 1.05, 1.20, 1.07); criterion: 13.0 ms vs 10.0 ms, 1.30x");
+        assert_eq!((a.ours.as_str(), a.peer.as_str(), a.target.as_str()), ("1.07 ms", "1.00 ms", "≤ 1.10x"));
     }
 
     #[test]
