@@ -31,27 +31,74 @@
 
 #![warn(missing_docs)]
 
-mod client;
-mod enums;
-mod error;
-pub mod multipart;
-mod paging;
-mod request;
-mod response;
-mod retry;
-
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 
-pub use client::{Client, ClientBuilder};
-pub use enums::UnknownValue;
-pub use error::{ApiError, DecodeError, Error, ErrorDetail, TimeoutError, TransportError, TransportKind};
+use cloudflare_realtimekit_runtime as runtime;
+// The runtime's interface for the emitted code, as `crate::request`, `crate::paging` and
+// `crate::enums`.
+use runtime::{enums, paging, request};
+
 pub use operations::DEFAULT_BASE_URL;
-pub use paging::ItemStream;
-pub use response::Response;
-pub use retry::{Jitter, RetryPolicy};
+pub use runtime::multipart;
+pub use runtime::{ApiError, DecodeError, Error, ErrorDetail, TimeoutError, TransportError, TransportKind};
+pub use runtime::{ItemStream, Jitter, Response, RetryPolicy, UnknownValue};
+
+/// A client of the API.
+///
+/// Cheap to clone (the configuration and connection pool are shared). Every request carries
+/// `Authorization: Bearer <token>`, is retried according to the [`RetryPolicy`] and each attempt
+/// (connecting, waiting and reading the body) is bounded by the timeout. The operations are its
+/// methods, by group (see [`operations`]); sending is the runtime's
+/// ([`cloudflare_realtimekit_runtime::Client`], which it dereferences to).
+#[derive(Clone, Debug)]
+pub struct Client(runtime::Client);
+
+/// Configures a [`Client`]; see each method for its default.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+impl Client {
+    /// A builder to configure a client, with [`DEFAULT_BASE_URL`] as its base URL.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new(DEFAULT_BASE_URL)
+    }
+
+    /// A client configured from the process environment: `CLOUDFLARE_API_TOKEN` (required)
+    /// and `CLOUDFLARE_BASE_URL` (optional).
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().build_from_env()
+    }
+
+    /// Like [`Client::from_env`], reading variables through `var` instead of the process environment.
+    ///
+    /// ```
+    /// let client = cloudflare_realtimekit::Client::from_env_with(|name| match name {
+    ///     "CLOUDFLARE_API_TOKEN" => Some("token".to_owned()),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(client.base_url(), cloudflare_realtimekit::DEFAULT_BASE_URL);
+    /// # Ok::<(), cloudflare_realtimekit::Error>(())
+    /// ```
+    pub fn from_env_with(var: impl FnMut(&str) -> Option<String>) -> Result<Client, Error> {
+        Client::builder().build_from_env_with(var)
+    }
+}
+
+impl From<runtime::Client> for Client {
+    fn from(client: runtime::Client) -> Self {
+        Client(client)
+    }
+}
+
+impl std::ops::Deref for Client {
+    type Target = runtime::Client;
+
+    fn deref(&self) -> &runtime::Client {
+        &self.0
+    }
+}
 
 /// The examples of the repository's README, compiled as doc tests so that they cannot rot.
 #[cfg(doctest)]

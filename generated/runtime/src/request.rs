@@ -9,18 +9,18 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::Error;
 
-pub(crate) use reqwest::Method;
+pub use reqwest::Method;
 
 /// Every byte outside RFC 3986 `unreserved` (ALPHA DIGIT `-` `.` `_` `~`) is percent-encoded.
 const ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Per-request overrides, held by each emitted request builder as a field `options`.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RequestOptions {
+pub struct RequestOptions {
     /// Overrides the client's retry count for this request.
-    pub(crate) max_retries: Option<u32>,
+    pub max_retries: Option<u32>,
     /// Overrides the client's per-attempt timeout for this request.
-    pub(crate) timeout: Option<Duration>,
+    pub timeout: Option<Duration>,
 }
 
 /// Expands `{name}` placeholders of an OpenAPI path template with percent-encoded values.
@@ -58,7 +58,8 @@ pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)
 }
 
 /// The value of one query parameter, as an operation hands it to [`Request::build`].
-pub(crate) enum QueryValue<'a> {
+#[allow(missing_debug_implementations, reason = "built and consumed within one call to `Request::build`")]
+pub enum QueryValue<'a> {
     /// Not set: nothing is sent.
     Absent,
     /// `name=value`, formatted with `Display`.
@@ -71,8 +72,7 @@ pub(crate) enum QueryValue<'a> {
 }
 
 /// A scalar parameter, if set.
-#[allow(dead_code, reason = "called by the generated operations")]
-pub(crate) fn one<T: fmt::Display>(value: Option<&T>) -> QueryValue<'_> {
+pub fn one<T: fmt::Display>(value: Option<&T>) -> QueryValue<'_> {
     match value {
         Some(value) => QueryValue::One(value),
         None => QueryValue::Absent,
@@ -80,8 +80,7 @@ pub(crate) fn one<T: fmt::Display>(value: Option<&T>) -> QueryValue<'_> {
 }
 
 /// A list parameter, if set.
-#[allow(dead_code, reason = "called by the generated operations")]
-pub(crate) fn list<T: fmt::Display>(values: Option<&Vec<T>>, explode: bool) -> QueryValue<'_> {
+pub fn list<T: fmt::Display>(values: Option<&Vec<T>>, explode: bool) -> QueryValue<'_> {
     match values {
         Some(values) => QueryValue::List(values, explode),
         None => QueryValue::Absent,
@@ -91,8 +90,7 @@ pub(crate) fn list<T: fmt::Display>(values: Option<&Vec<T>>, explode: bool) -> Q
 /// An object parameter, if set, encoded through JSON (see `Query::push_json`); a value that
 /// cannot be is an `InvalidArgument`. The encoding is compiled only with an operation that has
 /// such a parameter.
-#[allow(dead_code, reason = "called by the generated operations")]
-pub(crate) fn object<T: serde::Serialize>(
+pub fn object<T: serde::Serialize>(
     name: &'static str,
     value: Option<&T>,
     deep: bool,
@@ -104,7 +102,7 @@ pub(crate) fn object<T: serde::Serialize>(
 }
 
 /// The values of a list parameter, whatever their type.
-pub(crate) trait DisplayList {
+pub trait DisplayList {
     /// Appends the values to `query`: `name=a&name=b` when `explode`, else `name=a,b` (a comma
     /// inside a value is sent as `%2C`). An empty list adds nothing.
     fn push_to(&self, query: &mut Query, name: &'static str, explode: bool);
@@ -120,7 +118,7 @@ impl<T: fmt::Display> DisplayList for Vec<T> {
 
 /// Query string builder: keeps insertion order, form style, RFC 3986 percent-encoding (space as `%20`).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Query {
+pub struct Query {
     encoded: String,
 }
 
@@ -214,7 +212,7 @@ pub(crate) struct Body {
 
 /// One API call, ready to be sent (and re-sent on retry) by `Client::send`.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+pub struct Request {
     /// The query string.
     pub(crate) query: Query,
     pub(crate) method: Method,
@@ -242,8 +240,7 @@ impl Request {
     /// A request for `path_template` with its `{name}` placeholders filled from `path_params`
     /// (see [`expand_path`]) and the query parameters that are set, in order: what every
     /// operation's `request()` hands over, so that the work is compiled once, here.
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn build(
+    pub fn build(
         method: Method,
         path_template: &'static str,
         path_params: &[(&'static str, &str)],
@@ -264,8 +261,7 @@ impl Request {
     }
 
     /// Sets a header parameter; an invalid name or value is an `InvalidArgument`.
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid_argument(name, "is not a valid HTTP header name"))?;
         let header_value = HeaderValue::from_str(value).map_err(|_| {
@@ -276,8 +272,7 @@ impl Request {
     }
 
     /// Serializes `body` as the JSON request body.
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn json_body<B: serde::Serialize>(&mut self, body: &B) -> Result<(), Error> {
+    pub fn json_body<B: serde::Serialize>(&mut self, body: &B) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::invalid_argument("body", format!("could not be serialized as JSON: {e}")))?;
         self.body = Some(Body { content_type: HeaderValue::from_static("application/json"), bytes: bytes.into() });
@@ -285,8 +280,7 @@ impl Request {
     }
 
     /// Uses `body` as the raw request body with the given content type.
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn bytes_body(&mut self, content_type: &'static str, body: Bytes) {
+    pub fn bytes_body(&mut self, content_type: &'static str, body: Bytes) {
         let content_type = HeaderValue::from_str(content_type)
             .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
         self.body = Some(Body { content_type, bytes: body });

@@ -86,8 +86,7 @@ impl fmt::Display for UnknownValue {
 /// Deserializes a string into an open enum `T` via `T: From<&str>`.
 ///
 /// Borrowed and owned strings are both accepted without copying, so known values do not allocate.
-#[allow(dead_code, reason = "called by the generated models")]
-pub(crate) fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: for<'s> From<&'s str>,

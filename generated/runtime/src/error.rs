@@ -215,8 +215,8 @@ impl ApiError {
         &self.body
     }
 
-    /// Decodes the body as one of the documented error types, e.g.
-    /// [`models::ErrorResponse`](crate::models::ErrorResponse).
+    /// Decodes the body as one of the documented error types, e.g. a generated crate's
+    /// `models::ErrorResponse`.
     ///
     /// # Errors
     ///
@@ -711,11 +711,21 @@ pub(crate) fn excerpt(body: &[u8], around: usize) -> String {
 mod tests {
     #[test]
     fn error_bodies_decode_into_the_documented_model() {
+        // The shape of RealtimeKit's documented `ErrorResponse`.
+        #[derive(serde::Deserialize)]
+        struct ErrorResponse {
+            error: Detail,
+        }
+        #[derive(serde::Deserialize)]
+        struct Detail {
+            code: f64,
+            message: String,
+        }
         let error = api_error(404, r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#);
-        let body: crate::models::ErrorResponse = error.json().expect("the documented shape");
+        let body: ErrorResponse = error.json().expect("the documented shape");
         assert_eq!(body.error.message, "Meeting not found");
         assert_eq!(body.error.code, 404.0);
-        assert!(api_error(502, "<html>").json::<crate::models::ErrorResponse>().is_err());
+        assert!(api_error(502, "<html>").json::<ErrorResponse>().is_err());
     }
 
     use super::*;

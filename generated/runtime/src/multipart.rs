@@ -88,8 +88,7 @@ fn quoted(name: &str) -> String {
 
 impl Request {
     /// Uses `form` as the `multipart/form-data` request body.
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) fn multipart_body(&mut self, form: &Form) {
+    pub fn multipart_body(&mut self, form: &Form) {
         let (boundary, bytes) = form.encode();
         let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
             .unwrap_or_else(|_| HeaderValue::from_static("multipart/form-data"));

@@ -66,7 +66,7 @@ impl fmt::Debug for Jitter {
 /// ```
 /// use std::sync::{Arc, Mutex};
 /// use std::time::Duration;
-/// use cloudflare_realtimekit::{Jitter, RetryPolicy};
+/// use cloudflare_realtimekit_runtime::{Jitter, RetryPolicy};
 ///
 /// // Record the delays instead of sleeping (e.g. in tests).
 /// let delays = Arc::new(Mutex::new(Vec::<Duration>::new()));

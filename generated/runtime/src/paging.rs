@@ -18,17 +18,17 @@ pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send 
 
 /// What the generated code extracts from one decoded page.
 #[derive(Debug)]
-pub(crate) struct PageParts<T> {
+pub struct PageParts<T> {
     /// The items of the page.
-    pub(crate) items: Vec<T>,
+    pub items: Vec<T>,
     /// The total number of items, when the page reports it.
-    pub(crate) total_count: Option<u64>,
+    pub total_count: Option<u64>,
     /// The offset just past the page's last item, when the page reports it.
-    pub(crate) end_offset: Option<u64>,
+    pub end_offset: Option<u64>,
 }
 
 /// A paging number of the models (any integer or float width, optional, or by reference).
-pub(crate) trait AsCount {
+pub trait AsCount {
     /// The value as a count; negative, NaN, infinite or non-integral values give `None`.
     fn as_count(&self) -> Option<u64>;
 }
@@ -71,15 +71,13 @@ impl<C: AsCount + ?Sized> AsCount for &C {
 }
 
 /// Converts a paging number of the models to `u64`; negative, NaN or non-integral values give `None`.
-#[allow(dead_code, reason = "called by the generated operations")]
-pub(crate) fn count<C: AsCount>(value: C) -> Option<u64> {
+pub fn count<C: AsCount>(value: C) -> Option<u64> {
     value.as_count()
 }
 
 /// Converts a page number back into the type of the model's page parameter
 /// (saturating at the type's maximum).
-#[allow(dead_code, reason = "called by the generated operations")]
-pub(crate) trait FromPage {
+pub trait FromPage {
     /// The page number as `Self`.
     fn from_page(page: u64) -> Self;
 }
@@ -220,8 +218,7 @@ where
 /// guard is reached while more pages remain. An error is yielded once and ends the stream.
 ///
 /// Nothing is fetched, and nothing of the page type is compiled, until the stream is polled.
-#[allow(dead_code, reason = "called by the generated operations")]
-pub(crate) fn paginate<'a, B, R, T>(
+pub fn paginate<'a, B, R, T>(
     client: &'a Client,
     builder: B,
     first_page: u64,

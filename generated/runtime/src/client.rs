@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -40,7 +41,7 @@ impl fmt::Debug for ApiToken {
     }
 }
 
-/// A client of the Cloudflare RealtimeKit API.
+/// The sending half of a generated crate's client, which wraps it and dereferences to it.
 ///
 /// Cheap to clone (the configuration and connection pool are shared). Every request carries
 /// `Authorization: Bearer <token>`, is retried according to the [`RetryPolicy`] and each attempt
@@ -73,49 +74,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder to configure a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client configured from the process environment: `CLOUDFLARE_API_TOKEN` (required)
-    /// and `CLOUDFLARE_BASE_URL` (optional).
-    pub fn from_env() -> Result<Client, Error> {
-        Client::from_env_with(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`Client::from_env`], reading variables through `var` instead of the process environment.
-    ///
-    /// ```
-    /// let client = cloudflare_realtimekit::Client::from_env_with(|name| match name {
-    ///     "CLOUDFLARE_API_TOKEN" => Some("token".to_owned()),
-    ///     _ => None,
-    /// })?;
-    /// # Ok::<(), cloudflare_realtimekit::Error>(())
-    /// ```
-    pub fn from_env_with(mut var: impl FnMut(&str) -> Option<String>) -> Result<Client, Error> {
-        let token = match var(TOKEN_VAR) {
-            None => {
-                return Err(Error::config(format!(
-                    "environment variable {TOKEN_VAR} is not set; set it to a Cloudflare API token with Realtime permissions"
-                )));
-            }
-            Some(token) if token.trim().is_empty() => {
-                return Err(Error::config(format!(
-                    "environment variable {TOKEN_VAR} is empty; set it to a Cloudflare API token with Realtime permissions"
-                )));
-            }
-            Some(token) => token,
-        };
-        let mut builder = Client::builder().api_token(token);
-        if let Some(base_url) = var(BASE_URL_VAR).filter(|v| !v.trim().is_empty()) {
-            parse_base_url(&base_url)
-                .map_err(|reason| Error::config(format!("environment variable {BASE_URL_VAR}: {reason}")))?;
-            builder = builder.base_url(base_url);
-        }
-        builder.build()
-    }
-
     /// The base URL requests are sent to (without a trailing `/`).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -129,8 +87,8 @@ impl Client {
     /// Sends the request with retries, decodes a 2xx body as `T`.
     ///
     /// An empty 2xx body decodes as JSON `null` (so `()`, `Option<_>` and `serde_json::Value` accept it).
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error> {
+    #[doc(hidden)]
+    pub async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error> {
         self.fetch(request).await?.decode()
     }
 
@@ -147,15 +105,15 @@ impl Client {
     }
 
     /// Sends the request with retries and ignores the 2xx body (operations without a response body).
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
+    #[doc(hidden)]
+    pub async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
         let (status, headers, _) = self.execute(&request, ACCEPT_JSON).await?;
         Ok(Response::new(status, headers, ()))
     }
 
     /// Sends the request with retries and returns the raw 2xx body (binary downloads).
-    #[allow(dead_code, reason = "called by the generated operations")]
-    pub(crate) async fn send_bytes(&self, request: Request) -> Result<Response<Bytes>, Error> {
+    #[doc(hidden)]
+    pub async fn send_bytes(&self, request: Request) -> Result<Response<Bytes>, Error> {
         let (status, headers, body) = self.execute(&request, "*/*").await?;
         Ok(Response::new(status, headers, body))
     }
@@ -380,9 +338,20 @@ fn parse_base_url(base_url: &str) -> Result<String, String> {
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// Configures a [`Client`]; see each method for its default.
-#[derive(Clone, Default)]
-pub struct ClientBuilder {
+/// Configures a client; see each method for its default.
+///
+/// `C` is the type it builds: a generated crate's own client, which wraps [`Client`] (its
+/// `Client::builder()` starts here with the API's default base URL).
+pub struct ClientBuilder<C = Client> {
+    config: Config,
+    client: PhantomData<fn() -> C>,
+}
+
+/// What a [`ClientBuilder`] has been told; building it is not generic, so that it is compiled
+/// here once.
+#[derive(Clone)]
+struct Config {
+    default_base_url: &'static str,
     api_token: Option<ApiToken>,
     base_url: Option<String>,
     max_retries: Option<u32>,
@@ -393,72 +362,134 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder { config: self.config.clone(), client: PhantomData }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = &self.config;
         f.debug_struct("ClientBuilder")
-            .field("api_token", &self.api_token)
-            .field("base_url", &self.base_url)
-            .field("max_retries", &self.max_retries)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("retry_policy", &self.retry_policy)
-            .field("max_pages", &self.max_pages)
-            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("api_token", &config.api_token)
+            .field("base_url", &config.base_url.as_deref().unwrap_or(config.default_base_url))
+            .field("max_retries", &config.max_retries)
+            .field("timeout", &config.timeout)
+            .field("connect_timeout", &config.connect_timeout)
+            .field("retry_policy", &config.retry_policy)
+            .field("max_pages", &config.max_pages)
+            .field("http_client", &config.http_client.as_ref().map(|_| "custom"))
             .finish()
     }
 }
 
-impl ClientBuilder {
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder whose base URL is `default_base_url` unless [`ClientBuilder::base_url`] sets one.
+    pub fn new(default_base_url: &'static str) -> Self {
+        ClientBuilder {
+            config: Config {
+                default_base_url,
+                api_token: None,
+                base_url: None,
+                max_retries: None,
+                timeout: None,
+                connect_timeout: None,
+                retry_policy: None,
+                max_pages: None,
+                http_client: None,
+            },
+            client: PhantomData,
+        }
+    }
+
     /// The API token sent as `Authorization: Bearer <token>` (required).
     pub fn api_token(mut self, token: impl Into<String>) -> Self {
-        self.api_token = Some(ApiToken(token.into()));
+        self.config.api_token = Some(ApiToken(token.into()));
         self
     }
 
-    /// The base URL (default [`crate::DEFAULT_BASE_URL`]); a trailing `/` is ignored.
+    /// The base URL (default: the API's, given to [`ClientBuilder::new`]); a trailing `/` is ignored.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
+        self.config.base_url = Some(base_url.into());
         self
     }
 
     /// How many times a failed request is retried (default 2); takes precedence over [`ClientBuilder::retry_policy`].
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = Some(max_retries);
+        self.config.max_retries = Some(max_retries);
         self
     }
 
     /// The timeout of one attempt, from sending to the end of the body (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.config.timeout = Some(timeout);
         self
     }
 
     /// The timeout to establish a connection (default 10 s); ignored with [`ClientBuilder::http_client`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.config.connect_timeout = Some(timeout);
         self
     }
 
     /// The retry policy (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry_policy = Some(policy);
+        self.config.retry_policy = Some(policy);
         self
     }
 
     /// How many pages a listing stream fetches at most before yielding [`Error::TooManyPages`] (default 10 000).
     pub fn max_pages(mut self, max_pages: u64) -> Self {
-        self.max_pages = Some(max_pages);
+        self.config.max_pages = Some(max_pages);
         self
     }
 
     /// A preconfigured HTTP client (proxies, TLS roots, ...); its own timeouts still apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.config.http_client = Some(client);
         self
     }
 
     /// Builds the client; a missing or empty token or an invalid base URL is an [`Error::Config`].
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
+        self.config.build().map(C::from)
+    }
+
+    /// Builds a client configured from the process environment: `CLOUDFLARE_API_TOKEN` (required)
+    /// and `CLOUDFLARE_BASE_URL` (optional) override what was set on the builder.
+    pub fn build_from_env(self) -> Result<C, Error> {
+        self.build_from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ClientBuilder::build_from_env`], reading variables through `var` instead of the
+    /// process environment.
+    pub fn build_from_env_with(mut self, mut var: impl FnMut(&str) -> Option<String>) -> Result<C, Error> {
+        let token = match var(TOKEN_VAR) {
+            None => {
+                return Err(Error::config(format!(
+                    "environment variable {TOKEN_VAR} is not set; set it to a Cloudflare API token with Realtime permissions"
+                )));
+            }
+            Some(token) if token.trim().is_empty() => {
+                return Err(Error::config(format!(
+                    "environment variable {TOKEN_VAR} is empty; set it to a Cloudflare API token with Realtime permissions"
+                )));
+            }
+            Some(token) => token,
+        };
+        self = self.api_token(token);
+        if let Some(base_url) = var(BASE_URL_VAR).filter(|v| !v.trim().is_empty()) {
+            parse_base_url(&base_url)
+                .map_err(|reason| Error::config(format!("environment variable {BASE_URL_VAR}: {reason}")))?;
+            self = self.base_url(base_url);
+        }
+        self.build()
+    }
+}
+
+impl Config {
+    fn build(self) -> Result<Client, Error> {
         let token = match &self.api_token {
             Some(ApiToken(token)) if !token.trim().is_empty() => token,
             _ => {
@@ -470,7 +501,7 @@ impl ClientBuilder {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.trim()))
             .map_err(|_| Error::config("the API token contains characters not allowed in an HTTP header"))?;
         authorization.set_sensitive(true);
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(crate::DEFAULT_BASE_URL))
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(self.default_base_url))
             .map_err(|reason| Error::config(format!("invalid base URL: {reason}")))?;
         let http = match self.http_client {
             Some(client) => client,
@@ -493,6 +524,19 @@ impl ClientBuilder {
                 max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
             }),
         })
+    }
+}
+
+/// What a generated crate's `Client::builder()` and `Client::from_env_with` do, for the tests
+/// of the runtime.
+#[cfg(test)]
+impl Client {
+    pub(crate) fn builder() -> ClientBuilder {
+        ClientBuilder::new(crate::DEFAULT_BASE_URL)
+    }
+
+    pub(crate) fn from_env_with(var: impl FnMut(&str) -> Option<String>) -> Result<Client, Error> {
+        Client::builder().build_from_env_with(var)
     }
 }
 

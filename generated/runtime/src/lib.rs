@@ -1,0 +1,36 @@
+//! The handwritten runtime of [`cloudflare-realtimekit`](https://crates.io/crates/cloudflare-realtimekit)
+//! and of every client crate that `cargo xtask codegen --out` writes: configuration and
+//! authentication, sending requests with retries and timeouts, pagination, errors, open enums.
+//!
+//! A generated crate re-exports what its users need from here and wraps [`Client`] in its own
+//! client type, on which the operations are methods. The modules `request`, `paging` and `enums`
+//! are the interface of the emitted code and hidden from the documentation; they are not meant to
+//! be called by hand.
+//!
+//! In a crate of its own so that it is compiled once, with the other dependencies, and not again
+//! with every change of the generated code.
+
+#![warn(missing_docs)]
+
+mod client;
+#[doc(hidden)]
+pub mod enums;
+mod error;
+pub mod multipart;
+#[doc(hidden)]
+pub mod paging;
+#[doc(hidden)]
+pub mod request;
+mod response;
+mod retry;
+
+pub use client::{Client, ClientBuilder};
+pub use enums::UnknownValue;
+pub use error::{ApiError, DecodeError, Error, ErrorDetail, TimeoutError, TransportError, TransportKind};
+pub use paging::ItemStream;
+pub use response::Response;
+pub use retry::{Jitter, RetryPolicy};
+
+/// The base URL of the tests' clients, as a generated crate's would be.
+#[cfg(test)]
+const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
