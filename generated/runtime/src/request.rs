@@ -67,8 +67,9 @@ pub enum QueryValue<'a> {
     /// A list, `name=a&name=b` when exploded (`true`), else `name=a,b` (see [`DisplayList::push_to`]).
     List(&'a dyn DisplayList, bool),
     /// An object parameter as JSON, its properties sent as `key=value`, or as `name[key]=value`
-    /// when deep (`true`) (see [`object`] and [`Query::push_json`]).
-    Object(serde_json::Value, bool),
+    /// when deep (`true`) (see [`object`] and [`Query::push_json`]); or why it cannot be written
+    /// as one, which [`Request::build`] reports after the path parameters, in the parameters' order.
+    Object(Result<serde_json::Value, String>, bool),
 }
 
 /// A scalar parameter, if set.
@@ -87,18 +88,13 @@ pub fn list<T: fmt::Display>(values: Option<&Vec<T>>, explode: bool) -> QueryVal
     }
 }
 
-/// An object parameter, if set, encoded through JSON (see `Query::push_json`); a value that
-/// cannot be is an `InvalidArgument`. The encoding is compiled only with an operation that has
-/// such a parameter.
-pub fn object<T: serde::Serialize>(
-    name: &'static str,
-    value: Option<&T>,
-    deep: bool,
-) -> Result<QueryValue<'static>, Error> {
-    let Some(value) = value else { return Ok(QueryValue::Absent) };
-    let value = serde_json::to_value(value)
-        .map_err(|e| Error::invalid_argument(name, format!("cannot be written as a query: {e}")))?;
-    Ok(QueryValue::Object(value, deep))
+/// An object parameter, if set, encoded through JSON (see `Query::push_json`). The encoding is
+/// compiled only with an operation that has such a parameter.
+pub fn object<T: serde::Serialize>(value: Option<&T>, deep: bool) -> QueryValue<'static> {
+    match value {
+        Some(value) => QueryValue::Object(serde_json::to_value(value).map_err(|e| e.to_string()), deep),
+        None => QueryValue::Absent,
+    }
 }
 
 /// The values of a list parameter, whatever their type.
@@ -254,7 +250,10 @@ impl Request {
                 QueryValue::Absent => {}
                 QueryValue::One(value) => request.query.push(name, *value),
                 QueryValue::List(values, explode) => values.push_to(&mut request.query, name, *explode),
-                QueryValue::Object(value, deep) => request.query.push_json(deep.then(|| (*name).to_owned()), value),
+                QueryValue::Object(Ok(value), deep) => request.query.push_json(deep.then(|| (*name).to_owned()), value),
+                QueryValue::Object(Err(reason), _) => {
+                    return Err(Error::invalid_argument(*name, format!("cannot be written as a query: {reason}")));
+                }
             }
         }
         Ok(request)
@@ -293,7 +292,7 @@ mod tests {
     fn object_parameters_explode_or_nest() {
         let value = serde_json::json!({"since": "2024-01-01T00:00:00Z", "limit": 5, "tags": ["a b", "c"], "none": null, "range": {"from": 1}});
         let build = |name: &'static str, deep: bool| {
-            let query = [(name, object(name, Some(&value), deep).expect("serializes"))];
+            let query = [(name, object(Some(&value), deep))];
             Request::build(Method::GET, "/x", &[], &query, &RequestOptions::default()).expect("valid request").query
         };
         let form = build("query", false);
@@ -385,7 +384,7 @@ mod tests {
             ("filters", list(Some(&filters), false)),
             ("page_no", one(Some(&page))),
             ("absent", one(none)),
-            ("q", object("q", Some(&object_value), true).expect("serializes")),
+            ("q", object(Some(&object_value), true)),
             ("ids", list(Some(&filters), true)),
             ("view", one(Some(&view))),
         ];
@@ -395,6 +394,36 @@ mod tests {
         assert_eq!(request.query.as_str(), "filters=a,b%20c&page_no=2&q%5Ba%5D=x&q%5Bb%5D=1&ids=a&ids=b%20c&view=raw");
         let error = Request::build(Method::GET, "/m/{id}", &[("id", "..")], &query, &RequestOptions::default());
         assert!(matches!(error, Err(Error::InvalidArgument { .. })));
+    }
+
+    #[test]
+    fn arguments_are_checked_path_first_then_query_in_order() {
+        /// A value that cannot be serialized.
+        struct Unwritable;
+        impl serde::Serialize for Unwritable {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no JSON for this value"))
+            }
+        }
+        let argument = |path_id: &str, query: &[(&'static str, QueryValue<'_>)]| match Request::build(
+            Method::GET,
+            "/m/{id}",
+            &[("id", path_id)],
+            query,
+            &RequestOptions::default(),
+        ) {
+            Err(Error::InvalidArgument { name, reason }) => (name, reason),
+            other => panic!("expected an invalid argument, got {other:?}"),
+        };
+        let bad_object = [("window", object(Some(&Unwritable), false)), ("deep", object(Some(&Unwritable), true))];
+        assert_eq!(argument("", &bad_object).0, "id");
+        let (name, reason) = argument("x", &bad_object);
+        assert_eq!(name, "window");
+        assert!(
+            reason.contains("cannot be written as a query") && reason.contains("no JSON for this value"),
+            "{reason}"
+        );
+        assert!(matches!(object::<Unwritable>(None, false), QueryValue::Absent));
     }
 
     #[test]

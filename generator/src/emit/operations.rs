@@ -292,8 +292,8 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let wire = &param.wire_name;
         let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
         let value = match (param.list, param.object) {
-            (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#wire, #value, false)?),
-            (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#wire, #value, true)?),
+            (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#value, false)),
+            (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#value, true)),
             (None, None) => quote!(crate::request::one(#value)),
             (Some(ListStyle::Repeated), None) => quote!(crate::request::list(#value, true)),
             (Some(ListStyle::CommaSeparated), None) => quote!(crate::request::list(#value, false)),
