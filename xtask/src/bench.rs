@@ -965,10 +965,11 @@ fn compile(crates: &CompileCrates, rounds: usize, results: &mut Results) -> Resu
     let target = crates.target_dir.display().to_string();
     let env = [("CARGO_TARGET_DIR", target.as_str()), ("CARGO_INCREMENTAL", "0")];
     let mut figures = Vec::new();
+    let release = &["build", "--release", "--quiet", "--offline"][..];
     for (label, args, runtime) in [
         ("cargo check", &["check", "--quiet", "--offline"][..], false),
-        ("cargo build --release", &["build", "--release", "--quiet", "--offline"][..], false),
-        ("cargo build --release", &["build", "--release", "--quiet", "--offline", "-p"][..], true),
+        ("cargo build --release", release, false),
+        ("cargo build --release", release, true),
     ] {
         let mut ours = Vec::new();
         let mut theirs = Vec::new();
@@ -979,13 +980,16 @@ fn compile(crates: &CompileCrates, rounds: usize, results: &mut Results) -> Resu
                 // The crate itself (its `lib.rs` touched), or only its runtime crate: ours is a
                 // path dependency (touched), progenitor's is from crates.io (cleaned).
                 let mut args = args.to_vec();
-                match (runtime, is_ours) {
-                    (false, _) => touch(dir)?,
-                    (true, true) => touch(&dir.join("runtime"))?,
-                    (true, false) => cargo(dir, &["clean", "--release", "--quiet", "-p", "progenitor-client"], &env)?,
-                }
                 if runtime {
-                    args.push(if is_ours { "cloudflare-realtimekit-runtime" } else { "progenitor-client" });
+                    let package = if is_ours { "cloudflare-realtimekit-runtime" } else { "progenitor-client" };
+                    if is_ours {
+                        touch(&dir.join("runtime"))?;
+                    } else {
+                        cargo(dir, &["clean", "--release", "--quiet", "-p", package], &env)?;
+                    }
+                    args.extend(["-p", package]);
+                } else {
+                    touch(dir)?;
                 }
                 let started = Instant::now();
                 cargo(dir, &args, &env)?;
@@ -1012,25 +1016,18 @@ fn compile(crates: &CompileCrates, rounds: usize, results: &mut Results) -> Resu
         let what = if *runtime { " of the runtime crate alone" } else { "" };
         let _ = writeln!(results.details, "| `{label}`{what} | {} | {} |", runs(ours), runs(theirs));
         let r = ratio(ours, theirs);
-        if *runtime {
-            results.row(
-                format!("compile the runtime crate once: `{label}` (ours: cloudflare-realtimekit-runtime; peer: progenitor-client)"),
-                seconds(median(ours)),
-                seconds(median(theirs)),
-                format!("{r:.2}x"),
+        let (benchmark, target, status) = if *runtime {
+            (
+                format!(
+                    "compile the runtime crate once: `{label}` (ours: cloudflare-realtimekit-runtime; peer: progenitor-client)"
+                ),
                 "",
                 Status::Info,
-            );
+            )
         } else {
-            results.row(
-                format!("compile 61-op crate: `{label}`"),
-                seconds(median(ours)),
-                seconds(median(theirs)),
-                format!("{r:.2}x"),
-                "≤ 1.00x",
-                if r <= 1.0 { Status::Met } else { Status::Missed },
-            );
-        }
+            (format!("compile 61-op crate: `{label}`"), "≤ 1.00x", if r <= 1.0 { Status::Met } else { Status::Missed })
+        };
+        results.row(benchmark, seconds(median(ours)), seconds(median(theirs)), format!("{r:.2}x"), target, status);
     }
     // A clean release build of both: the crate and its runtime, round by round.
     let (_, _, crate_ours, crate_theirs) = &figures[1];

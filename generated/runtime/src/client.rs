@@ -347,9 +347,9 @@ pub struct ClientBuilder<C = Client> {
     client: PhantomData<fn() -> C>,
 }
 
-/// What a [`ClientBuilder`] has been told; building it is not generic, so that it is compiled
-/// here once.
-#[derive(Clone)]
+/// What a [`ClientBuilder`] has been told; building it and reading the environment are not
+/// generic, so that they are compiled here once.
+#[derive(Clone, Default)]
 struct Config {
     default_base_url: &'static str,
     api_token: Option<ApiToken>,
@@ -387,20 +387,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 impl<C: From<Client>> ClientBuilder<C> {
     /// A builder whose base URL is `default_base_url` unless [`ClientBuilder::base_url`] sets one.
     pub fn new(default_base_url: &'static str) -> Self {
-        ClientBuilder {
-            config: Config {
-                default_base_url,
-                api_token: None,
-                base_url: None,
-                max_retries: None,
-                timeout: None,
-                connect_timeout: None,
-                retry_policy: None,
-                max_pages: None,
-                http_client: None,
-            },
-            client: PhantomData,
-        }
+        ClientBuilder { config: Config { default_base_url, ..Config::default() }, client: PhantomData }
     }
 
     /// The API token sent as `Authorization: Bearer <token>` (required).
@@ -465,6 +452,14 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Like [`ClientBuilder::build_from_env`], reading variables through `var` instead of the
     /// process environment.
     pub fn build_from_env_with(mut self, mut var: impl FnMut(&str) -> Option<String>) -> Result<C, Error> {
+        self.config.read_env(&mut var)?;
+        self.build()
+    }
+}
+
+impl Config {
+    /// Takes the token and, if set, the base URL from the variables `var` reads.
+    fn read_env(&mut self, var: &mut dyn FnMut(&str) -> Option<String>) -> Result<(), Error> {
         let token = match var(TOKEN_VAR) {
             None => {
                 return Err(Error::config(format!(
@@ -478,17 +473,15 @@ impl<C: From<Client>> ClientBuilder<C> {
             }
             Some(token) => token,
         };
-        self = self.api_token(token);
+        self.api_token = Some(ApiToken(token));
         if let Some(base_url) = var(BASE_URL_VAR).filter(|v| !v.trim().is_empty()) {
             parse_base_url(&base_url)
                 .map_err(|reason| Error::config(format!("environment variable {BASE_URL_VAR}: {reason}")))?;
-            self = self.base_url(base_url);
+            self.base_url = Some(base_url);
         }
-        self.build()
+        Ok(())
     }
-}
 
-impl Config {
     fn build(self) -> Result<Client, Error> {
         let token = match &self.api_token {
             Some(ApiToken(token)) if !token.trim().is_empty() => token,

@@ -317,13 +317,13 @@ impl DecodeError {
         json: &[u8],
         error: &serde_json::Error,
     ) -> Self {
-        let json_path = json_path(json, byte_offset(json, error.line(), error.column()));
-        let offset = byte_offset(body, error.line(), error.column());
+        // `json` is `body` unless the body is blank, whose excerpt is empty wherever it starts.
+        let offset = byte_offset(json, error.line(), error.column());
         DecodeError {
             method,
             path_template,
             status,
-            json_path,
+            json_path: json_path(json, offset),
             message: error.to_string(),
             excerpt: excerpt(body, offset),
         }
@@ -529,9 +529,9 @@ fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
     line_start.saturating_add(column.saturating_sub(1)).min(body.len())
 }
 
-/// One step of a JSON path.
+/// One step of a JSON path: a key, as the span of its quoted text, or an array index.
 enum Segment {
-    Key(String),
+    Key(std::ops::Range<usize>),
     Index(usize),
 }
 
@@ -611,10 +611,7 @@ pub(crate) fn json_path(json: &[u8], at: usize) -> String {
                         // Reading stopped inside a key: the path is the object's.
                         break;
                     }
-                    let key = serde_json::from_slice::<String>(&json[i..end]).unwrap_or_else(|_| {
-                        String::from_utf8_lossy(&json[i + 1..end.saturating_sub(1).max(i + 1)]).into_owned()
-                    });
-                    top.member = Some(Segment::Key(key));
+                    top.member = Some(Segment::Key(i..end));
                 }
                 end
             }
@@ -629,19 +626,25 @@ pub(crate) fn json_path(json: &[u8], at: usize) -> String {
         }
         i = end;
     }
-    render_path(&open)
+    render_path(json, &open)
 }
 
-/// The members being read in `open`, as `data.participants[3].joined_at`, or `.` for the root.
-fn render_path(open: &[Open]) -> String {
+/// The members being read in `open`, as `data.participants[3].joined_at`, or `.` for the root;
+/// keys are unescaped from their text in `json`.
+fn render_path(json: &[u8], open: &[Open]) -> String {
     let mut out = String::new();
     for member in open.iter().filter_map(|open| open.member.as_ref()) {
         match member {
-            Segment::Key(key) => {
+            Segment::Key(span) => {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                out.push_str(key);
+                // At least the opening quote; the closing one is missing where the text ends.
+                let quoted = &json[span.clone()];
+                match serde_json::from_slice::<String>(quoted) {
+                    Ok(key) => out.push_str(&key),
+                    Err(_) => out.push_str(&String::from_utf8_lossy(&quoted[1..quoted.len().saturating_sub(1).max(1)])),
+                }
             }
             Segment::Index(index) => {
                 let _ = write!(out, "[{index}]");
