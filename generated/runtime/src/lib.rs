@@ -12,10 +12,12 @@
 
 #![warn(missing_docs)]
 
+mod builder;
 mod client;
 #[doc(hidden)]
 pub mod enums;
 mod error;
+mod json_path;
 pub mod multipart;
 #[doc(hidden)]
 pub mod paging;
@@ -24,7 +26,8 @@ pub mod request;
 mod response;
 mod retry;
 
-pub use client::{Client, ClientBuilder};
+pub use builder::ClientBuilder;
+pub use client::Client;
 pub use enums::UnknownValue;
 pub use error::{ApiError, DecodeError, Error, ErrorDetail, TimeoutError, TransportError, TransportKind};
 pub use paging::ItemStream;
