@@ -15,7 +15,6 @@
 
 #[path = "conformance/prism.rs"]
 mod prism;
-mod support;
 
 use std::fs;
 use std::time::Duration;
@@ -33,6 +32,7 @@ use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tests::support;
 
 const TOKEN: &str = "conformance-test-token";
 /// 32 hexadecimal characters like a real account ID: the official `account_id` has maxLength 32.

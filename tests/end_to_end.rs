@@ -5,13 +5,11 @@
 //! Each test checks what reached the server (exact path with percent-encoded parameters, exact
 //! raw query string, authentication and content negotiation headers) and what was decoded.
 
-mod support;
-
 use cloudflare_realtimekit::models::{
     ParticipantFilter, ParticipantSortBy, ParticipantView, PeerEventName, PresetViewType, SortOrder,
 };
 use cloudflare_realtimekit::{Client, Response};
-use support::{TOKEN, client, list_meetings};
+use tests::support::{self, TOKEN, client, list_meetings};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -5,15 +5,13 @@
 //! No test sleeps for a backoff: the retry policy's sleeper records the requested delays and
 //! returns at once (see `support::recording_policy`).
 
-mod support;
-
 use std::time::{Duration, Instant, SystemTime};
 
 use cloudflare_realtimekit::models::{PeerEventName, PresetViewType};
 use cloudflare_realtimekit::{Client, ClientBuilder, Error, Jitter, Response, RetryPolicy, TransportKind};
-use support::{
-    Delays, RawServer, Reply, TOKEN, client, client_with, client_with_policy, decode_error, get_participant, json_200,
-    list_meetings, list_sessions, timeout_error, transport_error,
+use tests::support::{
+    self, Delays, RawServer, Reply, TOKEN, client, client_with, client_with_policy, decode_error, get_participant,
+    json_200, list_meetings, list_sessions, timeout_error, transport_error,
 };
 use wiremock::{MockServer, ResponseTemplate};
 

@@ -1,6 +1,10 @@
-//! Helpers shared by the test files of this package.
+//! Helpers shared by the test files of this package, in one place: the workspace's paths and
+//! snapshot text here, and in [`support`] what the tests of the generated client against local
+//! HTTP servers share.
 
 use std::path::{Path, PathBuf};
+
+pub mod support;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {

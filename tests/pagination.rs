@@ -2,15 +2,13 @@
 //! filters carried into every page request, the stop rules (last page, empty page, short page,
 //! end_offset not advancing), lying servers, the `max_pages` guard and errors mid-stream.
 
-mod support;
-
 use cloudflare_realtimekit::models::{ParticipantSortBy, ParticipantView, SortOrder};
 use cloudflare_realtimekit::operations::meetings::ListMeetingParticipants;
 use cloudflare_realtimekit::operations::sessions::ListSessionParticipants;
 use cloudflare_realtimekit::{Client, Error};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use support::{list_meetings, list_sessions};
+use tests::support::{self, list_meetings, list_sessions};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SESSION_PATH: &str = "/accounts/acc/realtime/kit/app/sessions/s/participants";

@@ -3,8 +3,6 @@
 //! example, accessors for the error kinds, and a raw TCP server for faults wiremock cannot
 //! produce.
 
-#![allow(dead_code, reason = "each test file uses a subset of the helpers")]
-
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
