@@ -1,11 +1,12 @@
 //! `.stream()` on the two listings against local servers: page walking, the starting page and
-//! filters carried into every page request, the stop rules (last page, empty page, short page,
-//! end_offset not advancing), lying servers, the `max_pages` guard and errors mid-stream.
+//! filters carried into every page request, the stop rules (last page, empty page, short page),
+//! servers that are not paging (a repeated page, end_offset not advancing: an error, never a
+//! duplicate), lying servers, the `max_pages` guard and errors mid-stream.
 
 use cloudflare_realtimekit::models::{ParticipantSortBy, ParticipantView, SortOrder};
 use cloudflare_realtimekit::operations::meetings::ListMeetingParticipants;
 use cloudflare_realtimekit::operations::sessions::ListSessionParticipants;
-use cloudflare_realtimekit::{Client, Error};
+use cloudflare_realtimekit::{Client, Error, NotPagingError, NotPagingReason};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tests::support::{self, list_meetings, list_sessions};
@@ -272,24 +273,72 @@ async fn a_short_page_ends_the_stream_when_the_page_has_no_paging_object() {
     assert_eq!(support::queries(&server).await, some(["page_no=1&per_page=3", "page_no=2&per_page=3"]));
 }
 
+/// The items before the error that ends `items`, and that error, which must say that the
+/// server is not paging.
+#[track_caller]
+fn ended_by_not_paging(mut items: Vec<Result<String, Error>>) -> (Vec<String>, NotPagingError) {
+    match items.pop() {
+        Some(Err(Error::NotPaging(error))) => {
+            let shown = error.to_string();
+            assert!(shown.contains("the server is not paging"), "{shown}");
+            (unwrap_all(items), error)
+        }
+        other => panic!("expected the stream to end with NotPaging, got {other:?}"),
+    }
+}
+
 #[tokio::test]
-async fn a_server_repeating_the_docs_page_terminates_without_duplicates() {
+async fn a_server_repeating_the_docs_page_ends_the_stream_without_duplicates() {
     // The docs' example claims 123 participants with end_offset 2; a server that sends it for
-    // every page number never advances, so the repeat is dropped and the stream ends.
+    // every page number is not paging: page 2 repeats page 1 and ends the stream with an error.
     let server = serve_pages(|_| ResponseTemplate::new(200).set_body_raw(DOCS_SESSION_PAGE, "application/json")).await;
     let client = client_for(&server);
-    let names: Vec<_> =
-        list_sessions(&client).per_page(2).stream().map(|item| item.expect("no error").display_name).collect().await;
+    let items: Vec<_> = list_sessions(&client).per_page(2).stream().collect().await;
+    assert_eq!(items.len(), 3, "{items:?}");
+    let names: Vec<_> = items[..2].iter().map(|item| item.as_ref().expect("no error").display_name.clone()).collect();
     assert_eq!(names, [Some("Mark".to_owned()), Some("Henry".to_owned())]);
+    assert!(matches!(&items[2], Err(Error::NotPaging(e)) if e.reason() == NotPagingReason::Repeated), "{items:?}");
     assert_eq!(support::queries(&server).await, some(["page_no=1&per_page=2", "page_no=2&per_page=2"]));
 }
 
 #[tokio::test]
-async fn a_meeting_server_ignoring_page_no_terminates() {
+async fn a_server_ignoring_page_no_without_a_paging_object_ends_the_stream() {
+    // No paging object and no per_page: only the repeat tells that the server is not paging.
+    let server = serve_pages(|_| ok(session_page(&ids(1, 3), None))).await;
+    let client = client_for(&server);
+    let (items, error) = ended_by_not_paging(stream_sessions(list_sessions(&client)).await);
+    assert_eq!(items, ids(1, 3), "no item twice");
+    assert_eq!((error.page(), error.reason()), (2, NotPagingReason::Repeated));
+    assert_eq!(
+        error.path_template(),
+        "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants"
+    );
+    assert_eq!(support::request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_meeting_server_ignoring_page_no_ends_the_stream() {
     // total_count says 1000 and every page is full, but end_offset never moves past 2.
     let server = serve_pages(|_| ok(meeting_page(&ids(1, 2), (1, 2, 1000)))).await;
     let client = client_for(&server);
-    assert_eq!(meeting_ids(list_meetings(&client).per_page(2)).await, ids(1, 2));
+    let (items, _) = ended_by_not_paging(stream_meetings(list_meetings(&client).per_page(2)).await);
+    assert_eq!(items, ids(1, 2));
+    assert_eq!(support::request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_page_whose_end_offset_does_not_advance_ends_the_stream() {
+    // New items each time, but the paging object says the list did not move on.
+    let server = serve_pages(|page| {
+        let (ids, _) = slice(page, 2, 100);
+        ok(meeting_page(&ids, (1, 2, 100)))
+    })
+    .await;
+    let client = client_for(&server);
+    let (items, error) = ended_by_not_paging(stream_meetings(list_meetings(&client).per_page(2)).await);
+    assert_eq!(items, ids(1, 2), "the page that makes no progress is not yielded");
+    assert_eq!(error.reason(), NotPagingReason::NoProgress { previous_end: 2, end: 2 });
+    assert!(error.to_string().contains("ends at offset 2"), "{error}");
     assert_eq!(support::request_count(&server).await, 2);
 }
 

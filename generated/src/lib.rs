@@ -27,7 +27,9 @@
 //! Every call returns [`Error`] on failure; its helpers ([`Error::is_not_found`],
 //! [`Error::is_rate_limited`], [`Error::code`], ...) cover the common decisions.
 //! Connection failures, timeouts, HTTP 408, 429 and 5xx are retried twice by default
-//! (see [`RetryPolicy`]); each attempt is bounded by [`ClientBuilder::timeout`].
+//! (see [`RetryPolicy`]); a POST or PATCH only when it certainly did not reach the server or the
+//! server asked for a retry. Each attempt is bounded by [`ClientBuilder::timeout`], and a
+//! success body by [`ClientBuilder::max_body_size`] (32 MiB by default).
 
 #![warn(missing_docs)]
 
@@ -44,7 +46,10 @@ use runtime::{enums, paging, request};
 
 pub use operations::DEFAULT_BASE_URL;
 pub use runtime::multipart;
-pub use runtime::{ApiError, DecodeError, Error, ErrorDetail, TimeoutError, TransportError, TransportKind};
+pub use runtime::{
+    ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
+    TransportError, TransportKind,
+};
 pub use runtime::{ItemStream, Jitter, Response, RetryPolicy, UnknownValue};
 
 /// A client of the API.

@@ -149,6 +149,8 @@ pub enum Reply {
     Hang,
     /// Write these bytes (e.g. a head and part of a body), then keep the connection open.
     Stall(Vec<u8>),
+    /// Write these bytes (a head), then spaces without end, until the client stops reading.
+    Endless(Vec<u8>),
 }
 
 /// A complete HTTP/1.1 response with `Content-Length` and `Connection: close`.
@@ -291,6 +293,13 @@ async fn serve(mut stream: TcpStream, heads: &Mutex<Vec<String>>, script: &(dyn 
             let _ = stream.write_all(&bytes).await;
             let _ = stream.flush().await;
             std::future::pending::<()>().await;
+        }
+        Reply::Endless(head) => {
+            let chunk = vec![b' '; 64 * 1024];
+            let mut written = stream.write_all(&head).await;
+            while written.is_ok() {
+                written = stream.write_all(&chunk).await;
+            }
         }
     }
 }

@@ -21,6 +21,11 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default page-count guard of listings.
 const DEFAULT_MAX_PAGES: u64 = 10_000;
+/// Default cap on the size of a 2xx body: 32 MiB. The API's largest answers are pages of
+/// participants with their peer events, about 250 bytes an event and a few hundred bytes a
+/// participant; a page of 1,000 participants with 50 events each is about 13 MB, so the cap
+/// leaves more than twice that while keeping a runaway body from exhausting memory.
+pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 32 * 1024 * 1024;
 
 /// The API token; its `Debug` never shows the value.
 #[derive(Clone)]
@@ -30,6 +35,31 @@ impl fmt::Debug for ApiToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt("<redacted>", f)
     }
+}
+
+/// Checks the shape of a token (already trimmed) without ever quoting it: a token is visible
+/// ASCII, and the `Bearer` scheme is the client's to add.
+fn check_token(token: &str) -> Result<(), String> {
+    if token.get(..7).is_some_and(|start| start.eq_ignore_ascii_case("bearer ")) {
+        return Err("the API token starts with `Bearer `: give the token alone, the client sends \
+                    `Authorization: Bearer <token>` itself"
+            .to_owned());
+    }
+    if let Some((at, c)) = token.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic()) {
+        let what = if c.is_whitespace() {
+            "whitespace"
+        } else if c.is_control() {
+            "a control character"
+        } else {
+            "a non-ASCII character"
+        };
+        return Err(format!(
+            "the API token contains {what} at character {}; a token is visible ASCII only \
+             (check for a stray quote, line break or copy-paste artefact)",
+            at + 1
+        ));
+    }
+    Ok(())
 }
 
 /// Validates a base URL (absolute http(s), with a host, no query or fragment) and trims the trailing `/`.
@@ -68,6 +98,7 @@ struct Config {
     connect_timeout: Option<Duration>,
     retry_policy: Option<RetryPolicy>,
     max_pages: Option<u64>,
+    max_body_size: Option<usize>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -88,6 +119,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &config.connect_timeout)
             .field("retry_policy", &config.retry_policy)
             .field("max_pages", &config.max_pages)
+            .field("max_body_size", &config.max_body_size)
             .field("http_client", &config.http_client.as_ref().map(|_| "custom"))
             .finish()
     }
@@ -141,13 +173,23 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The largest 2xx body accepted, in bytes (default 32 MiB, twice the API's largest pages);
+    /// a longer one is [`Error::BodyTooLarge`], read no further than the cap. Error bodies are
+    /// kept up to 64 KiB whatever the cap.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.config.max_body_size = Some(bytes);
+        self
+    }
+
     /// A preconfigured HTTP client (proxies, TLS roots, ...); its own timeouts still apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.config.http_client = Some(client);
         self
     }
 
-    /// Builds the client; a missing or empty token or an invalid base URL is an [`Error::Config`].
+    /// Builds the client; a missing or empty token, a token that starts with `Bearer ` or holds
+    /// anything but visible ASCII (surrounding whitespace aside), or an invalid base URL is an
+    /// [`Error::Config`], which never shows the token.
     pub fn build(self) -> Result<C, Error> {
         self.config.build().map(C::from)
     }
@@ -200,7 +242,9 @@ impl Config {
                 )));
             }
         };
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.trim()))
+        let token = token.trim();
+        check_token(token).map_err(Error::config)?;
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| Error::config("the API token contains characters not allowed in an HTTP header"))?;
         authorization.set_sensitive(true);
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(self.default_base_url))
@@ -223,6 +267,7 @@ impl Config {
             retry,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
+            max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
         }))
     }
 }

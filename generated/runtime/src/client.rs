@@ -12,7 +12,9 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::builder::ApiToken;
-use crate::error::{ApiError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind};
+use crate::error::{
+    ApiError, BodyTooLargeError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind,
+};
 use crate::request::Request;
 use crate::{Error, Response, RetryPolicy};
 
@@ -39,6 +41,7 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) max_pages: u64,
+    pub(crate) max_body_size: usize,
 }
 
 impl fmt::Debug for Client {
@@ -49,6 +52,7 @@ impl fmt::Debug for Client {
             .field("retry_policy", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("max_pages", &self.inner.max_pages)
+            .field("max_body_size", &self.inner.max_body_size)
             .finish_non_exhaustive()
     }
 }
@@ -109,10 +113,12 @@ impl Client {
         let url = self.url(request)?;
         let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries());
         let timeout = request.options.timeout.unwrap_or(inner.timeout);
+        let max_body_size = request.options.max_body_size.unwrap_or(inner.max_body_size);
+        let idempotent = request.options.retry_non_idempotent || crate::retry::is_idempotent(&request.method);
         let mut retry = 0;
         loop {
             let started = Instant::now();
-            let outcome = self.attempt(request, &url, accept, timeout).await;
+            let outcome = self.attempt(request, &url, accept, timeout, max_body_size).await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let error = match outcome {
                 Ok((status, headers, body)) => {
@@ -128,7 +134,9 @@ impl Client {
                 }
                 Err(error) => error,
             };
-            let will_retry = retry < max_retries && error.is_retryable();
+            // A POST or PATCH that may have reached the server is not sent twice unless the
+            // server asked for it or the caller opted in.
+            let will_retry = retry < max_retries && error.is_retryable() && (idempotent || error.is_safe_to_resend());
             tracing::debug!(
                 method = %request.method,
                 path = request.path_template,
@@ -162,13 +170,15 @@ impl Client {
     }
 
     /// One attempt: send, then read the whole body, all within `timeout`.
-    /// A non-2xx answer is returned as [`Error::Api`].
+    /// A non-2xx answer is returned as [`Error::Api`] (its body cut at [`MAX_ERROR_BODY`]); a 2xx
+    /// body longer than `max_body_size` is [`Error::BodyTooLarge`], and is read no further.
     async fn attempt(
         &self,
         request: &Request,
         url: &Url,
         accept: &'static str,
         timeout: Duration,
+        max_body_size: usize,
     ) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
         let headers = http_request.headers_mut();
@@ -184,11 +194,30 @@ impl Client {
             let mut response =
                 self.inner.http.execute(http_request).await.map_err(|e| transport_error(request, e, false))?;
             let status = response.status();
-            let limit = if status.is_success() { usize::MAX } else { MAX_ERROR_BODY };
+            let too_large = |content_length| {
+                Error::BodyTooLarge(BodyTooLargeError {
+                    method: request.method.clone(),
+                    path_template: request.path_template,
+                    status,
+                    limit: max_body_size,
+                    content_length,
+                })
+            };
+            let limit = if status.is_success() { max_body_size } else { MAX_ERROR_BODY };
+            // A body announced as too long is not read at all.
+            if status.is_success()
+                && let Some(length) =
+                    response.content_length().filter(|n| usize::try_from(*n).map_or(true, |n| n > limit))
+            {
+                return Err(too_large(Some(length)));
+            }
             let (body, truncated) =
                 read_body(&mut response, limit).await.map_err(|e| transport_error(request, e, true))?;
             let headers = std::mem::take(response.headers_mut());
             if status.is_success() {
+                if truncated {
+                    return Err(too_large(None));
+                }
                 Ok((status, headers, body))
             } else {
                 Err(Error::Api(Box::new(ApiError::new(
@@ -207,14 +236,18 @@ impl Client {
                 method: request.method.clone(),
                 path_template: request.path_template,
                 timeout: Some(timeout),
+                connecting: false,
             })),
         }
     }
 }
 
-/// Reads the body, keeping at most `limit` bytes; the flag tells whether more was sent.
+/// Reads the body chunk by chunk, keeping at most `limit` bytes; the flag tells whether more
+/// was sent (reading stops there, whatever the length of the rest).
 async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
-    let mut buffer = BytesMut::new();
+    // The announced length sizes the buffer once, but never beyond the limit.
+    let expected = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+    let mut buffer = BytesMut::with_capacity(expected.min(limit));
     while let Some(chunk) = response.chunk().await? {
         let room = limit - buffer.len();
         if chunk.len() > room {
@@ -233,9 +266,12 @@ fn transport_error(request: &Request, error: reqwest::Error, reading_body: bool)
             method: request.method.clone(),
             path_template: request.path_template,
             timeout: None,
+            connecting: error.is_connect(),
         });
     }
-    let kind = if reading_body {
+    let kind = if is_protocol_error(&error) {
+        TransportKind::Protocol
+    } else if reading_body {
         TransportKind::Body
     } else if error.is_connect() {
         TransportKind::Connect
@@ -248,6 +284,19 @@ fn transport_error(request: &Request, error: reqwest::Error, reading_body: bool)
         kind,
         source: error.without_url(),
     })
+}
+
+/// Whether hyper, under reqwest, could not parse the server's answer as HTTP (a malformed
+/// status line or header); reqwest has no predicate of its own for it.
+fn is_protocol_error(error: &reqwest::Error) -> bool {
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        if let Some(hyper) = error.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse() || hyper.is_parse_status();
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// Decodes a 2xx body as `T`; only this small function is compiled for each response type.
@@ -286,6 +335,16 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
+    /// The request this answers.
+    pub(crate) fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// The body, not decoded.
+    pub(crate) fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// Decodes the body as `T` (see [`Client::send`]).
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
         decode(&self.request, self.status, self.headers, &self.body)
@@ -305,6 +364,8 @@ fn error_kind(error: &Error) -> &'static str {
         Error::InvalidArgument { .. } => "invalid_argument",
         Error::Config { .. } => "config",
         Error::TooManyPages { .. } => "too_many_pages",
+        Error::BodyTooLarge(_) => "body_too_large",
+        Error::NotPaging(_) => "not_paging",
     }
 }
 

@@ -15,6 +15,11 @@ use crate::json_path::{byte_offset, json_path};
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 /// How many characters of a body are shown in a `Display` excerpt.
 const EXCERPT_CHARS: usize = 200;
+/// How many characters of any other text (a server's message, serde's description, a JSON
+/// path, a reason) are kept for `Display`: whatever the server sends, a message stays short.
+pub(crate) const TEXT_CHARS: usize = 300;
+/// How many of the server's `(code, message)` pairs an [`ApiError`]'s `Display` lists.
+const SHOWN_DETAILS: usize = 5;
 
 /// Everything that can go wrong when calling the RealtimeKit API.
 ///
@@ -49,6 +54,12 @@ pub enum Error {
         /// The page-count guard that was reached (see `ClientBuilder::max_pages`).
         max_pages: u64,
     },
+    /// The server answered 2xx with a body longer than the cap (see `ClientBuilder::max_body_size`);
+    /// reading stopped at the cap.
+    BodyTooLarge(BodyTooLargeError),
+    /// A paginated listing got a page that repeats the previous one or makes no progress: the
+    /// server is not paging, and the stream ends before yielding any item twice.
+    NotPaging(NotPagingError),
 }
 
 impl Error {
@@ -108,7 +119,8 @@ impl Error {
     }
 
     /// `true` when sending the same request again may succeed: transport failures, timeouts,
-    /// HTTP 408, 429 and 5xx, unless the server said otherwise with `x-should-retry`.
+    /// HTTP 408, 429 and 5xx, unless the server said otherwise with `x-should-retry`. A POST or
+    /// PATCH is retried only when [`Error::is_safe_to_resend`] too (or when the request opts in).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(_) | Error::Timeout(_) => true,
@@ -120,6 +132,18 @@ impl Error {
     /// How long the server asked to wait (`retry-after-ms` or `Retry-After`), uncapped.
     pub fn retry_after(&self) -> Option<Duration> {
         self.api_error().and_then(ApiError::retry_after)
+    }
+
+    /// `true` when a request that is not idempotent (POST, PATCH) may be sent again after this
+    /// failure: it certainly did not reach the server (the connection was never made), or the
+    /// server asked for a retry (HTTP 429, `Retry-After`, `retry-after-ms` or `x-should-retry: true`).
+    pub fn is_safe_to_resend(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.kind == TransportKind::Connect,
+            Error::Timeout(e) => e.connecting,
+            Error::Api(e) => crate::retry::server_asked_to_retry(e.status, &e.headers),
+            _ => false,
+        }
     }
 
     /// The response headers, when the server answered with an error status.
@@ -136,14 +160,16 @@ impl fmt::Display for Error {
             Error::Transport(e) => e.fmt(f),
             Error::Timeout(e) => e.fmt(f),
             Error::InvalidArgument { name, reason } => {
-                write!(f, "invalid argument `{name}`: {reason}")
+                write!(f, "invalid argument `{}`: {}", capped(name, TEXT_CHARS), capped(reason, TEXT_CHARS))
             }
-            Error::Config { reason } => write!(f, "client configuration error: {reason}"),
+            Error::Config { reason } => write!(f, "client configuration error: {}", capped(reason, TEXT_CHARS)),
             Error::TooManyPages { max_pages } => write!(
                 f,
                 "pagination stopped after {max_pages} pages although the server reported more; \
                  raise ClientBuilder::max_pages or narrow the listing"
             ),
+            Error::BodyTooLarge(e) => e.fmt(f),
+            Error::NotPaging(e) => e.fmt(f),
         }
     }
 }
@@ -274,13 +300,17 @@ impl fmt::Display for ApiError {
                 write!(f, ": {excerpt}")?;
             }
         } else {
-            for (i, d) in self.details.iter().enumerate() {
+            for (i, d) in self.details.iter().take(SHOWN_DETAILS).enumerate() {
                 f.write_str(if i == 0 { ": " } else { "; " })?;
+                let message = capped(&d.message, TEXT_CHARS);
                 match d.code {
                     Some(code) if d.message.is_empty() => write!(f, "code {code}")?,
-                    Some(code) => write!(f, "{} (code {code})", d.message)?,
-                    None => f.write_str(&d.message)?,
+                    Some(code) => write!(f, "{message} (code {code})")?,
+                    None => f.write_str(&message)?,
                 }
+            }
+            if let Some(more) = self.details.len().checked_sub(SHOWN_DETAILS).filter(|n| *n > 0) {
+                write!(f, "; and {more} more")?;
             }
         }
         match self.status {
@@ -325,8 +355,8 @@ impl DecodeError {
             method,
             path_template,
             status,
-            json_path: json_path(json, offset),
-            message: error.to_string(),
+            json_path: capped(&json_path(json, offset), TEXT_CHARS).into_owned(),
+            message: capped(&error.to_string(), TEXT_CHARS).into_owned(),
             excerpt: excerpt(body, offset),
         }
     }
@@ -336,12 +366,14 @@ impl DecodeError {
         self.status
     }
 
-    /// The JSON path of the field that failed, e.g. `data.participants[3].joined_at` (`.` for the root).
+    /// The JSON path of the field that failed, e.g. `data.participants[3].joined_at` (`.` for the
+    /// root); a path longer than 300 characters is cut, the cut marked with `…`.
     pub fn json_path(&self) -> &str {
         &self.json_path
     }
 
-    /// serde's description of the failure.
+    /// serde's description of the failure (at most 300 characters, a cut marked with `…`: it may
+    /// quote the value that did not fit).
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -386,6 +418,8 @@ pub enum TransportKind {
     Request,
     /// The connection broke while reading the response body.
     Body,
+    /// The server's answer is not valid HTTP (e.g. a malformed status line or header).
+    Protocol,
 }
 
 /// A connection-level failure.
@@ -420,15 +454,17 @@ impl fmt::Display for TransportError {
             TransportKind::Connect => "could not connect",
             TransportKind::Request => "connection failed",
             TransportKind::Body => "connection failed while reading the response body",
+            TransportKind::Protocol => "the server's answer is not valid HTTP",
         };
-        write!(f, "{} {}: {what}: {}", self.method, self.path_template, self.source)?;
+        let source = self.source.to_string();
+        write!(f, "{} {}: {what}: {}", self.method, self.path_template, capped(&source, TEXT_CHARS))?;
         // The innermost cause (e.g. "Connection refused (os error 111)") is the actionable part.
         let mut cause: &dyn std::error::Error = &self.source;
         while let Some(next) = cause.source() {
             cause = next;
         }
         if !std::ptr::addr_eq(cause, &self.source as &dyn std::error::Error) {
-            write!(f, ": {cause}")?;
+            write!(f, ": {}", capped(&cause.to_string(), TEXT_CHARS))?;
         }
         Ok(())
     }
@@ -440,6 +476,8 @@ pub struct TimeoutError {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) timeout: Option<Duration>,
+    /// `true` when the connection was still being made: the request never reached the server.
+    pub(crate) connecting: bool,
 }
 
 impl TimeoutError {
@@ -467,6 +505,113 @@ impl fmt::Display for TimeoutError {
             write!(f, " after {t:?}")?;
         }
         f.write_str(" (raise ClientBuilder::timeout or the request's timeout if the call is expected to be slow)")
+    }
+}
+
+/// A 2xx answer whose body is longer than the cap; reading stopped at the cap.
+#[derive(Debug)]
+pub struct BodyTooLargeError {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) limit: usize,
+    pub(crate) content_length: Option<u64>,
+}
+
+impl BodyTooLargeError {
+    /// The cap that was exceeded, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The length the server announced (`Content-Length`), when it did.
+    pub fn content_length(&self) -> Option<u64> {
+        self.content_length
+    }
+
+    /// The HTTP status (2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The HTTP method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The OpenAPI path template of the operation.
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+}
+
+impl fmt::Display for BodyTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} returned HTTP {} with a body ", self.method, self.path_template, self.status)?;
+        match self.content_length {
+            Some(length) => write!(f, "of {length} bytes, more than the cap of {} bytes", self.limit)?,
+            None => write!(f, "longer than the cap of {} bytes (reading stopped there)", self.limit)?,
+        }
+        f.write_str("; raise ClientBuilder::max_body_size or the request's max_body_size if such answers are expected")
+    }
+}
+
+/// Why a listing's page shows that the server is not paging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotPagingReason {
+    /// The page's body is byte for byte the previous page's: the server ignores the page number.
+    Repeated,
+    /// The page's `end_offset` does not go past the previous page's.
+    NoProgress {
+        /// The previous page's `end_offset`.
+        previous_end: u64,
+        /// This page's `end_offset`.
+        end: u64,
+    },
+}
+
+/// A listing's page that repeats the previous one or makes no progress.
+#[derive(Debug)]
+pub struct NotPagingError {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) page: u64,
+    pub(crate) reason: NotPagingReason,
+}
+
+impl NotPagingError {
+    /// The page number whose answer showed it (the previous page's items were yielded).
+    pub fn page(&self) -> u64 {
+        self.page
+    }
+
+    /// What the page showed.
+    pub fn reason(&self) -> NotPagingReason {
+        self.reason
+    }
+
+    /// The HTTP method of the listing.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The OpenAPI path template of the listing.
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+}
+
+impl fmt::Display for NotPagingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: the server is not paging: page {} ", self.method, self.path_template, self.page)?;
+        match self.reason {
+            NotPagingReason::Repeated => f.write_str("is identical to the page before (the page number is ignored)")?,
+            NotPagingReason::NoProgress { previous_end, end } => {
+                write!(f, "ends at offset {end}, not past the page before's {previous_end}")?
+            }
+        }
+        f.write_str("; the listing stopped so as not to yield the same items twice")
     }
 }
 
@@ -518,6 +663,14 @@ fn parse_code(value: &Value) -> Option<i64> {
         }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
+    }
+}
+
+/// `text` cut to at most `max_chars` characters, the cut marked with `…`.
+pub(crate) fn capped(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
     }
 }
 
@@ -694,6 +847,15 @@ mod tests {
         assert!(e.message().contains("invalid type"), "{}", e.message());
         assert!(e.excerpt().contains("\"two\""), "{}", e.excerpt());
         assert!(e.to_string().contains("`data[1].id`"));
+    }
+
+    #[test]
+    fn capped_cuts_on_a_character_boundary() {
+        assert_eq!(capped("short", 10), "short");
+        assert_eq!(capped("ééééé", 3), "ééé…");
+        assert_eq!(capped(&"x".repeat(10_000), TEXT_CHARS).chars().count(), TEXT_CHARS + 1);
+        let e = Error::invalid_argument("body", "y".repeat(100_000));
+        assert!(e.to_string().len() < 1_000);
     }
 
     #[test]

@@ -29,7 +29,10 @@ mod retry;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use enums::UnknownValue;
-pub use error::{ApiError, DecodeError, Error, ErrorDetail, TimeoutError, TransportError, TransportKind};
+pub use error::{
+    ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
+    TransportError, TransportKind,
+};
 pub use paging::ItemStream;
 pub use response::Response;
 pub use retry::{Jitter, RetryPolicy};

@@ -1,12 +1,14 @@
 //! Page-number pagination: turns a list operation into a stream of items.
 
+use std::hash::{DefaultHasher, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
-use crate::client::Fetch;
-use crate::request::Request;
+use crate::client::{Fetch, RawResponse};
+use crate::error::{NotPagingError, NotPagingReason};
+use crate::request::{Method, Request};
 use crate::{Client, Error};
 
 /// A boxed stream of items, e.g. to store what `.stream()` returns in a field or to return
@@ -113,6 +115,10 @@ struct Cursor {
     per_page: Option<u64>,
     pages_fetched: u64,
     previous_end: Option<u64>,
+    /// A hash of the previous page's body, to tell a page that repeats it.
+    previous_body: Option<u64>,
+    /// The listing's method and path template, for its errors.
+    listing: Option<(Method, &'static str)>,
     done: bool,
 }
 
@@ -127,9 +133,37 @@ impl Cursor {
         Ok(self.next_page)
     }
 
-    /// Records a fetched page of `len` items and decides whether it is the last one; `false`
-    /// when the page repeats the previous one and its items are to be dropped.
-    fn record(&mut self, len: usize, total_count: Option<u64>, end_offset: Option<u64>) -> bool {
+    /// Looks at a page that has arrived, before it is decoded: a body identical to the page
+    /// before's means that the server ignores the page number, which ends the listing with
+    /// [`Error::NotPaging`] before any item is yielded twice.
+    fn arrived(&mut self, raw: &RawResponse) -> Result<(), Error> {
+        let request = raw.request();
+        self.listing = Some((request.method.clone(), request.path_template));
+        let mut hasher = DefaultHasher::new();
+        hasher.write(raw.body());
+        let body = hasher.finish();
+        if self.previous_body.replace(body) == Some(body) {
+            return Err(self.not_paging(NotPagingReason::Repeated));
+        }
+        Ok(())
+    }
+
+    /// The error that ends a listing whose page `next_page` shows that the server is not paging.
+    fn not_paging(&mut self, reason: NotPagingReason) -> Error {
+        self.done = true;
+        let (method, path_template) = self.listing.clone().unwrap_or((Method::GET, ""));
+        tracing::debug!(page = self.next_page, ?reason, "pagination stopped: the server is not paging");
+        Error::NotPaging(NotPagingError { method, path_template, page: self.next_page, reason })
+    }
+
+    /// Records a decoded page of `len` items and decides whether it is the last one; an error
+    /// when its `end_offset` does not go past the page before's (its items are not yielded).
+    fn record(&mut self, len: usize, total_count: Option<u64>, end_offset: Option<u64>) -> Result<(), Error> {
+        if let (Some(end), Some(previous_end)) = (end_offset, self.previous_end)
+            && end <= previous_end
+        {
+            return Err(self.not_paging(NotPagingReason::NoProgress { previous_end, end }));
+        }
         self.pages_fetched += 1;
         self.next_page = self.next_page.saturating_add(1);
         let len = u64::try_from(len).unwrap_or(u64::MAX);
@@ -138,15 +172,9 @@ impl Cursor {
         // follow: a server that caps `per_page` below the request still reports the total.
         let counted = end_offset.is_some() && total_count.is_some();
         let short = !counted && self.per_page.is_some_and(|per_page| len < per_page);
-        let stalled = matches!((end_offset, self.previous_end), (Some(end), Some(prev)) if end <= prev);
-        self.done = len == 0 || reached_total || short || stalled;
-        if stalled {
-            // The server ignored the page number and sent what it sent before: drop the repeat.
-            tracing::debug!(page = self.next_page - 1, "pagination stopped: end_offset did not advance");
-            return false;
-        }
+        self.done = len == 0 || reached_total || short;
         self.previous_end = end_offset.or(self.previous_end);
-        true
+        Ok(())
     }
 }
 
@@ -180,13 +208,13 @@ where
             if let Some(fetch) = &mut this.in_flight {
                 let raw = std::task::ready!(fetch.as_mut().poll(cx));
                 this.in_flight = None;
-                match raw.and_then(|raw| raw.decode::<R>()) {
-                    Ok(body) => {
-                        let page = (this.split)(body.into_inner());
-                        if this.cursor.record(page.items.len(), page.total_count, page.end_offset) {
-                            this.items = page.items.into_iter();
-                        }
-                    }
+                let cursor = &mut this.cursor;
+                let page = raw
+                    .and_then(|raw| cursor.arrived(&raw).and_then(|()| raw.decode::<R>()))
+                    .map(|body| (this.split)(body.into_inner()))
+                    .and_then(|page| cursor.record(page.items.len(), page.total_count, page.end_offset).map(|()| page));
+                match page {
+                    Ok(page) => this.items = page.items.into_iter(),
                     Err(error) => {
                         this.cursor.done = true;
                         return Poll::Ready(Some(Err(error)));
@@ -212,10 +240,12 @@ where
 
 /// Streams the items of pages `first_page`, `first_page + 1`, ... holding at most one page in memory.
 ///
-/// Stops after a page that is empty, reaches `total_count`, is short (fewer than `per_page`
-/// items) when the page carries no `end_offset`/`total_count`,
-/// or does not advance `end_offset`; yields [`Error::TooManyPages`] when the client's `max_pages`
-/// guard is reached while more pages remain. An error is yielded once and ends the stream.
+/// Stops after a page that is empty, reaches `total_count`, or is short (fewer than `per_page`
+/// items) when the page carries no `end_offset`/`total_count`. Yields [`Error::NotPaging`]
+/// instead of a page whose body is identical to the page before's or whose `end_offset` does
+/// not advance (the server is not paging: no item is yielded twice), and [`Error::TooManyPages`]
+/// when the client's `max_pages` guard is reached while more pages remain. An error is yielded
+/// once and ends the stream.
 ///
 /// Nothing is fetched, and nothing of the page type is compiled, until the stream is polled.
 pub fn paginate<'a, B, R, T>(
@@ -234,7 +264,15 @@ where
     Pages {
         client,
         builder,
-        cursor: Cursor { next_page: first_page, per_page, pages_fetched: 0, previous_end: None, done: false },
+        cursor: Cursor {
+            next_page: first_page,
+            per_page,
+            pages_fetched: 0,
+            previous_end: None,
+            previous_body: None,
+            listing: None,
+            done: false,
+        },
         items: Vec::new().into_iter(),
         in_flight: None,
         request,
@@ -363,8 +401,14 @@ mod tests {
         assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1]);
     }
 
+    /// The items before the error that ends `items`, and that error.
+    fn split_error(mut items: Vec<Result<u32, Error>>) -> (Vec<u32>, Error) {
+        let error = items.pop().expect("an item").expect_err("ends with an error");
+        (items.into_iter().map(|r| r.expect("no error before the last")).collect(), error)
+    }
+
     #[tokio::test]
-    async fn stops_when_nothing_new() {
+    async fn a_repeated_page_is_an_error_not_a_duplicate() {
         let server = MockServer::start().await;
         // A server that ignores the page number: every page is the same.
         Mock::given(method("GET"))
@@ -374,18 +418,38 @@ mod tests {
             .await;
         let client = client(&server, 100);
         let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
-        assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1, 2]);
+        let (items, error) = split_error(items);
+        assert_eq!(items, vec![1, 2]);
+        match &error {
+            Error::NotPaging(e) => {
+                assert_eq!((e.page(), e.reason(), e.path_template()), (2, NotPagingReason::Repeated, "/items"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(error.to_string().contains("not paging"), "{error}");
+        assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2));
+    }
+
+    #[tokio::test]
+    async fn an_end_offset_that_does_not_advance_is_an_error() {
+        let server = MockServer::start().await;
+        serve(&server, 1, serde_json::json!({"data": [1, 2], "end": 2})).await;
+        serve(&server, 2, serde_json::json!({"data": [3, 4], "end": 2})).await;
+        let client = client(&server, 100);
+        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        let (items, error) = split_error(items);
+        assert_eq!(items, vec![1, 2], "the page that makes no progress is not yielded");
+        let expected = NotPagingReason::NoProgress { previous_end: 2, end: 2 };
+        assert!(matches!(&error, Error::NotPaging(e) if e.reason() == expected && e.page() == 2), "{error:?}");
         assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2));
     }
 
     #[tokio::test]
     async fn page_guard_is_an_error() {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/items"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": [1, 2]})))
-            .mount(&server)
-            .await;
+        for page in 1..=4 {
+            serve(&server, page, serde_json::json!({"data": [2 * page - 1, 2 * page]})).await;
+        }
         let client = client(&server, 3);
         let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         assert_eq!(items.len(), 7);

@@ -21,6 +21,11 @@ pub struct RequestOptions {
     pub max_retries: Option<u32>,
     /// Overrides the client's per-attempt timeout for this request.
     pub timeout: Option<Duration>,
+    /// Overrides the client's cap on the size of a 2xx body for this request.
+    pub max_body_size: Option<usize>,
+    /// Retries a POST or PATCH after any retryable failure, as if it were idempotent (by default
+    /// it is retried only when it certainly did not reach the server or the server asked for it).
+    pub retry_non_idempotent: bool,
 }
 
 /// Expands `{name}` placeholders of an OpenAPI path template with percent-encoded values.

@@ -6,8 +6,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
 
 /// The function that waits between attempts.
 type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
@@ -55,7 +55,10 @@ impl fmt::Debug for Jitter {
 /// When and how requests are retried.
 ///
 /// Retried: connection failures, timeouts, HTTP 408, 429 and 5xx. A response header
-/// `x-should-retry: true|false` overrides the status-based decision. The wait before retry
+/// `x-should-retry: true|false` overrides the status-based decision. Requests that are not
+/// idempotent (POST, PATCH) are sent again only when they certainly did not reach the server
+/// (the connection could not be made) or the server asked for it (HTTP 429, `Retry-After`,
+/// `retry-after-ms`, `x-should-retry: true`), unless the request opts in to every retry. The wait before retry
 /// `n` (0-based) is `initial_backoff * 2^n` capped at `max_backoff`, randomised by [`Jitter`];
 /// when the server sends `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date)
 /// that delay is used instead, capped at `max_retry_after`.
@@ -217,6 +220,27 @@ pub(crate) fn should_retry_status(status: StatusCode, headers: &HeaderMap) -> bo
     status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
 }
 
+/// Whether the server asked for the request to be sent again, which makes resending safe even
+/// when it is not idempotent: HTTP 429, a `Retry-After` or `retry-after-ms` header, or
+/// `x-should-retry: true` (and not `x-should-retry: false`).
+pub(crate) fn server_asked_to_retry(status: StatusCode, headers: &HeaderMap) -> bool {
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
+        Some(v) if v.eq_ignore_ascii_case("true") => return true,
+        Some(v) if v.eq_ignore_ascii_case("false") => return false,
+        _ => {}
+    }
+    status == StatusCode::TOO_MANY_REQUESTS
+        || headers.contains_key("retry-after")
+        || headers.contains_key("retry-after-ms")
+}
+
+/// Whether sending `method` twice has the effect of sending it once (RFC 9110, section 9.2.2):
+/// such requests are retried after any retryable failure, the others only when
+/// [`Error::is_safe_to_resend`](crate::Error::is_safe_to_resend).
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+}
+
 /// The delay the server asked for: `retry-after-ms` (milliseconds, may be fractional) first,
 /// then `Retry-After` as seconds or as an HTTP date (relative to `now`; a past date means 0).
 pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
@@ -312,6 +336,23 @@ mod tests {
         assert!(should_retry_status(StatusCode::CONFLICT, &yes));
         let junk = headers(&[("x-should-retry", "maybe")]);
         assert!(should_retry_status(StatusCode::BAD_GATEWAY, &junk));
+    }
+
+    #[test]
+    fn resending_is_asked_for_by_429_retry_after_or_the_header() {
+        let none = HeaderMap::new();
+        assert!(server_asked_to_retry(StatusCode::TOO_MANY_REQUESTS, &none));
+        assert!(!server_asked_to_retry(StatusCode::INTERNAL_SERVER_ERROR, &none));
+        assert!(!server_asked_to_retry(StatusCode::SERVICE_UNAVAILABLE, &none));
+        assert!(server_asked_to_retry(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("retry-after", "1")])));
+        assert!(server_asked_to_retry(StatusCode::BAD_GATEWAY, &headers(&[("retry-after-ms", "10")])));
+        assert!(server_asked_to_retry(StatusCode::BAD_GATEWAY, &headers(&[("x-should-retry", "true")])));
+        assert!(!server_asked_to_retry(StatusCode::TOO_MANY_REQUESTS, &headers(&[("x-should-retry", "false")])));
+        for method in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+            assert!(is_idempotent(&method), "{method}");
+        }
+        assert!(!is_idempotent(&Method::POST));
+        assert!(!is_idempotent(&Method::PATCH));
     }
 
     #[test]
