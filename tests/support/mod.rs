@@ -3,6 +3,8 @@
 //! example, accessors for the error kinds, and a raw TCP server for faults wiremock cannot
 //! produce.
 
+pub mod faults;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -207,7 +209,7 @@ impl RawServer {
                     connections.fetch_add(1, Ordering::SeqCst);
                     let heads = heads.clone();
                     let script = script.clone();
-                    tasks.spawn(async move { serve(stream, &heads, &*script).await });
+                    tasks.spawn(async move { serve_connection(stream, &heads, &*script).await });
                 }
             })
         };
@@ -265,7 +267,11 @@ impl RawServer {
 }
 
 /// Serves one connection: one request, one reply (every reply closes or hangs).
-async fn serve(mut stream: TcpStream, heads: &Mutex<Vec<String>>, script: &(dyn Fn(usize) -> Reply + Send + Sync)) {
+async fn serve_connection(
+    mut stream: TcpStream,
+    heads: &Mutex<Vec<String>>,
+    script: &(dyn Fn(usize) -> Reply + Send + Sync),
+) {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
