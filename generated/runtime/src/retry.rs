@@ -212,22 +212,30 @@ impl RetryPolicy {
 
 /// Whether a non-2xx status should be retried: `x-should-retry` wins, else 408, 429 and 5xx.
 pub(crate) fn should_retry_status(status: StatusCode, headers: &HeaderMap) -> bool {
-    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
-        Some(v) if v.eq_ignore_ascii_case("true") => return true,
-        Some(v) if v.eq_ignore_ascii_case("false") => return false,
-        _ => {}
+    if let Some(asked) = x_should_retry(headers) {
+        return asked;
     }
     status == StatusCode::REQUEST_TIMEOUT || status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+}
+
+/// The server's `x-should-retry: true|false`, when it sent one (any other value is ignored).
+fn x_should_retry(headers: &HeaderMap) -> Option<bool> {
+    let value = headers.get("x-should-retry")?.to_str().ok()?.trim();
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Whether the server asked for the request to be sent again, which makes resending safe even
 /// when it is not idempotent: HTTP 429, a `Retry-After` or `retry-after-ms` header, or
 /// `x-should-retry: true` (and not `x-should-retry: false`).
 pub(crate) fn server_asked_to_retry(status: StatusCode, headers: &HeaderMap) -> bool {
-    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
-        Some(v) if v.eq_ignore_ascii_case("true") => return true,
-        Some(v) if v.eq_ignore_ascii_case("false") => return false,
-        _ => {}
+    if let Some(asked) = x_should_retry(headers) {
+        return asked;
     }
     status == StatusCode::TOO_MANY_REQUESTS
         || headers.contains_key("retry-after")
