@@ -9,27 +9,34 @@
 //!   (`CARGO_INCREMENTAL=0`, as when it is a dependency), interleaved.
 //! - Decoding, client overhead, auto-pagination: the criterion benches of `generated/benches/`,
 //!   several rounds with the peers' order alternating; ratios are medians of per-round ratios.
+//! - Scale: synthetic specs of many schemas linked into one cycle against unlinked ones, and a
+//!   large linked spec.
+//! - Per-tag features: `cargo check` of the Cloudflare API crate with one tag's feature against
+//!   every feature.
 //!
 //! `cargo xtask bench --smoke` compiles every bench and runs each once on its smallest input
 //! (debug build, about ten seconds after compiling), then times one generation in a child
-//! process; it writes nothing but `target/bench/`.
+//! process, the scale specs at 200 schemas and a one-tag build of a fixture's crate; it writes
+//! nothing but `target/bench/` and `target/generated-crates/`.
 //!
 //! This module reads the options and runs the sections in order; its children, by concern:
-//! `generation`, `compile`, `client` (decoding, client overhead, paging) measure; `compatible`
-//! prepares the document progenitor can read; `process` times child processes, `criterion`
-//! runs the criterion benches and reads their estimates, `tools` builds and installs, `machine`
-//! reads /proc and waits for a quiet machine; `figures` and `report` write the results;
-//! `smoke` is the CI run.
+//! `generation`, `compile`, `client` (decoding, client overhead, paging), `scale` and `features`
+//! measure; `compatible` prepares the document progenitor can read; `process` times child
+//! processes, `criterion` runs the criterion benches and reads their estimates, `tools` builds
+//! and installs, `machine` reads /proc and waits for a quiet machine; `figures` and `report`
+//! write the results; `smoke` is the CI run.
 
 mod client;
 mod compatible;
 mod compile;
 mod criterion;
+mod features;
 mod figures;
 mod generation;
 mod machine;
 mod process;
 mod report;
+mod scale;
 mod smoke;
 mod tools;
 
@@ -46,15 +53,19 @@ use report::{Results, report, splice, table};
 use tools::{build_benches, cargo, copy, install_progenitor};
 
 const USAGE: &str = "usage: cargo xtask bench [--smoke] [--rounds N] [--only SECTIONS] [--max-wait SECONDS]
+                         [--schemas N] [--spec-mb MB]
 
   (no option)       every benchmark; prints the table and rewrites BENCHMARKS.md (15-25 minutes
                     the first time: installs cargo-progenitor into target/bench-tools, builds both
                     generated crates' dependencies)
   --smoke           compile every bench and run each once on its smallest input (CI); writes nothing
+                    (with --only, the smoke variants of those sections)
   --rounds N        rounds of the side-by-side measurements (default 3)
-  --only SECTIONS   comma-separated subset of generation,compile,decode,client,paging;
+  --only SECTIONS   comma-separated subset of generation,compile,decode,client,paging,scale,features;
                     BENCHMARKS.md is then left alone
-  --max-wait SECS   how long to wait for the machine to be quiet before each section (default 600)";
+  --max-wait SECS   how long to wait for the machine to be quiet before each section (default 600)
+  --schemas N       schemas of the linked and unlinked specs of `scale` (default 8000)
+  --spec-mb MB      size of the large linked spec of `scale` (default 50)";
 
 /// A document of the repository.
 struct Document {
@@ -69,13 +80,21 @@ const DOCUMENTS: [Document; 3] = [
     Document { key: "cloudflare-1533", path: "tests/conformance/cloudflare-openapi-2024-08-06.json", operations: 1533 },
 ];
 
-const SECTIONS: [&str; 5] = ["generation", "compile", "decode", "client", "paging"];
+const SECTIONS: [&str; 7] = ["generation", "compile", "decode", "client", "paging", "scale", "features"];
 
 struct Options {
     smoke: bool,
     rounds: usize,
     only: Vec<String>,
     max_wait: Duration,
+    scale: scale::Sizes,
+}
+
+impl Options {
+    /// Whether a section runs: every one, or those named by `--only`.
+    fn wanted(&self, section: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|s| s == section)
+    }
 }
 
 /// Entry point of `cargo xtask bench`.
@@ -85,9 +104,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = root.join("target/bench");
     fs::create_dir_all(dir.join("logs")).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     if options.smoke {
-        return smoke::smoke(&root);
+        return smoke::smoke(&root, &options);
     }
-    let wanted = |section: &str| options.only.is_empty() || options.only.iter().any(|s| s == section);
+    let wanted = |section: &str| options.wanted(section);
     let machine = Machine::read();
     eprintln!("bench: {} ({} cores, {} GiB RAM), load {}", machine.cpu, machine.cores, machine.ram_gib, loadavg());
 
@@ -98,7 +117,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // one version of the code even while the work tree changes.
     let bin = root.join("target/bench/bin");
     fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
-    if wanted("generation") || wanted("compile") {
+    if wanted("generation") || wanted("compile") || wanted("scale") {
         step("building xtask (release)");
         cargo(&root, &["build", "--release", "--quiet", "-p", "xtask"], &[])?;
         copy(&root.join("target/release/xtask"), &bin.join("xtask"))?;
@@ -112,6 +131,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         (Some(progenitor), true) => Some(prepare_compile(&root, progenitor, &compatible)?),
         _ => None,
     };
+    let feature_crate = if wanted("features") { Some(features::prepare(&root, features::FULL)?) } else { None };
     eprintln!("bench: prepared in {:.0?}", started.elapsed());
 
     let mut results = Results::default();
@@ -153,6 +173,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
             compile::compile(crates, options.rounds, results)
         })?;
     }
+    if wanted("scale") {
+        quiet_section(&mut results, "scale", options.max_wait, |results| {
+            scale::scale(&root, &bin.join("xtask"), options.scale, options.rounds, results)
+        })?;
+    }
+    if let Some(krate) = &feature_crate {
+        quiet_section(&mut results, "features", options.max_wait, |results| {
+            features::features(krate, options.rounds, results)
+        })?;
+    }
 
     let table = table(&results.rows);
     println!("\n{table}");
@@ -169,7 +199,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { smoke: false, rounds: 3, only: Vec::new(), max_wait: Duration::from_secs(600) };
+    let mut options =
+        Options { smoke: false, rounds: 3, only: Vec::new(), max_wait: Duration::from_secs(600), scale: scale::FULL };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -196,6 +227,22 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.max_wait = Duration::from_secs(
                     value.parse().map_err(|_| format!("--max-wait: `{value}` is not a number of seconds"))?,
                 );
+            }
+            "--schemas" => {
+                let value = args.next().ok_or("--schemas needs a number")?;
+                options.scale.schemas = value
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 1)
+                    .ok_or(format!("--schemas: `{value}` is not a number above 1"))?;
+            }
+            "--spec-mb" => {
+                let value = args.next().ok_or("--spec-mb needs a size in MB")?;
+                options.scale.megabytes = value
+                    .parse()
+                    .ok()
+                    .filter(|&mb: &f64| mb > 0.0)
+                    .ok_or(format!("--spec-mb: `{value}` is not a positive size"))?;
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),

@@ -2,6 +2,7 @@
 
 use std::ffi::OsString;
 use std::fs;
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -43,6 +44,8 @@ pub(super) struct ProcessRun {
     pub(super) wall: Duration,
     pub(super) max_rss_kib: Option<u64>,
     pub(super) success: bool,
+    /// Whether it was stopped for running longer than its limit (see [`measure_within`]).
+    pub(super) timed_out: bool,
     /// The first lines of its stderr, for failures.
     pub(super) stderr_head: String,
 }
@@ -54,24 +57,46 @@ pub(super) const GNU_TIME: &str = "/usr/bin/time";
 /// spawn to exit. Peak RSS comes from GNU time when installed, else from sampling `VmHWM` in
 /// /proc every millisecond (which can miss a peak in the last millisecond).
 pub(super) fn measure(invocation: &Invocation, log: &Path) -> Result<ProcessRun, String> {
+    measure_within(invocation, log, None)
+}
+
+/// [`measure`], but a run still going after `limit` is killed (with GNU time, which waits for
+/// it: the child runs in a process group of its own, and the whole group is killed) and reported
+/// as timed out.
+pub(super) fn measure_within(
+    invocation: &Invocation,
+    log: &Path,
+    limit: Option<Duration>,
+) -> Result<ProcessRun, String> {
     let stderr = fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let rss_file = log.with_extension("rss");
     let gnu_time = Path::new(GNU_TIME).exists();
     let wrapper: Vec<OsString> = vec![GNU_TIME.into(), "-f".into(), "%M".into(), "-o".into(), rss_file.clone().into()];
     let mut command = invocation.command(gnu_time.then_some(&wrapper[..]));
     command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(stderr);
+    if limit.is_some() {
+        command.process_group(0);
+    }
     let started = Instant::now();
     let mut child = command.spawn().map_err(|e| format!("cannot run {}: {e}", invocation.program.display()))?;
     let mut sampled = None;
-    let status = if gnu_time {
+    let mut timed_out = false;
+    let status = if gnu_time && limit.is_none() {
         child.wait().map_err(|e| format!("cannot wait for {}: {e}", invocation.program.display()))?
     } else {
         loop {
-            if let Some(hwm) = vm_hwm_kib(child.id()) {
+            if !gnu_time && let Some(hwm) = vm_hwm_kib(child.id()) {
                 sampled = Some(hwm);
             }
             if let Some(status) = child.try_wait().map_err(|e| format!("cannot wait: {e}"))? {
                 break status;
+            }
+            if limit.is_some_and(|limit| started.elapsed() > limit) && !timed_out {
+                timed_out = true;
+                // The group's id is the child's (`process_group(0)`); `kill -- -ID` signals them all.
+                let group = format!("-{}", child.id());
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                let _ = child.kill();
             }
             std::thread::sleep(Duration::from_millis(1));
         }
@@ -87,7 +112,7 @@ pub(super) fn measure(invocation: &Invocation, log: &Path) -> Result<ProcessRun,
     };
     let stderr_text = fs::read_to_string(log).unwrap_or_default();
     let stderr_head = stderr_text.lines().filter(|line| !line.trim().is_empty()).take(8).collect::<Vec<_>>().join("\n");
-    Ok(ProcessRun { wall, max_rss_kib, success: status.success(), stderr_head })
+    Ok(ProcessRun { wall, max_rss_kib, success: status.success() && !timed_out, timed_out, stderr_head })
 }
 
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
