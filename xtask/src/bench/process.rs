@@ -119,3 +119,22 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?.split_whitespace().next()?.parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_over_its_limit_is_stopped_and_reported() {
+        let log = std::env::temp_dir().join(format!("xtask-bench-limit-{}.log", std::process::id()));
+        let sleep = Invocation::new("sleep", &std::env::temp_dir()).arg("30");
+        let run = measure_within(&sleep, &log, Some(Duration::from_millis(300))).expect("runs");
+        assert!(run.timed_out && !run.success);
+        assert!(run.wall < Duration::from_secs(10), "stopped after {:?}", run.wall);
+        let quick = Invocation::new("true", &std::env::temp_dir());
+        let run = measure_within(&quick, &log, Some(Duration::from_secs(30))).expect("runs");
+        assert!(run.success && !run.timed_out);
+        let _ = fs::remove_file(&log);
+        let _ = fs::remove_file(log.with_extension("rss"));
+    }
+}
