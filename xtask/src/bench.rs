@@ -203,19 +203,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
         Options { smoke: false, rounds: 3, only: Vec::new(), max_wait: Duration::from_secs(600), scale: scale::FULL };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
+        let mut value = |what: &str| args.next().ok_or(format!("{arg} needs {what}"));
         match arg.as_str() {
             "--smoke" => options.smoke = true,
-            "--rounds" => {
-                let value = args.next().ok_or("--rounds needs a number")?;
-                options.rounds = value
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(format!("--rounds: `{value}` is not a positive number"))?;
-            }
+            "--rounds" => options.rounds = number(arg, value("a number")?, "a positive number", |&n| n > 0)?,
             "--only" => {
-                let value = args.next().ok_or("--only needs sections")?;
-                for section in value.split(',') {
+                for section in value("sections")?.split(',') {
                     if !SECTIONS.contains(&section) {
                         return Err(format!("--only: unknown section `{section}` (known: {})", SECTIONS.join(", ")));
                     }
@@ -223,26 +216,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 }
             }
             "--max-wait" => {
-                let value = args.next().ok_or("--max-wait needs seconds")?;
-                options.max_wait = Duration::from_secs(
-                    value.parse().map_err(|_| format!("--max-wait: `{value}` is not a number of seconds"))?,
-                );
+                options.max_wait =
+                    Duration::from_secs(number(arg, value("seconds")?, "a number of seconds", |_| true)?);
             }
             "--schemas" => {
-                let value = args.next().ok_or("--schemas needs a number")?;
-                options.scale.schemas = value
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 1)
-                    .ok_or(format!("--schemas: `{value}` is not a number above 1"))?;
+                options.scale.schemas = number(arg, value("a number")?, "a number above 1", |&n| n > 1)?;
             }
             "--spec-mb" => {
-                let value = args.next().ok_or("--spec-mb needs a size in MB")?;
-                options.scale.megabytes = value
-                    .parse()
-                    .ok()
-                    .filter(|&mb: &f64| mb > 0.0)
-                    .ok_or(format!("--spec-mb: `{value}` is not a positive size"))?;
+                options.scale.megabytes = number(arg, value("a size in MB")?, "a positive size", |&mb| mb > 0.0)?;
             }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
@@ -251,7 +232,38 @@ fn parse(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
+/// The value of `option`, a number for which `valid` holds.
+fn number<T: std::str::FromStr>(
+    option: &str,
+    value: &str,
+    what: &str,
+    valid: impl Fn(&T) -> bool,
+) -> Result<T, String> {
+    value.parse().ok().filter(valid).ok_or(format!("{option}: `{value}` is not {what}"))
+}
+
 /// A line of progress on stderr.
 fn step(what: &str) {
     eprintln!("bench: {what}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn reads_options_and_names_the_bad_one() {
+        let options = parse(&args("--rounds 5 --only scale,features --schemas 2000 --spec-mb 2.5 --max-wait 0"))
+            .expect("valid options");
+        assert_eq!((options.rounds, options.only.as_slice()), (5, &["scale".to_owned(), "features".to_owned()][..]));
+        assert_eq!((options.scale.schemas, options.scale.megabytes, options.max_wait), (2000, 2.5, Duration::ZERO));
+        assert!(options.wanted("scale") && !options.wanted("decode"));
+        assert_eq!(parse(&args("--rounds 0")).err().as_deref(), Some("--rounds: `0` is not a positive number"));
+        assert_eq!(parse(&args("--schemas")).err().as_deref(), Some("--schemas needs a number"));
+        assert!(parse(&args("--only nothing")).is_err_and(|e| e.contains("unknown section `nothing`")));
+    }
 }
