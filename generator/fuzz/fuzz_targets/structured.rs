@@ -17,43 +17,6 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
 
 // ---------------------------------------------------------------------------------------------
-// Known bugs to step around
-// ---------------------------------------------------------------------------------------------
-
-/// Constructs that trigger a known, reported bug, left out of generated documents so that
-/// fuzzing can find others: a comma-separated list in the `FUZZ_AVOID` environment variable.
-/// See `artifacts-kept/` and the README for what each one is.
-///
-/// - `cr`: carriage returns in names and texts (they end up in doc comments).
-/// - `non-xid`: non-ASCII letters and digits that cannot start a Rust identifier (`²`, `①`, `٣`),
-///   in names and texts.
-/// - `mod-tag`: tags that become the module `mod` (`mod`, `Mod`, `MOD`), whose file would be
-///   `src/operations/mod.rs`.
-/// - `allof-ref`: `$ref`s among `allOf` members, except one in the `allOf` of a component schema
-///   (an inline `allOf` that leads back to its component recurses without end; several `$ref`s
-///   to the same cycle take exponential time).
-fn avoid(construct: &str) -> bool {
-    static AVOID: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    AVOID
-        .get_or_init(|| {
-            std::env::var("FUZZ_AVOID").unwrap_or_default().split(',').map(|s| s.trim().to_owned()).collect()
-        })
-        .iter()
-        .any(|c| c == construct)
-}
-
-/// A name or text with the avoided constructs taken out.
-fn clean(mut s: String) -> String {
-    if avoid("cr") {
-        s = s.replace('\r', " ");
-    }
-    if avoid("non-xid") {
-        s.retain(|c| c.is_ascii() || !c.is_alphanumeric() || unicode_ident::is_xid_start(c));
-    }
-    s
-}
-
-// ---------------------------------------------------------------------------------------------
 // Names and texts
 // ---------------------------------------------------------------------------------------------
 
@@ -84,10 +47,10 @@ struct Name(String);
 impl<'a> Arbitrary<'a> for Name {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         if u.ratio(7, 8)? {
-            Ok(Name(clean((*u.choose(NAMES)?).to_owned())))
+            Ok(Name((*u.choose(NAMES)?).to_owned()))
         } else {
             let s: String = u.arbitrary()?;
-            Ok(Name(clean(s.chars().take(16).collect())))
+            Ok(Name(s.chars().take(16).collect()))
         }
     }
 }
@@ -124,10 +87,10 @@ struct Text(String);
 impl<'a> Arbitrary<'a> for Text {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         if u.ratio(7, 8)? {
-            Ok(Text(clean((*u.choose(TEXTS)?).to_owned())))
+            Ok(Text((*u.choose(TEXTS)?).to_owned()))
         } else {
             let s: String = u.arbitrary()?;
-            Ok(Text(clean(s.chars().take(40).collect())))
+            Ok(Text(s.chars().take(40).collect()))
         }
     }
 }
@@ -423,20 +386,7 @@ impl Ctx {
                     out.insert("type".into(), json!("object"));
                     self.properties(&mut out, properties, &[], d);
                 }
-                let mut refs = 0;
-                let members = members
-                    .iter()
-                    .map(|m| {
-                        if avoid("allof-ref") && matches!(m.kind, Kind::Ref(_)) {
-                            refs += 1;
-                            if depth > 0 || refs > 1 {
-                                return json!({ "type": "object" });
-                            }
-                        }
-                        self.schema(m, d)
-                    })
-                    .collect();
-                out.insert("allOf".into(), Value::Array(members));
+                out.insert("allOf".into(), Value::Array(members.iter().map(|m| self.schema(m, d)).collect()));
             }
             Kind::OneOf { members, discriminator } | Kind::AnyOf { members, discriminator } => {
                 let key = if matches!(schema.kind, Kind::OneOf { .. }) { "oneOf" } else { "anyOf" };
@@ -886,11 +836,8 @@ impl Ctx {
         if let Some(id) = &operation.operation_id {
             out.insert("operationId".into(), Value::String(id.0.clone()));
         }
-        let is_mod = |tag: &&Name| {
-            avoid("mod-tag") && tag.0.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase() == "mod"
-        };
         if !operation.tags.is_empty() {
-            let tags = operation.tags.iter().filter(|t| !is_mod(t)).map(|t| Value::String(t.0.clone())).collect();
+            let tags = operation.tags.iter().map(|t| Value::String(t.0.clone())).collect();
             out.insert("tags".into(), tags);
         }
         if let Some(summary) = &operation.summary {
