@@ -11,12 +11,17 @@
 
 pub mod diff;
 mod parse;
+#[cfg(test)]
+mod tests;
 
 pub use parse::parse;
 
 use crate::model::{Api, BodyKind, ListStyle, ObjectStyle, Operation, Param, Response, TypeDef, TypeRef};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+
+/// What a field line says instead of a wire name for the map of a struct's other properties.
+const OTHER_PROPERTIES: &str = "other properties";
 
 /// The listing's path inside the generated crate.
 pub const PATH: &str = "API.md";
@@ -96,8 +101,8 @@ pub enum Entry {
         required: bool,
         /// The field's type, without the `Option`.
         ty: String,
-        /// `wire "name"`, or `other properties`.
-        wire: String,
+        /// The property's name on the wire, quoted; `None` for the map of other properties.
+        wire: Option<String>,
     },
     /// `enum Name: catch-all Unknown`: an open, `#[non_exhaustive]` string enum.
     Enum {
@@ -255,14 +260,14 @@ fn types(api: &Api) -> Vec<Entry> {
                     name: field.rust_name.clone(),
                     required: !field.optional,
                     ty: type_name(&field.ty),
-                    wire: format!("wire {}", quoted(&field.wire_name)),
+                    wire: Some(quoted(&field.wire_name)),
                 }));
                 entries.extend(def.additional.iter().map(|extra| Entry::Field {
                     parent: def.name.clone(),
                     name: extra.rust_name.clone(),
                     required: true,
                     ty: format!("BTreeMap<String, {}>", type_name(&extra.value)),
-                    wire: "other properties".to_owned(),
+                    wire: None,
                 }));
             }
             TypeDef::Enum(def) => {
@@ -415,7 +420,11 @@ impl fmt::Display for Entry {
                 Ok(())
             }
             Entry::Field { parent, name, required: is_required, ty, wire } => {
-                write!(f, "field {parent}.{name}: {} {ty}; {wire}", required(*is_required))
+                write!(f, "field {parent}.{name}: {} {ty}; ", required(*is_required))?;
+                match wire {
+                    Some(wire) => write!(f, "wire {wire}"),
+                    None => f.write_str(OTHER_PROPERTIES),
+                }
             }
             Entry::Enum { name, catch_all } => write!(f, "enum {name}: catch-all {catch_all}"),
             Entry::Value { parent, name, wire } => write!(f, "value {parent}::{name}: {wire}"),

@@ -229,7 +229,8 @@ fn changed(old: &Entry, new: &Entry) -> Vec<Change> {
         (Entry::Field { required: q1, ty: t1, wire: w1, .. }, Entry::Field { required: q2, ty: t2, wire: w2, .. }) => {
             found.requirement(*q1, *q2);
             found.differs("type", t1, t2, true);
-            found.differs("wire name", w1, w2, false);
+            let wire = |wire: &Option<String>| wire.clone().unwrap_or_else(|| super::OTHER_PROPERTIES.to_owned());
+            found.differs("wire name", &wire(w1), &wire(w2), false);
         }
         (Entry::Enum { catch_all: c1, .. }, Entry::Enum { catch_all: c2, .. }) => {
             found.differs("catch-all variant", c1, c2, true);

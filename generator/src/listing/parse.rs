@@ -88,7 +88,10 @@ fn entry(line: &str) -> Option<Entry> {
                 name: field.to_owned(),
                 required: required(required_word)?,
                 ty: ty.to_owned(),
-                wire: attributes.next()?.to_owned(),
+                wire: match attributes.next()? {
+                    super::OTHER_PROPERTIES => None,
+                    wire => Some(wire.strip_prefix("wire ")?.to_owned()),
+                },
             }
         }
         "enum" => Entry::Enum { name, catch_all: attributes.next()?.strip_prefix("catch-all ")?.to_owned() },
