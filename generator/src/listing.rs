@@ -18,7 +18,7 @@ pub use parse::parse;
 
 use crate::model::{Api, BodyKind, ListStyle, ObjectStyle, Operation, Param, Response, TypeDef, TypeRef};
 use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// What a field line says instead of a wire name for the map of a struct's other properties.
 const OTHER_PROPERTIES: &str = "other properties";
@@ -164,11 +164,11 @@ pub fn listing(api: &Api, source: &str) -> String {
         one_line(&api.version),
     );
     for entry in operations(api) {
-        text.push_str(&format!("{entry}\n"));
+        let _ = writeln!(text, "{entry}");
     }
     text.push_str("```\n\n## Types\n\n```text\n");
     for entry in types(api) {
-        text.push_str(&format!("{entry}\n"));
+        let _ = writeln!(text, "{entry}");
     }
     text.push_str("```\n");
     text

@@ -122,7 +122,8 @@ pub fn diff(old: &[Entry], new: &[Entry]) -> Vec<Change> {
             continue;
         };
         let Some(before) = old.get(i) else { continue };
-        let mut found = changed(before, entry);
+        // Most entries are unchanged: compare before wording anything.
+        let mut found = if before == entry { Vec::new() } else { changed(before, entry) };
         if let Entry::Operation { name, .. } = entry {
             found.extend(reordered(name, &old_arguments, &new_arguments));
         }

@@ -27,7 +27,7 @@ fn entry(line: &str) -> Option<Entry> {
     let (kind, rest) = line.split_once(' ')?;
     let (name, attributes) = rest.split_once(": ").unwrap_or((rest, ""));
     let attributes = split(attributes);
-    let mut attributes = attributes.iter().map(String::as_str);
+    let mut attributes = attributes.into_iter();
     let name = name.to_owned();
     let entry = match kind {
         "group" => Entry::Group {
@@ -147,33 +147,31 @@ fn required(word: &str) -> Option<bool> {
 }
 
 /// The attributes of a line, split at `; ` outside quoted strings (which keep Rust's escapes).
-fn split(text: &str) -> Vec<String> {
+fn split(text: &str) -> Vec<&str> {
     let mut attributes = Vec::new();
     if text.is_empty() {
         return attributes;
     }
-    let mut current = String::new();
-    let (mut quoted, mut escaped) = (false, false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let bytes = text.as_bytes();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (at, &byte) in bytes.iter().enumerate() {
         if quoted {
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if byte == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if byte == b'"' {
                 quoted = false;
             }
-        } else if c == '"' {
+        } else if byte == b'"' {
             quoted = true;
-        } else if c == ';' && chars.peek() == Some(&' ') {
-            chars.next();
-            attributes.push(std::mem::take(&mut current));
-            continue;
+        } else if byte == b';' && bytes.get(at + 1) == Some(&b' ') {
+            // `;` and ` ` are ASCII, so both ends of the slice are character boundaries.
+            attributes.push(text.get(start..at).unwrap_or_default());
+            start = at + 2;
         }
-        current.push(c);
     }
-    attributes.push(current);
+    attributes.push(text.get(start..).unwrap_or_default());
     attributes
 }
 
@@ -184,7 +182,8 @@ mod tests {
     #[test]
     fn attributes_split_outside_quotes_only() {
         assert_eq!(split(r#"a; wire "x; \"y\"; z"; b"#), ["a", r#"wire "x; \"y\"; z""#, "b"]);
-        assert_eq!(split(""), Vec::<String>::new());
+        assert_eq!(split(""), Vec::<&str>::new());
+        assert_eq!(split("a;b; ; c"), ["a;b", "", "c"]);
     }
 
     #[test]
