@@ -95,19 +95,24 @@ pub fn against_revision(root: &Path, base: &str) -> Result<Vec<Change>, String> 
         .map_err(|error| format!("cannot run git: {error}"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("cannot read {committed} at {base}: {}", stderr.trim()));
+        return Err(format!(
+            "cannot read {committed} at {base} (revisions from before the listing have none): {}",
+            stderr.trim()
+        ));
     }
     let old = String::from_utf8(output.stdout).map_err(|_| format!("{committed} at {base} is not UTF-8"))?;
     let spec = root.join(DEFAULT_SPEC);
     let text = fs::read_to_string(&spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let generated = generator::generate(&text, DEFAULT_SPEC)
-        .map_err(|errors| format!("{DEFAULT_SPEC} does not generate:\n{errors}"))?;
-    let new = generated
-        .files
-        .iter()
-        .find(|file| file.path == listing::PATH)
-        .ok_or_else(|| format!("the generator wrote no {}", listing::PATH))?;
-    report(&old, &new.contents).map_err(|error| format!("{error} (at {base})"))
+    let new = listing_of(&text, DEFAULT_SPEC)?;
+    report(&old, &new).map_err(|error| format!("{error} (at {base})"))
+}
+
+/// The listing that the spec `text` produces; `source` names the spec in its header and errors.
+pub fn listing_of(text: &str, source: &str) -> Result<String, String> {
+    let generated =
+        generator::generate(text, source).map_err(|errors| format!("{source} does not generate:\n{errors}"))?;
+    let listing = generated.files.into_iter().find(|file| file.path == listing::PATH);
+    listing.map(|file| file.contents).ok_or_else(|| format!("the generator wrote no {}", listing::PATH))
 }
 
 /// `cargo xtask api-diff [--base REV]`: prints the report between `REV` (default `HEAD`) and the

@@ -36,34 +36,47 @@ impl fmt::Display for Change {
 }
 
 /// What identifies an entry across listings: its kind (types of every kind share one, so that a
-/// struct that became an enum is one changed type) and its name.
-type Identity = (&'static str, String);
+/// struct that became an enum is one changed type), the name of its parent (or its own name) and
+/// its own name within the parent. Borrowed, so that comparing large listings allocates little.
+type Identity<'a> = (&'static str, &'a str, &'a str);
 
-fn identity(entry: &Entry) -> Identity {
+fn identity(entry: &Entry) -> Identity<'_> {
     match entry {
-        Entry::Group { module, .. } => ("group", module.clone()),
-        Entry::Operation { name, .. } => ("operation", name.clone()),
-        Entry::Parameter { operation, name, .. } => ("parameter", format!("{operation}.{name}")),
-        Entry::Body { operation, .. } => ("body", operation.clone()),
+        Entry::Group { module, .. } => ("group", module, ""),
+        Entry::Operation { name, .. } => ("operation", name, ""),
+        Entry::Parameter { operation, name, .. } => ("parameter", operation, name),
+        Entry::Body { operation, .. } => ("body", operation, ""),
         Entry::Struct { name, .. }
         | Entry::Enum { name, .. }
         | Entry::Union { name, .. }
-        | Entry::Alias { name, .. } => ("type", name.clone()),
-        Entry::Field { parent, name, .. } => ("field", format!("{parent}.{name}")),
-        Entry::Value { parent, name, .. } => ("value", format!("{parent}::{name}")),
-        Entry::Variant { parent, name, .. } => ("variant", format!("{parent}::{name}")),
+        | Entry::Alias { name, .. } => ("type", name, ""),
+        Entry::Field { parent, name, .. } => ("field", parent, name),
+        Entry::Value { parent, name, .. } => ("value", parent, name),
+        Entry::Variant { parent, name, .. } => ("variant", parent, name),
     }
 }
 
 /// The identity of the entry an entry belongs to.
-fn parent(entry: &Entry) -> Option<Identity> {
+fn parent(entry: &Entry) -> Option<Identity<'_>> {
     match entry {
-        Entry::Operation { name, .. } => name.split_once('.').map(|(group, _)| ("group", group.to_owned())),
-        Entry::Parameter { operation, .. } | Entry::Body { operation, .. } => Some(("operation", operation.clone())),
+        Entry::Operation { name, .. } => name.split_once('.').map(|(group, _)| ("group", group, "")),
+        Entry::Parameter { operation, .. } | Entry::Body { operation, .. } => Some(("operation", operation, "")),
         Entry::Field { parent, .. } | Entry::Value { parent, .. } | Entry::Variant { parent, .. } => {
-            Some(("type", parent.clone()))
+            Some(("type", parent, ""))
         }
         _ => None,
+    }
+}
+
+/// The item's name as a report writes it: `meetings.list_meetings.page_no`, `Meeting.title`,
+/// `MeetingStatus::Active`.
+fn name(entry: &Entry) -> String {
+    match entry {
+        Entry::Parameter { operation: parent, name, .. } | Entry::Field { parent, name, .. } => {
+            format!("{parent}.{name}")
+        }
+        Entry::Value { parent, name, .. } | Entry::Variant { parent, name, .. } => format!("{parent}::{name}"),
+        _ => identity(entry).1.to_owned(),
     }
 }
 
@@ -86,18 +99,23 @@ fn kind(entry: &Entry) -> &'static str {
 
 /// The changes from `old` to `new`, in the listing's order (a removed item where it was).
 pub fn diff(old: &[Entry], new: &[Entry]) -> Vec<Change> {
-    let old_ids: Vec<Identity> = old.iter().map(identity).collect();
-    let new_ids: Vec<Identity> = new.iter().map(identity).collect();
-    let old_index: HashMap<&Identity, usize> = old_ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
-    let new_index: HashMap<&Identity, usize> = new_ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
+    let old_index: HashMap<Identity<'_>, usize> = old.iter().enumerate().map(|(i, e)| (identity(e), i)).collect();
+    let new_index: HashMap<Identity<'_>, usize> = new.iter().enumerate().map(|(i, e)| (identity(e), i)).collect();
+    let old_to_new: Vec<Option<usize>> = old.iter().map(|e| new_index.get(&identity(e)).copied()).collect();
+    let new_to_old: Vec<Option<usize>> = new.iter().map(|e| old_index.get(&identity(e)).copied()).collect();
     // Entries whose members are covered by their own line: added, removed, or of another kind.
-    let mut covered: HashSet<&Identity> = old_ids.iter().filter(|id| !new_index.contains_key(id)).collect();
-    covered.extend(new_ids.iter().filter(|id| !old_index.contains_key(id)));
-    for (id, &i) in &new_index {
-        if let (Some(&o), Some(entry)) = (old_index.get(id), new.get(i))
-            && old.get(o).is_some_and(|old| kind(old) != kind(entry))
-        {
-            covered.insert(id);
+    let mut covered: HashSet<Identity<'_>> = HashSet::new();
+    for (entry, there) in old.iter().zip(&old_to_new) {
+        if there.is_none() {
+            covered.insert(identity(entry));
+        }
+    }
+    for (entry, there) in new.iter().zip(&new_to_old) {
+        match there.and_then(|i| old.get(i)) {
+            Some(before) if kind(before) == kind(entry) => {}
+            _ => {
+                covered.insert(identity(entry));
+            }
         }
     }
     let (old_arguments, new_arguments) = (positional(old), positional(new));
@@ -107,21 +125,20 @@ pub fn diff(old: &[Entry], new: &[Entry]) -> Vec<Change> {
     // after it that is still there.
     let mut changes: Vec<((usize, u8, usize), Change)> = Vec::new();
     let mut anchor = new.len();
-    for (i, entry) in old.iter().enumerate().rev() {
-        match old_ids.get(i).and_then(|id| new_index.get(id)) {
-            Some(&j) => anchor = j,
+    for (i, (entry, there)) in old.iter().zip(&old_to_new).enumerate().rev() {
+        match there {
+            Some(j) => anchor = *j,
             None if reported(entry) => changes.push(((anchor, 0, i), removed(entry))),
             None => {}
         }
     }
-    for (j, entry) in new.iter().enumerate() {
-        let Some(&i) = new_ids.get(j).and_then(|id| old_index.get(id)) else {
+    for (j, (entry, there)) in new.iter().zip(&new_to_old).enumerate() {
+        let Some(before) = there.and_then(|i| old.get(i)) else {
             if reported(entry) {
                 changes.push(((j, 1, 0), added(entry, old, &old_index)));
             }
             continue;
         };
-        let Some(before) = old.get(i) else { continue };
         // Most entries are unchanged: compare before wording anything.
         let mut found = if before == entry { Vec::new() } else { changed(before, entry) };
         if let Entry::Operation { name, .. } = entry {
@@ -141,15 +158,11 @@ fn compatible(text: String) -> Change {
     Change { breaking: false, text }
 }
 
-fn name(entry: &Entry) -> String {
-    identity(entry).1
-}
-
 fn removed(entry: &Entry) -> Change {
     breaking(format!("{} {} removed", kind(entry), name(entry)))
 }
 
-fn added(entry: &Entry, old: &[Entry], old_index: &HashMap<&Identity, usize>) -> Change {
+fn added(entry: &Entry, old: &[Entry], old_index: &HashMap<Identity<'_>, usize>) -> Change {
     let text = format!("{} {} added", kind(entry), name(entry));
     match entry {
         Entry::Parameter { required: true, .. } | Entry::Body { required: true, .. } => {
@@ -160,9 +173,8 @@ fn added(entry: &Entry, old: &[Entry], old_index: &HashMap<&Identity, usize>) ->
         }
         Entry::Field { parent, required, .. } => {
             let text = format!("{text}, {}", if *required { "required" } else { "optional" });
-            let id: Identity = ("type", parent.clone());
             let built_by_callers = old_index
-                .get(&id)
+                .get(&("type", parent.as_str(), ""))
                 .and_then(|&i| old.get(i))
                 .is_some_and(|parent| matches!(parent, Entry::Struct { request: true, .. }));
             if built_by_callers { breaking(format!("{text}, to a request type")) } else { compatible(text) }
