@@ -138,6 +138,10 @@ mod tests {
         assert_eq!(Verdict::of(&[]), Verdict::Unchanged);
         assert_eq!(Verdict::of(&[change(false)]), Verdict::Compatible);
         assert_eq!(Verdict::of(&[change(false), change(true)]), Verdict::Breaking);
+        // The documented exit codes (1 is any failure, as for every other task).
+        assert_eq!(Verdict::Unchanged.exit_code(), ExitCode::from(0));
+        assert_eq!(Verdict::Compatible.exit_code(), ExitCode::from(2));
+        assert_eq!(Verdict::Breaking.exit_code(), ExitCode::from(3));
     }
 
     #[test]
