@@ -11,7 +11,9 @@ fn fixtures_generate_their_reviewed_output() {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let output = generator::generate(&text, &format!("tests/fixtures/{name}"))
             .unwrap_or_else(|errors| panic!("{name} does not generate:\n{errors}"));
-        let mut snapshot = tests::concatenate(&output.files);
+        // The listing has a snapshot of its own (below).
+        let code: Vec<_> = output.files.into_iter().filter(|file| file.path != generator::listing::PATH).collect();
+        let mut snapshot = tests::concatenate(&code);
         if !output.warnings.is_empty() {
             snapshot.push_str("\n=== warnings\n");
             for warning in &output.warnings {
@@ -19,6 +21,36 @@ fn fixtures_generate_their_reviewed_output() {
             }
         }
         insta::assert_snapshot!(snapshot);
+    });
+}
+
+/// The public-API listing of every fixture, so that a generator change that alters what users
+/// see shows there as well as in the code.
+#[test]
+fn fixtures_list_their_reviewed_public_api() {
+    insta::glob!("fixtures/*.yaml", |path| {
+        let text = fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let output = generator::generate(&text, &format!("tests/fixtures/{name}"))
+            .unwrap_or_else(|errors| panic!("{name} does not generate:\n{errors}"));
+        let listing = output.files.iter().find(|file| file.path == generator::listing::PATH).expect("a listing");
+        let entries = generator::listing::parse(&listing.contents).unwrap_or_else(|error| panic!("{name}: {error}"));
+        // Every line of the text blocks reads back into an entry that is written the same way.
+        let mut in_block = false;
+        let lines: Vec<&str> = listing
+            .contents
+            .lines()
+            .filter(|line| {
+                if line.starts_with("```") {
+                    in_block = !in_block;
+                    return false;
+                }
+                in_block
+            })
+            .collect();
+        let reread: Vec<String> = entries.iter().map(ToString::to_string).collect();
+        assert_eq!(lines, reread, "{name}: the listing does not read back as written");
+        insta::assert_snapshot!(listing.contents);
     });
 }
 
@@ -44,7 +76,9 @@ fn parallel_generation_matches_part_by_part_generation() {
     assert!(model_parts > 1, "models.rs has {model_parts} parts");
     assert!(parts.len() > model_parts + 2, "several operation files");
     let sequential = generator::render::render(generator::emit::emit(&api), source).expect("renders");
-    assert_eq!(output.files.len(), sequential.len());
+    let listing = output.files.last().expect("files");
+    assert_eq!(listing.path, generator::listing::PATH, "the listing comes last");
+    assert_eq!(output.files.len(), sequential.len() + 1);
     for (parallel, sequential) in output.files.iter().zip(&sequential) {
         assert_eq!(parallel.path, sequential.path);
         assert!(parallel.contents == sequential.contents, "{} differs", parallel.path);

@@ -7,6 +7,9 @@
 //! 3. [`emit`]: the model → token streams, one per part of a file.
 //! 4. [`render`]: token streams → formatted parts → files with the do-not-edit header.
 //!
+//! Next to the code, [`listing`] writes `API.md` from the model: the crate's public API, one item
+//! per line, which [`listing::diff`] compares across versions to tell breaking changes apart.
+//!
 //! Emitting and formatting take most of the time on large specs; each part goes through both on
 //! one of several threads (token streams cannot move between threads), and the parts are then
 //! assembled in order, so the output does not depend on the number of threads.
@@ -18,6 +21,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod listing;
 pub mod load;
 pub mod lower;
 pub mod model;
@@ -54,7 +58,8 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
     let features = api.groups.iter().filter_map(|group| group.feature.clone()).collect();
     let parts = emit::parts(&api);
     let formatted = in_parallel(&parts, |part| render::format(emit::emit_part(part)));
-    let files = render::assemble(formatted.into_iter().collect::<Result<_, _>>()?, source);
+    let mut files = render::assemble(formatted.into_iter().collect::<Result<_, _>>()?, source);
+    files.push(GeneratedFile { path: listing::PATH.to_owned(), contents: listing::listing(&api, source) });
     Ok(Output { files, warnings: diagnostics, features })
 }
 

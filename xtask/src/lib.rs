@@ -2,6 +2,7 @@
 //! crate from `spec/realtimekit.yaml`; `codegen --check` verifies that the committed files are
 //! what the generator produces, without writing anything.
 
+pub mod api_diff;
 mod scaffold;
 
 use std::fmt::Write as _;
@@ -33,6 +34,8 @@ pub struct Report {
     pub removed: Vec<String>,
     /// Warnings about tolerated deviations in the spec, one line each.
     pub warnings: Vec<String>,
+    /// What changed in the public API, when the listing changed (see [`api_diff`]).
+    pub api_changes: Vec<generator::listing::diff::Change>,
 }
 
 /// The workspace root.
@@ -77,6 +80,7 @@ pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
     for stale in emitted_files(&out.join("src")).into_iter().filter(|path| !wanted.contains(path)) {
         report.removed.push(stale.strip_prefix(out).unwrap_or(&stale).display().to_string());
     }
+    api_diff::record(out, &files, &mut report);
     if mode == Mode::Check {
         if report.changed.is_empty() && report.removed.is_empty() {
             return Ok(report);

@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`: regenerates the client crate.
 //! `cargo xtask bench [--smoke]`: benchmarks (see BENCHMARKS.md).
+//! `cargo xtask api-diff [--base REV]`: what changed in the public API since a git revision.
 
 mod bench;
 
@@ -14,12 +15,17 @@ use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, codegen, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
        cargo xtask check-spec PATH
+       cargo xtask api-diff [--base REV]
        cargo xtask bench [--smoke] [--rounds N] [--only SECTIONS] [--max-wait SECONDS]
 
   codegen          regenerate generated/ from spec/realtimekit.yaml (writes only changed files)
   --check          write nothing; fail if generated/ is not what the spec produces
   --spec PATH      read another OpenAPI 3.0 document
   --out DIR        write into another crate directory
+  api-diff         list the changes to the public API (generated/API.md) from a git revision
+                   (--base REV, default HEAD) to what the working tree's spec produces, each
+                   marked breaking or compatible; exit code 0: no change, 2: compatible changes
+                   only, 3: breaking changes, 1: the comparison failed
   check-spec PATH  generate a standalone crate for PATH under target/generated-crates/ and run
                    `cargo clippy -- -D warnings` on it; lists the operations left out
   bench            measure generation, compile cost, decoding and client overhead against their
@@ -28,6 +34,12 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out D
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(("api-diff", options)) = args.split_first().map(|(task, options)| (task.as_str(), options)) {
+        return xtask::api_diff::run(options, USAGE).unwrap_or_else(|message| {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        });
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -76,6 +88,9 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         for path in &report.removed {
             println!("removed {}", out.join(path).display());
+        }
+        if !report.api_changes.is_empty() {
+            print!("{}", xtask::api_diff::summary(&report.api_changes));
         }
     }
     Ok(())

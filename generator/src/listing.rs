@@ -1,0 +1,455 @@
+//! The public-API listing (`API.md`): every group, operation, parameter, type, field and enum value
+//! of the generated crate, one per line in the spec's order, written from the model and read back.
+//!
+//! The listing is committed next to the code so that a pull request's diff of it shows what a spec
+//! change does to the crate's users; [`diff`] compares two listings and marks each change
+//! breaking or compatible. Each line is `<kind> <name>[: <attribute>(; <attribute>)*]`, where the
+//! name is the item's Rust path (`meetings.list_meetings.page_no`, `Meeting.title`,
+//! `MeetingStatus::Active`) and free text from the spec (wire names, media types, tag values) is
+//! quoted with Rust's string escapes, so a line is never split and reads back unambiguously.
+//! Writing and reading live together here (and [`Entry`] is both), so the two cannot disagree.
+
+pub mod diff;
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use parse::parse;
+
+use crate::model::{Api, BodyKind, ListStyle, ObjectStyle, Operation, Param, Response, TypeDef, TypeRef};
+use std::collections::{HashMap, HashSet};
+use std::fmt::{self, Write as _};
+
+/// What a field line says instead of a wire name for the map of a struct's other properties.
+const OTHER_PROPERTIES: &str = "other properties";
+
+/// The listing's path inside the generated crate.
+pub const PATH: &str = "API.md";
+
+/// One line of the listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// `group meetings: Meetings; feature "meetings"`: a handle reached through `client.meetings()`.
+    Group {
+        /// The module and accessor name.
+        module: String,
+        /// The handle's type name.
+        handle: String,
+        /// The cargo feature that compiles the group, quoted.
+        feature: Option<String>,
+    },
+    /// `operation meetings.get_meeting: GET /path -> Response; builder GetMeeting; stream() yields Item`.
+    Operation {
+        /// `group.method`.
+        name: String,
+        /// The HTTP method.
+        http_method: String,
+        /// The path template, with spaces, quotes and control characters percent-encoded.
+        path: String,
+        /// What `send()` returns.
+        response: String,
+        /// The request builder's type name.
+        builder: String,
+        /// The item type of `stream()`, for operations that page.
+        stream: Option<String>,
+    },
+    /// `parameter meetings.list_meetings.page_no: optional query u32; wire "page_no"`.
+    Parameter {
+        /// `group.method` of the operation.
+        operation: String,
+        /// The Rust name of the argument or setter.
+        name: String,
+        /// Whether it is a positional argument (`required`) or a setter (`optional`).
+        required: bool,
+        /// `path`, `query` or `header`.
+        location: String,
+        /// The value's type (`Vec<T>` for lists).
+        ty: String,
+        /// How a list or object is written into the query string.
+        style: Option<String>,
+        /// The name on the wire, quoted.
+        wire: String,
+    },
+    /// `body meetings.create_meeting: required CreateMeetingBody; "application/json"`.
+    Body {
+        /// `group.method` of the operation.
+        operation: String,
+        /// Whether it is a positional argument (`required`) or a setter (`optional`).
+        required: bool,
+        /// The body's type.
+        ty: String,
+        /// The media type sent, quoted.
+        media: String,
+    },
+    /// `struct Name: request, Default`.
+    Struct {
+        /// The type name.
+        name: String,
+        /// Whether a request (a parameter or a body) uses it, so that callers build it.
+        request: bool,
+        /// Whether it implements `Default` (every field is optional).
+        default: bool,
+    },
+    /// `field Struct.title: optional String; wire "title"` (or `; other properties` for the map
+    /// that keeps additional properties).
+    Field {
+        /// The struct's name.
+        parent: String,
+        /// The Rust field name.
+        name: String,
+        /// Whether the field is an `Option`.
+        required: bool,
+        /// The field's type, without the `Option`.
+        ty: String,
+        /// The property's name on the wire, quoted; `None` for the map of other properties.
+        wire: Option<String>,
+    },
+    /// `enum Name: catch-all Unknown`: an open, `#[non_exhaustive]` string enum.
+    Enum {
+        /// The type name.
+        name: String,
+        /// The variant that keeps unknown values.
+        catch_all: String,
+    },
+    /// `value Enum::Variant: "wire"`.
+    Value {
+        /// The enum's name.
+        parent: String,
+        /// The Rust variant name.
+        name: String,
+        /// The value on the wire, quoted.
+        wire: String,
+    },
+    /// `union Name: untagged; Display` or `union Name: catch-all Unknown; tag "type"`.
+    Union {
+        /// The type name.
+        name: String,
+        /// The variant that keeps a value with an unknown tag (tagged unions only).
+        catch_all: Option<String>,
+        /// Whether it implements `Display`.
+        display: bool,
+        /// The tag property, quoted (tagged unions only).
+        tag: Option<String>,
+    },
+    /// `variant Union::Name: Type; tags "a", "b"`.
+    Variant {
+        /// The union's name.
+        parent: String,
+        /// The Rust variant name.
+        name: String,
+        /// The variant's type.
+        ty: String,
+        /// The tag values that select it, quoted and joined with `, ` (tagged unions only).
+        tags: Option<String>,
+    },
+    /// `alias Name: Target`.
+    Alias {
+        /// The type name.
+        name: String,
+        /// The aliased type.
+        target: String,
+    },
+}
+
+/// The listing of `api`; `source` names the spec in the do-not-edit line.
+pub fn listing(api: &Api, source: &str) -> String {
+    let mut text = format!(
+        "<!-- @generated by `cargo xtask codegen` from {source}. Do not edit. -->\n\
+         # Public API of the {} {} client\n\n\
+         Every operation, parameter, type, field and enum value of the generated crate, one per line in the\n\
+         spec's order. `cargo xtask api-diff` compares two versions of this file and says which changes break\n\
+         the crate's users; `request` marks the structs that requests use, which callers build themselves.\n\n\
+         ## Operations\n\n```text\n",
+        one_line(&api.title),
+        one_line(&api.version),
+    );
+    for entry in operations(api) {
+        let _ = writeln!(text, "{entry}");
+    }
+    text.push_str("```\n\n## Types\n\n```text\n");
+    for entry in types(api) {
+        let _ = writeln!(text, "{entry}");
+    }
+    text.push_str("```\n");
+    text
+}
+
+/// The entries of every group and operation, in order.
+fn operations(api: &Api) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for group in &api.groups {
+        entries.push(Entry::Group {
+            module: group.module.clone(),
+            handle: group.type_name.clone(),
+            feature: group.feature.as_deref().map(quoted),
+        });
+        for op in &group.operations {
+            let name = format!("{}.{}", group.module, op.method_name);
+            entries.push(operation(&name, op));
+            let params = [("path", &op.path_params), ("query", &op.query_params), ("header", &op.header_params)];
+            for (location, params) in params {
+                entries.extend(params.iter().map(|param| parameter(&name, location, param)));
+            }
+            if let Some(body) = &op.body {
+                let ty = match &body.kind {
+                    BodyKind::Json(ty) => type_name(ty),
+                    BodyKind::Multipart => "multipart::Form".to_owned(),
+                    BodyKind::Bytes => "Bytes".to_owned(),
+                };
+                entries.push(Entry::Body {
+                    operation: name.clone(),
+                    required: body.required,
+                    ty,
+                    media: quoted(&body.media_type),
+                });
+            }
+        }
+    }
+    entries
+}
+
+fn operation(name: &str, op: &Operation) -> Entry {
+    Entry::Operation {
+        name: name.to_owned(),
+        http_method: op.http_method.clone(),
+        path: op.path.chars().map(path_char).collect(),
+        response: match &op.response {
+            Response::Json(ty) => type_name(ty),
+            Response::Empty => "()".to_owned(),
+            Response::Bytes => "Bytes".to_owned(),
+        },
+        builder: op.builder_name.clone(),
+        stream: op.paging.as_ref().map(|paging| type_name(&paging.item)),
+    }
+}
+
+fn parameter(operation: &str, location: &str, param: &Param) -> Entry {
+    let ty = type_name(&param.ty);
+    let style = match (param.list, param.object) {
+        (Some(ListStyle::Repeated), _) => Some("repeated"),
+        (Some(ListStyle::CommaSeparated), _) => Some("comma-separated"),
+        (None, Some(ObjectStyle::Form)) => Some("form"),
+        (None, Some(ObjectStyle::Deep)) => Some("deepObject"),
+        (None, None) => None,
+    };
+    Entry::Parameter {
+        operation: operation.to_owned(),
+        name: param.rust_name.clone(),
+        required: param.required,
+        location: location.to_owned(),
+        ty: if param.list.is_some() { format!("Vec<{ty}>") } else { ty },
+        style: style.map(str::to_owned),
+        wire: quoted(&param.wire_name),
+    }
+}
+
+/// The entries of every type and its members, in order.
+fn types(api: &Api) -> Vec<Entry> {
+    let request = request_types(api);
+    let mut entries = Vec::new();
+    for def in &api.types {
+        match def {
+            TypeDef::Struct(def) => {
+                entries.push(Entry::Struct {
+                    name: def.name.clone(),
+                    request: request.contains(def.name.as_str()),
+                    default: def.all_optional,
+                });
+                entries.extend(def.fields.iter().map(|field| Entry::Field {
+                    parent: def.name.clone(),
+                    name: field.rust_name.clone(),
+                    required: !field.optional,
+                    ty: type_name(&field.ty),
+                    wire: Some(quoted(&field.wire_name)),
+                }));
+                entries.extend(def.additional.iter().map(|extra| Entry::Field {
+                    parent: def.name.clone(),
+                    name: extra.rust_name.clone(),
+                    required: true,
+                    ty: format!("BTreeMap<String, {}>", type_name(&extra.value)),
+                    wire: None,
+                }));
+            }
+            TypeDef::Enum(def) => {
+                entries.push(Entry::Enum { name: def.name.clone(), catch_all: def.unknown_variant.clone() });
+                entries.extend(def.variants.iter().map(|variant| Entry::Value {
+                    parent: def.name.clone(),
+                    name: variant.rust_name.clone(),
+                    wire: quoted(&variant.wire_value),
+                }));
+            }
+            TypeDef::Union(def) => {
+                entries.push(Entry::Union {
+                    name: def.name.clone(),
+                    catch_all: def.tag.as_ref().map(|tag| tag.unknown_variant.clone()),
+                    display: def.scalar,
+                    tag: def.tag.as_ref().map(|tag| quoted(&tag.property)),
+                });
+                entries.extend(def.variants.iter().map(|variant| Entry::Variant {
+                    parent: def.name.clone(),
+                    name: variant.rust_name.clone(),
+                    ty: type_name(&variant.ty),
+                    tags:
+                        def.tag.is_some().then(|| {
+                            variant.tag_values.iter().map(|value| quoted(value)).collect::<Vec<_>>().join(", ")
+                        }),
+                }));
+            }
+            TypeDef::Alias(def) => {
+                entries.push(Entry::Alias { name: def.name.clone(), target: type_name(&def.target) });
+            }
+        }
+    }
+    entries
+}
+
+/// The names of the types that requests use (through parameters and bodies, and then through
+/// fields, aliases, union variants, lists and maps): callers build these themselves.
+fn request_types(api: &Api) -> HashSet<&str> {
+    let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|def| (def.name(), def)).collect();
+    let mut pending: Vec<&TypeRef> = Vec::new();
+    for op in api.groups.iter().flat_map(|group| &group.operations) {
+        let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
+        pending.extend(params.map(|param| &param.ty));
+        if let Some(BodyKind::Json(ty)) = op.body.as_ref().map(|body| &body.kind) {
+            pending.push(ty);
+        }
+    }
+    let mut found = HashSet::new();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                let Some(def) = by_name.get(name.as_str()) else { continue };
+                if !found.insert(def.name()) {
+                    continue;
+                }
+                match def {
+                    TypeDef::Struct(def) => {
+                        pending.extend(def.fields.iter().map(|field| &field.ty));
+                        pending.extend(def.additional.iter().map(|extra| &extra.value));
+                    }
+                    TypeDef::Union(def) => pending.extend(def.variants.iter().map(|variant| &variant.ty)),
+                    TypeDef::Alias(def) => pending.push(&def.target),
+                    TypeDef::Enum(_) => {}
+                }
+            }
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => pending.push(inner),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The Rust type of a type reference, as the generated crate spells it (models unqualified).
+pub fn type_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::U32 => "u32".to_owned(),
+        TypeRef::U64 => "u64".to_owned(),
+        TypeRef::F32 => "f32".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::List(item) => format!("Vec<{}>", type_name(item)),
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_name(value)),
+        TypeRef::Boxed(inner) => format!("Box<{}>", type_name(inner)),
+    }
+}
+
+/// Spec text as a quoted Rust string literal: on one line, and exact.
+fn quoted(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// Spec text on one line, for the title.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// A character of a path template as the listing writes it: whitespace, quotes, `;` and control
+/// characters percent-encoded, so that a path never splits a line or its attributes.
+fn path_char(c: char) -> String {
+    if c.is_control() || c.is_whitespace() || c == '"' || c == ';' {
+        let mut bytes = [0; 4];
+        c.encode_utf8(&mut bytes).bytes().map(|byte| format!("%{byte:02X}")).collect()
+    } else {
+        c.to_string()
+    }
+}
+
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let required = |required: bool| if required { "required" } else { "optional" };
+        match self {
+            Entry::Group { module, handle, feature } => {
+                write!(f, "group {module}: {handle}")?;
+                if let Some(feature) = feature {
+                    write!(f, "; feature {feature}")?;
+                }
+                Ok(())
+            }
+            Entry::Operation { name, http_method, path, response, builder, stream } => {
+                write!(f, "operation {name}: {http_method} {path} -> {response}; builder {builder}")?;
+                if let Some(item) = stream {
+                    write!(f, "; stream() yields {item}")?;
+                }
+                Ok(())
+            }
+            Entry::Parameter { operation, name, required: is_required, location, ty, style, wire } => {
+                write!(f, "parameter {operation}.{name}: {} {location} {ty}", required(*is_required))?;
+                if let Some(style) = style {
+                    write!(f, "; {style}")?;
+                }
+                write!(f, "; wire {wire}")
+            }
+            Entry::Body { operation, required: is_required, ty, media } => {
+                write!(f, "body {operation}: {} {ty}; {media}", required(*is_required))
+            }
+            Entry::Struct { name, request, default } => {
+                let flags: Vec<&str> = [(*request, "request"), (*default, "Default")]
+                    .into_iter()
+                    .filter_map(|(set, flag)| set.then_some(flag))
+                    .collect();
+                write!(f, "struct {name}")?;
+                if !flags.is_empty() {
+                    write!(f, ": {}", flags.join(", "))?;
+                }
+                Ok(())
+            }
+            Entry::Field { parent, name, required: is_required, ty, wire } => {
+                write!(f, "field {parent}.{name}: {} {ty}; ", required(*is_required))?;
+                match wire {
+                    Some(wire) => write!(f, "wire {wire}"),
+                    None => f.write_str(OTHER_PROPERTIES),
+                }
+            }
+            Entry::Enum { name, catch_all } => write!(f, "enum {name}: catch-all {catch_all}"),
+            Entry::Value { parent, name, wire } => write!(f, "value {parent}::{name}: {wire}"),
+            Entry::Union { name, catch_all, display, tag } => {
+                let mut attributes = Vec::new();
+                match catch_all {
+                    Some(catch_all) => attributes.push(format!("catch-all {catch_all}")),
+                    None => attributes.push("untagged".to_owned()),
+                }
+                if *display {
+                    attributes.push("Display".to_owned());
+                }
+                if let Some(tag) = tag {
+                    attributes.push(format!("tag {tag}"));
+                }
+                write!(f, "union {name}: {}", attributes.join("; "))
+            }
+            Entry::Variant { parent, name, ty, tags } => {
+                write!(f, "variant {parent}::{name}: {ty}")?;
+                if let Some(tags) = tags {
+                    write!(f, "; tags {tags}")?;
+                }
+                Ok(())
+            }
+            Entry::Alias { name, target } => write!(f, "alias {name}: {target}"),
+        }
+    }
+}
