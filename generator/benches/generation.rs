@@ -64,8 +64,29 @@ fn passes(c: &mut Criterion) {
             b.iter_batched(|| emitted.clone(), |files| generator::render::render(files, path), BatchSize::PerIteration);
         });
         group.bench_function("generate", |b| b.iter(|| generator::generate(black_box(&text), path)));
+        let (old, new) = listings_with_one_change(&text, path);
+        group.bench_function("report", |b| {
+            b.iter(|| {
+                let old = generator::listing::parse(black_box(&old)).expect("the listing reads back");
+                let new = generator::listing::parse(black_box(&new)).expect("the changed listing reads back");
+                let changes = generator::listing::diff::diff(&old, &new);
+                assert_eq!(changes.len(), 1, "one change: {changes:?}");
+                changes
+            });
+        });
         group.finish();
     }
+}
+
+/// The public-API listing of `text`, and the same listing with its first optional query parameter
+/// made required.
+fn listings_with_one_change(text: &str, path: &str) -> (String, String) {
+    let output = generator::generate(text, path).unwrap_or_else(|errors| panic!("{path} does not generate: {errors}"));
+    let listing = output.files.into_iter().find(|file| file.path == generator::listing::PATH).expect("a listing");
+    let old = listing.contents;
+    let line = old.lines().find(|line| line.contains(": optional query ")).expect("an optional query parameter");
+    let new = old.replacen(line, &line.replacen(": optional query ", ": required query ", 1), 1);
+    (old, new)
 }
 
 criterion_group! {
