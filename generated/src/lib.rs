@@ -51,6 +51,8 @@ pub use runtime::{
     TransportError, TransportKind,
 };
 pub use runtime::{ItemStream, Jitter, Response, RetryPolicy, UnknownValue};
+// The HTTP types of the public API and the HTTP client itself, at the runtime's versions.
+pub use runtime::{Bytes, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, reqwest};
 
 /// A client of the API.
 ///

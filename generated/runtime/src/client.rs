@@ -220,7 +220,7 @@ impl Client {
                 }
                 Ok((status, headers, body))
             } else {
-                Err(Error::Api(Box::new(ApiError::new(
+                Err(Error::Api(Box::new(ApiError::from_response(
                     request.method.clone(),
                     request.path_template,
                     status,
@@ -282,7 +282,7 @@ fn transport_error(request: &Request, error: reqwest::Error, reading_body: bool)
         method: request.method.clone(),
         path_template: request.path_template,
         kind,
-        source: error.without_url(),
+        source: Box::new(error.without_url()),
     })
 }
 
@@ -323,7 +323,7 @@ fn json_text(body: &[u8]) -> &[u8] {
 /// serde_json's line and column, so that no path-tracking decoder is compiled per type).
 #[cold]
 fn decode_error(request: &Request, status: StatusCode, body: &[u8], json: &[u8], error: &serde_json::Error) -> Error {
-    Error::Decode(Box::new(DecodeError::new(request.method.clone(), request.path_template, status, body, json, error)))
+    Error::Decode(Box::new(DecodeError::from_failure(request.method.clone(), request.path_template, status, body, json, error)))
 }
 
 /// A 2xx answer whose body is not decoded yet, with the request it answers.
