@@ -42,6 +42,8 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) max_pages: u64,
     pub(crate) max_body_size: usize,
+    /// Sent with every request, under the operation's and the request's own headers.
+    pub(crate) default_headers: HeaderMap,
 }
 
 impl fmt::Debug for Client {
@@ -53,6 +55,7 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("max_pages", &self.inner.max_pages)
             .field("max_body_size", &self.inner.max_body_size)
+            .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -111,6 +114,8 @@ impl Client {
     async fn execute(&self, request: &Request, accept: &'static str) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         let inner = &*self.inner;
         let url = self.url(request)?;
+        // A header rejected by `RequestOptions::header` fails the request before anything is sent.
+        request.options.headers.checked()?;
         let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries());
         let timeout = request.options.timeout.unwrap_or(inner.timeout);
         let max_body_size = request.options.max_body_size.unwrap_or(inner.max_body_size);
@@ -181,15 +186,22 @@ impl Client {
         max_body_size: usize,
     ) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
+        // Layered: the client's own headers, the default headers, the operation's header
+        // parameters, the request's extra headers; each layer replaces a name the ones below set.
+        if let Some(body) = &request.body {
+            *http_request.body_mut() = Some(body.bytes.clone().into());
+        }
         let headers = http_request.headers_mut();
-        headers.extend(request.headers.clone());
-        headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
         headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
         if let Some(body) = &request.body {
             headers.insert(header::CONTENT_TYPE, body.content_type.clone());
-            *http_request.body_mut() = Some(body.bytes.clone().into());
         }
+        overlay(headers, &self.inner.default_headers);
+        overlay(headers, &request.headers);
+        overlay(headers, request.options.headers.checked()?);
+        // Last, so that nothing replaces it.
+        headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
         let exchange = async {
             let mut response =
                 self.inner.http.execute(http_request).await.map_err(|e| transport_error(request, e, false))?;
@@ -239,6 +251,16 @@ impl Client {
                 connecting: false,
             })),
         }
+    }
+}
+
+/// Sets every header of `layer` on `headers`, replacing the values `headers` had for its names.
+fn overlay(headers: &mut HeaderMap, layer: &HeaderMap) {
+    for name in layer.keys() {
+        headers.remove(name);
+    }
+    for (name, value) in layer {
+        headers.append(name.clone(), value.clone());
     }
 }
 
@@ -323,7 +345,14 @@ fn json_text(body: &[u8]) -> &[u8] {
 /// serde_json's line and column, so that no path-tracking decoder is compiled per type).
 #[cold]
 fn decode_error(request: &Request, status: StatusCode, body: &[u8], json: &[u8], error: &serde_json::Error) -> Error {
-    Error::Decode(Box::new(DecodeError::from_failure(request.method.clone(), request.path_template, status, body, json, error)))
+    Error::Decode(Box::new(DecodeError::from_failure(
+        request.method.clone(),
+        request.path_template,
+        status,
+        body,
+        json,
+        error,
+    )))
 }
 
 /// A 2xx answer whose body is not decoded yet, with the request it answers.

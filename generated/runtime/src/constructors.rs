@@ -9,11 +9,11 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+use crate::Error;
 use crate::error::{
     ApiError, BodyTooLargeError, DecodeError, MAX_ERROR_BODY, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
-use crate::Error;
 
 /// The path template of an error built by hand, until `with_request` sets one.
 const UNSET_TEMPLATE: &str = "/";

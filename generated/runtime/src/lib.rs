@@ -38,14 +38,14 @@ pub use paging::ItemStream;
 pub use response::Response;
 pub use retry::{Jitter, RetryPolicy};
 
+/// The bytes of a binary body ([`Response<Bytes>`](Response)).
+pub use bytes::Bytes;
 /// The HTTP client under the runtime, for [`ClientBuilder::http_client`]: the same version as the
 /// runtime's, so no dependency of one's own has to match it.
 pub use reqwest;
 /// The HTTP types of the public API, re-exported from [`reqwest`] (which re-exports `http`'s).
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
-/// The bytes of a binary body ([`Response<Bytes>`](Response)).
-pub use bytes::Bytes;
 
 /// The base URL of the tests' clients, as a generated crate's would be.
 #[cfg(test)]
