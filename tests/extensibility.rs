@@ -3,7 +3,9 @@
 //! request builders' `.header(name, value)` forwards to), hooks on every request and response,
 //! the `Client::raw` escape hatch, and the constructors of responses and errors for users' tests.
 
-use cloudflare_realtimekit::{Client, Error, Method};
+use std::sync::{Arc, Mutex};
+
+use cloudflare_realtimekit::{Client, Error, Hook, HookRequest, HookResponse, Method, StatusCode};
 use cloudflare_realtimekit_runtime::request::{Request, RequestOptions};
 use tests::support::{self, TOKEN, client_with};
 use wiremock::{MockServer, ResponseTemplate};
@@ -98,4 +100,98 @@ fn header_values_never_show_in_debug_output() {
     options.header("X-Api-Secret", "hunter2-value");
     let shown = format!("{options:?}");
     assert!(shown.contains("x-api-secret") && !shown.contains("hunter2-value"), "{shown}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hooks
+// ---------------------------------------------------------------------------------------------
+
+/// What a [`Recorder`] saw, one line per call.
+type Seen = Arc<Mutex<Vec<String>>>;
+
+/// A hook that signs every request (a header computed from the method, path and attempt) and
+/// records everything it is shown, in full, with `Debug` too.
+struct Recorder(Seen);
+
+impl Hook for Recorder {
+    fn on_request(&self, request: &mut HookRequest<'_>) {
+        // Every header in clear text (`Debug` would hide values marked sensitive).
+        let clear: Vec<String> =
+            request.headers().iter().map(|(n, v)| format!("{n}: {}", String::from_utf8_lossy(v.as_bytes()))).collect();
+        assert!(!request.headers().contains_key("authorization"), "{clear:?}");
+        let signature = format!("{} {} #{}", request.method(), request.url().path(), request.attempt());
+        request.headers_mut().insert("x-signature", signature.parse().expect("valid value"));
+        // An Authorization set here is replaced by the client's.
+        request.headers_mut().insert("authorization", "Bearer forged".parse().expect("valid value"));
+        let line = format!("request {request:?} {clear:?} {} {:?}", request.url(), request.body());
+        self.0.lock().expect("not poisoned").push(line);
+    }
+
+    fn on_response(&self, response: &mut HookResponse<'_>) {
+        let line = format!(
+            "response {} #{} {} {:?} {:?} {response:?}",
+            response.path_template(),
+            response.attempt(),
+            response.status().as_u16(),
+            response.headers(),
+            String::from_utf8_lossy(response.body()),
+        );
+        self.0.lock().expect("not poisoned").push(line);
+    }
+}
+
+#[tokio::test]
+async fn a_hook_changes_every_attempt_and_observes_every_answer_without_seeing_the_token() {
+    let server = support::serve_sequence(vec![
+        ResponseTemplate::new(503).set_body_string("upstream busy"),
+        ResponseTemplate::new(200).set_body_raw("{}", "application/json"),
+    ])
+    .await;
+    let seen = Seen::default();
+    let (client, _) = client_with(&server.uri(), |b| b.default_header("X-Team", "video").hook(Recorder(seen.clone())));
+    support::list_sessions(&client).per_page(5).send().await.expect("retried to success");
+    let path = "/accounts/acc/realtime/kit/app/sessions/s/participants";
+    assert_eq!(
+        received_headers(&server, "x-signature").await,
+        [[format!("GET {path} #1")], [format!("GET {path} #2")]]
+    );
+    assert_eq!(
+        received_headers(&server, "authorization").await,
+        [[format!("Bearer {TOKEN}")], [format!("Bearer {TOKEN}")]]
+    );
+    let seen = seen.lock().expect("not poisoned").clone();
+    assert_eq!(seen.len(), 4, "{seen:#?}");
+    assert!(
+        seen[0].starts_with("request ") && seen[0].contains("x-team") && seen[0].contains("per_page=5"),
+        "{}",
+        seen[0]
+    );
+    assert!(seen[1].contains("#1 503") && seen[1].contains("upstream busy"), "{}", seen[1]);
+    assert!(seen[3].contains("#2 200"), "{}", seen[3]);
+    for line in &seen {
+        assert!(!line.contains(TOKEN), "the hook saw the token: {line}");
+    }
+}
+
+/// Turns a 404 into an empty success and tags the answer.
+struct NotFoundIsEmpty;
+
+impl Hook for NotFoundIsEmpty {
+    fn on_response(&self, response: &mut HookResponse<'_>) {
+        if response.status() == StatusCode::NOT_FOUND {
+            response.set_status(StatusCode::OK);
+            response.set_body(r#"{"success":true}"#);
+            response.headers_mut().insert("x-rewritten", "yes".parse().expect("valid value"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hook_can_change_an_answer_before_the_client_reads_it() {
+    let server = support::serve_sequence(vec![ResponseTemplate::new(404).set_body_string("not here")]).await;
+    let (client, _) = client_with(&server.uri(), |b| b.hook(NotFoundIsEmpty));
+    let response = support::get_participant(&client).send().await.expect("turned into a success");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-rewritten"], "yes");
+    assert_eq!(response.success, Some(true));
 }

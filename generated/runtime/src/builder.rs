@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
@@ -11,7 +12,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use crate::client::Inner;
 use crate::error::{TEXT_CHARS, capped};
 use crate::request::parse_extra_header;
-use crate::{Client, Error, RetryPolicy};
+use crate::{Client, Error, Hook, RetryPolicy};
 
 /// The environment variable holding the API token.
 const TOKEN_VAR: &str = "CLOUDFLARE_API_TOKEN";
@@ -104,6 +105,7 @@ struct Config {
     http_client: Option<reqwest::Client>,
     /// The default headers as given, checked by `build`.
     default_headers: Vec<(String, String)>,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl<C> Clone for ClientBuilder<C> {
@@ -127,6 +129,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("http_client", &config.http_client.as_ref().map(|_| "custom"))
             // Names only: a value may be a secret.
             .field("default_headers", &config.default_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("hooks", &config.hooks.len())
             .finish()
     }
 }
@@ -204,6 +207,14 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// [`Error::Config`] naming the header (never quoting the value).
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.config.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Installs a [`Hook`], called on every attempt of every request before it is sent and on
+    /// every answer when it arrives (default: none). Hooks run in the order they were installed;
+    /// they never see the API token (see [`Hook`]).
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.config.hooks.push(Arc::new(hook));
         self
     }
 
@@ -295,6 +306,7 @@ impl Config {
             max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
             max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
             default_headers,
+            hooks: self.hooks,
         }))
     }
 }

@@ -15,6 +15,7 @@ use crate::builder::ApiToken;
 use crate::error::{
     ApiError, BodyTooLargeError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind,
 };
+use crate::hooks::{Hook, HookRequest, HookResponse};
 use crate::request::Request;
 use crate::{Error, Response, RetryPolicy};
 
@@ -44,6 +45,8 @@ pub(crate) struct Inner {
     pub(crate) max_body_size: usize,
     /// Sent with every request, under the operation's and the request's own headers.
     pub(crate) default_headers: HeaderMap,
+    /// Called on every attempt and every answer, in this order.
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl fmt::Debug for Client {
@@ -56,6 +59,7 @@ impl fmt::Debug for Client {
             .field("max_pages", &self.inner.max_pages)
             .field("max_body_size", &self.inner.max_body_size)
             .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -123,7 +127,7 @@ impl Client {
         let mut retry = 0;
         loop {
             let started = Instant::now();
-            let outcome = self.attempt(request, &url, accept, timeout, max_body_size).await;
+            let outcome = self.attempt(request, &url, accept, timeout, max_body_size, retry + 1).await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let error = match outcome {
                 Ok((status, headers, body)) => {
@@ -184,7 +188,9 @@ impl Client {
         accept: &'static str,
         timeout: Duration,
         max_body_size: usize,
+        attempt: u32,
     ) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let started = Instant::now();
         let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
         // Layered: the client's own headers, the default headers, the operation's header
         // parameters, the request's extra headers; each layer replaces a name the ones below set.
@@ -200,13 +206,19 @@ impl Client {
         overlay(headers, &self.inner.default_headers);
         overlay(headers, &request.headers);
         overlay(headers, request.options.headers.checked()?);
-        // Last, so that nothing replaces it.
-        headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
+        if !self.inner.hooks.is_empty() {
+            let mut view = HookRequest { request: &mut http_request, path_template: request.path_template, attempt };
+            for hook in &self.inner.hooks {
+                hook.on_request(&mut view);
+            }
+        }
+        // After the hooks, which never see the token, and last, so that nothing replaces it.
+        http_request.headers_mut().insert(header::AUTHORIZATION, self.inner.authorization.clone());
         let exchange = async {
             let mut response =
                 self.inner.http.execute(http_request).await.map_err(|e| transport_error(request, e, false))?;
-            let status = response.status();
-            let too_large = |content_length| {
+            let mut status = response.status();
+            let too_large = |status, content_length| {
                 Error::BodyTooLarge(BodyTooLargeError {
                     method: request.method.clone(),
                     path_template: request.path_template,
@@ -221,14 +233,29 @@ impl Client {
                 && let Some(length) =
                     response.content_length().filter(|n| usize::try_from(*n).map_or(true, |n| n > limit))
             {
-                return Err(too_large(Some(length)));
+                return Err(too_large(status, Some(length)));
             }
-            let (body, truncated) =
+            let (mut body, truncated) =
                 read_body(&mut response, limit).await.map_err(|e| transport_error(request, e, true))?;
-            let headers = std::mem::take(response.headers_mut());
+            let mut headers = std::mem::take(response.headers_mut());
+            if !self.inner.hooks.is_empty() {
+                let mut view = HookResponse {
+                    method: &request.method,
+                    url,
+                    path_template: request.path_template,
+                    attempt,
+                    elapsed: started.elapsed(),
+                    status: &mut status,
+                    headers: &mut headers,
+                    body: &mut body,
+                };
+                for hook in &self.inner.hooks {
+                    hook.on_response(&mut view);
+                }
+            }
             if status.is_success() {
                 if truncated {
-                    return Err(too_large(None));
+                    return Err(too_large(status, None));
                 }
                 Ok((status, headers, body))
             } else {

@@ -18,6 +18,7 @@ mod constructors;
 #[doc(hidden)]
 pub mod enums;
 mod error;
+mod hooks;
 mod json_path;
 pub mod multipart;
 #[doc(hidden)]
@@ -34,6 +35,7 @@ pub use error::{
     ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
+pub use hooks::{Hook, HookRequest, HookResponse};
 pub use paging::ItemStream;
 pub use response::Response;
 pub use retry::{Jitter, RetryPolicy};
@@ -45,7 +47,7 @@ pub use bytes::Bytes;
 pub use reqwest;
 /// The HTTP types of the public API, re-exported from [`reqwest`] (which re-exports `http`'s).
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-pub use reqwest::{Method, StatusCode};
+pub use reqwest::{Method, StatusCode, Url};
 
 /// The base URL of the tests' clients, as a generated crate's would be.
 #[cfg(test)]
