@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use cloudflare_realtimekit::{Client, Error, Hook, HookRequest, HookResponse, Method, StatusCode};
 use cloudflare_realtimekit_runtime::request::{Request, RequestOptions};
 use tests::support::{self, TOKEN, client_with};
-use wiremock::{MockServer, ResponseTemplate};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The template of the hand-built requests.
 const THINGS_TEMPLATE: &str = "/accounts/{account_id}/things";
@@ -194,4 +195,139 @@ async fn a_hook_can_change_an_answer_before_the_client_reads_it() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-rewritten"], "yes");
     assert_eq!(response.success, Some(true));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The escape hatch: Client::raw
+// ---------------------------------------------------------------------------------------------
+
+/// A user's own type for an endpoint the spec does not describe.
+#[derive(Debug, serde::Deserialize, PartialEq)]
+struct Livestream {
+    id: String,
+    viewers: u64,
+}
+
+/// A user's own envelope.
+#[derive(Debug, serde::Deserialize)]
+struct Envelope<T> {
+    result: T,
+}
+
+const LIVESTREAM_TEMPLATE: &str = "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}";
+
+#[tokio::test]
+async fn raw_requests_go_through_the_client_and_decode_into_the_callers_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/accounts/acc/realtime/kit/my%20app/livestreams/a%2Fb"))
+        .and(query_param("per_page", "20"))
+        .and(query_param("search", "a b&c"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("x-team", "video"))
+        .and(header("x-request-id", "7f3a"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"result":{"id":"ls-1","viewers":12}}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let seen = Seen::default();
+    let (client, _) = client_with(&server.uri(), |b| b.default_header("X-Team", "video").hook(Recorder(seen.clone())));
+    let response = client
+        .raw(Method::GET, LIVESTREAM_TEMPLATE)
+        .path_param("account_id", "acc")
+        .path_param("app_id", "my app")
+        .path_param("livestream_id", "a/b")
+        .query("per_page", 20)
+        .query("search", "a b&c")
+        .header("X-Request-Id", "7f3a")
+        .send::<Envelope<Livestream>>()
+        .await
+        .expect("matched");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.result, Livestream { id: "ls-1".to_owned(), viewers: 12 });
+    let seen = seen.lock().expect("not poisoned").clone();
+    assert!(seen.iter().any(|line| line.contains(LIVESTREAM_TEMPLATE)), "the hooks saw the raw request: {seen:?}");
+}
+
+#[tokio::test]
+async fn a_raw_post_sends_its_json_body_and_its_errors_are_parsed_and_retried_like_an_operations() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/accounts/acc/things"))
+        .and(header("content-type", "application/json"))
+        .and(wiremock::matchers::body_json(serde_json::json!({"title": "standup"})))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(r#"{"id":"t-1"}"#, "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/accounts/acc/things/missing"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_raw(
+                r#"{"success":false,"error":{"code":404,"message":"Thing not found"}}"#,
+                "application/json",
+            ),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/accounts/acc/things/busy"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let (client, delays) = support::client(&server.uri());
+    let created = client
+        .raw(Method::POST, "/accounts/{account_id}/things")
+        .path_param("account_id", "acc")
+        .json(&serde_json::json!({"title": "standup"}))
+        .send::<serde_json::Value>()
+        .await
+        .expect("created");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(created["id"], "t-1");
+
+    let get = |id: &'static str| {
+        client
+            .raw(Method::GET, "/accounts/{account_id}/things/{id}")
+            .path_param("account_id", "acc")
+            .path_param("id", id)
+    };
+    let error = get("missing").send::<serde_json::Value>().await.expect_err("404");
+    assert!(error.is_not_found() && error.message() == Some("Thing not found"), "{error}");
+    let shown = error.to_string();
+    assert!(
+        shown.contains("GET /accounts/{account_id}/things/{id} failed with HTTP 404") && !shown.contains(TOKEN),
+        "{shown}"
+    );
+
+    let error = get("busy").max_retries(1).send::<()>().await.expect_err("503");
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(delays.get().len(), 1, "retried once, as asked");
+    let bytes = get("busy").max_retries(0).send_bytes().await.expect_err("503");
+    assert!(bytes.is_retryable());
+}
+
+#[tokio::test]
+async fn a_bad_raw_request_fails_before_anything_is_sent() {
+    let server = ok_server().await;
+    let (client, _) = support::client(&server.uri());
+    let template = "/accounts/{account_id}/things";
+    let cases = [
+        (client.raw(Method::GET, template), "account_id"),
+        (client.raw(Method::GET, template).path_param("account_id", ".."), "account_id"),
+        (client.raw(Method::GET, "accounts/x"), "path"),
+        (client.raw(Method::GET, "/things?x=1"), "path"),
+        (
+            client.raw(Method::GET, template).path_param("account_id", "a").header("Authorization", "Bearer x"),
+            "Authorization",
+        ),
+        (client.raw(Method::POST, template).path_param("account_id", "a").body("text/plain\n", "x"), "content_type"),
+    ];
+    for (request, expected) in cases {
+        match request.send::<serde_json::Value>().await {
+            Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, expected),
+            other => panic!("{expected}: {other:?}"),
+        }
+    }
+    assert_eq!(support::request_count(&server).await, 0);
 }

@@ -50,7 +50,9 @@ pub use runtime::{
     ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
-pub use runtime::{Hook, HookRequest, HookResponse, ItemStream, Jitter, Response, RetryPolicy, UnknownValue};
+pub use runtime::{
+    Hook, HookRequest, HookResponse, ItemStream, Jitter, RawRequest, Response, RetryPolicy, UnknownValue,
+};
 // The HTTP types of the public API and the HTTP client itself, at the runtime's versions.
 pub use runtime::{Bytes, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Url, reqwest};
 

@@ -20,6 +20,7 @@ pub mod enums;
 mod error;
 mod hooks;
 mod json_path;
+mod raw;
 pub mod multipart;
 #[doc(hidden)]
 pub mod paging;
@@ -37,6 +38,7 @@ pub use error::{
 };
 pub use hooks::{Hook, HookRequest, HookResponse};
 pub use paging::ItemStream;
+pub use raw::RawRequest;
 pub use response::Response;
 pub use retry::{Jitter, RetryPolicy};
 

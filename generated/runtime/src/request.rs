@@ -238,7 +238,7 @@ impl Query {
         }
     }
 
-    fn push_pair(&mut self, name: &str, value: &str) {
+    pub(crate) fn push_pair(&mut self, name: &str, value: &str) {
         self.start(name);
         self.encoded.extend(utf8_percent_encode(value, ENCODE));
     }
