@@ -331,3 +331,40 @@ async fn a_bad_raw_request_fails_before_anything_is_sent() {
     }
     assert_eq!(support::request_count(&server).await, 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Compressed answers (the `gzip` feature, on in this package)
+// ---------------------------------------------------------------------------------------------
+
+/// `bytes` compressed with gzip.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("in memory");
+    encoder.finish().expect("in memory")
+}
+
+#[tokio::test]
+async fn a_gzip_answer_is_decompressed_and_the_cap_applies_to_what_it_expands_to() {
+    let page = br#"{"success":true,"data":{"participants":[{"id":"p1","display_name":"Mark"}]}}"#;
+    let bomb = format!(r#"{{"data":"{}"}}"#, "0".repeat(2_000_000));
+    let server = support::serve_sequence(vec![
+        ResponseTemplate::new(200)
+            .insert_header("content-encoding", "gzip")
+            .set_body_raw(gzip(page), "application/json"),
+        ResponseTemplate::new(200)
+            .insert_header("content-encoding", "gzip")
+            .set_body_raw(gzip(bomb.as_bytes()), "application/json"),
+    ])
+    .await;
+    let (client, _) = client_with(&server.uri(), |b| b.max_body_size(100_000));
+    let response = support::list_sessions(&client).send().await.expect("decompressed");
+    let names: Vec<_> =
+        response.data.iter().flat_map(|d| d.participants.iter().flatten()).map(|p| p.display_name.as_deref()).collect();
+    assert_eq!(names, [Some("Mark")]);
+    assert_eq!(received_headers(&server, "accept-encoding").await[0], ["gzip"]);
+    match support::list_sessions(&client).send().await {
+        Err(Error::BodyTooLarge(e)) => assert_eq!(e.limit(), 100_000),
+        other => panic!("a body of 2 MB once decompressed: {other:?}"),
+    }
+}

@@ -137,7 +137,7 @@ pub enum QueryValue<'a> {
     /// A list, `name=a&name=b` when exploded (`true`), else `name=a,b` (see [`DisplayList::push_to`]).
     List(&'a dyn DisplayList, bool),
     /// An object parameter as JSON, its properties sent as `key=value`, or as `name[key]=value`
-    /// when deep (`true`) (see [`object`] and [`Query::push_json`]); or why it cannot be written
+    /// when deep (`true`) (see [`object`] and `Query::push_json`); or why it cannot be written
     /// as one, which [`Request::build`] reports after the path parameters, in the parameters' order.
     Object(Result<serde_json::Value, String>, bool),
 }
