@@ -368,3 +368,47 @@ async fn a_gzip_answer_is_decompressed_and_the_cap_applies_to_what_it_expands_to
         other => panic!("a body of 2 MB once decompressed: {other:?}"),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Constructors for users' tests
+// ---------------------------------------------------------------------------------------------
+
+const PARTICIPANT_TEMPLATE: &str =
+    "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}";
+
+#[tokio::test]
+async fn hand_built_errors_are_the_ones_the_client_returns() {
+    use cloudflare_realtimekit::models::SessionParticipantResponse;
+    use cloudflare_realtimekit::{ApiError, DecodeError, HeaderMap, HeaderValue, Response};
+
+    let not_found = r#"{"success":false,"error":{"code":404,"message":"Participant not found"}}"#;
+    let wrong_shape = r#"{"success":"yes"}"#;
+    let server = support::serve_sequence(vec![
+        ResponseTemplate::new(429).insert_header("retry-after", "7").set_body_raw(not_found, "application/json"),
+        ResponseTemplate::new(200).set_body_raw(wrong_shape, "application/json"),
+    ])
+    .await;
+    let (client, _) = client_with(&server.uri(), |b| b.max_retries(0));
+
+    let real = support::get_participant(&client).send().await.expect_err("429");
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", HeaderValue::from_static("7"));
+    let built: Error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, not_found)
+        .with_headers(headers)
+        .with_request(Method::GET, PARTICIPANT_TEMPLATE)
+        .into();
+    assert_eq!(built.to_string(), real.to_string());
+    assert_eq!((built.status(), built.code(), built.message()), (real.status(), real.code(), real.message()));
+    assert_eq!((built.is_retryable(), built.retry_after()), (real.is_retryable(), real.retry_after()));
+
+    let real = support::get_participant(&client).send().await.expect_err("not the documented shape");
+    let failure = serde_json::from_str::<SessionParticipantResponse>(wrong_shape).expect_err("wrong shape");
+    let built: Error = DecodeError::new(StatusCode::OK, wrong_shape.as_bytes(), &failure)
+        .with_request(Method::GET, PARTICIPANT_TEMPLATE)
+        .into();
+    assert_eq!(built.to_string(), real.to_string());
+
+    let response = Response::new(StatusCode::OK, HeaderMap::new(), SessionParticipantResponse::default());
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.success.is_none());
+}

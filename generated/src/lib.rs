@@ -30,6 +30,16 @@
 //! (see [`RetryPolicy`]); a POST or PATCH only when it certainly did not reach the server or the
 //! server asked for a retry. Each attempt is bounded by [`ClientBuilder::timeout`], and a
 //! success body by [`ClientBuilder::max_body_size`] (32 MiB by default).
+//!
+//! # Beyond the spec
+//!
+//! Headers on every request ([`ClientBuilder::default_header`]), [`Hook`]s that observe or change
+//! every request and answer without seeing the token ([`ClientBuilder::hook`]), and
+//! [`Client::raw`](runtime::Client::raw) for an endpoint the spec does not describe, sent through
+//! the same client. For tests of code that uses the client, [`Response::new`] and a `new` for each
+//! error type ([`ApiError::new`], [`DecodeError::new`], [`TimeoutError::new`], ...) build what the
+//! client returns. The HTTP types of the API ([`StatusCode`], [`HeaderMap`], [`Method`], ...)
+//! and [`reqwest`] are re-exported.
 
 #![warn(missing_docs)]
 
