@@ -61,16 +61,22 @@ fn an_invalid_default_header_fails_build_with_its_name() {
 }
 
 #[tokio::test]
-async fn a_request_header_is_sent_and_replaces_a_default_one() {
+async fn headers_are_layered_default_then_operation_then_request() {
     let server = ok_server().await;
     let (client, _) =
         client_with(&server.uri(), |b| b.default_header("X-Trace", "client").default_header("X-Team", "video"));
     let mut options = RequestOptions::default();
     options.header("X-Trace", "request-1");
     options.header("Idempotency-Key", "k-42");
-    client.send::<serde_json::Value>(thing(&options).expect("valid")).await.expect("200");
+    options.header("X-Operation-Param", "from-the-request");
+    let mut request = thing(&options).expect("valid");
+    // An operation's header parameter, as emitted code sets one; the request's own header wins.
+    request.header("X-Operation-Param", "from-the-operation").expect("valid");
+    request.header("X-Team", "from-the-operation").expect("valid");
+    client.send::<serde_json::Value>(request).await.expect("200");
     assert_eq!(received_headers(&server, "x-trace").await, [["request-1"]]);
-    assert_eq!(received_headers(&server, "x-team").await, [["video"]]);
+    assert_eq!(received_headers(&server, "x-team").await, [["from-the-operation"]]);
+    assert_eq!(received_headers(&server, "x-operation-param").await, [["from-the-request"]]);
     assert_eq!(received_headers(&server, "idempotency-key").await, [["k-42"]]);
 }
 
