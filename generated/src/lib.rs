@@ -30,6 +30,16 @@
 //! (see [`RetryPolicy`]); a POST or PATCH only when it certainly did not reach the server or the
 //! server asked for a retry. Each attempt is bounded by [`ClientBuilder::timeout`], and a
 //! success body by [`ClientBuilder::max_body_size`] (32 MiB by default).
+//!
+//! # Beyond the spec
+//!
+//! Headers on every request ([`ClientBuilder::default_header`]), [`Hook`]s that observe or change
+//! every request and answer without seeing the token ([`ClientBuilder::hook`]), and
+//! [`Client::raw`](runtime::Client::raw) for an endpoint the spec does not describe, sent through
+//! the same client. For tests of code that uses the client, [`Response::new`] and a `new` for each
+//! error type ([`ApiError::new`], [`DecodeError::new`], [`TimeoutError::new`], ...) build what the
+//! client returns. The HTTP types of the API ([`StatusCode`], [`HeaderMap`], [`Method`], ...)
+//! and [`reqwest`] are re-exported.
 
 #![warn(missing_docs)]
 
@@ -50,7 +60,11 @@ pub use runtime::{
     ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
-pub use runtime::{ItemStream, Jitter, Response, RetryPolicy, UnknownValue};
+pub use runtime::{
+    Hook, HookRequest, HookResponse, ItemStream, Jitter, RawRequest, Response, RetryPolicy, UnknownValue,
+};
+// The HTTP types of the public API and the HTTP client itself, at the runtime's versions.
+pub use runtime::{Bytes, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Url, reqwest};
 
 /// A client of the API.
 ///
@@ -110,3 +124,8 @@ impl std::ops::Deref for Client {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
+
+/// The example of the crate's own README (the one crates.io shows), compiled the same way.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeExamples;

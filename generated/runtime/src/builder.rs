@@ -3,13 +3,16 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::client::Inner;
-use crate::{Client, Error, RetryPolicy};
+use crate::error::{TEXT_CHARS, capped};
+use crate::request::parse_extra_header;
+use crate::{Client, Error, Hook, RetryPolicy};
 
 /// The environment variable holding the API token.
 const TOKEN_VAR: &str = "CLOUDFLARE_API_TOKEN";
@@ -100,6 +103,9 @@ struct Config {
     max_pages: Option<u64>,
     max_body_size: Option<usize>,
     http_client: Option<reqwest::Client>,
+    /// The default headers as given, checked by `build`.
+    default_headers: Vec<(String, String)>,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl<C> Clone for ClientBuilder<C> {
@@ -121,6 +127,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_pages", &config.max_pages)
             .field("max_body_size", &config.max_body_size)
             .field("http_client", &config.http_client.as_ref().map(|_| "custom"))
+            // Names only: a value may be a secret.
+            .field("default_headers", &config.default_headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("hooks", &config.hooks.len())
             .finish()
     }
 }
@@ -187,9 +196,31 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// A header sent with every request (default: none besides the client's own). Added twice,
+    /// a name is sent with both values. It replaces the client's `User-Agent`, `Accept` or
+    /// `Content-Type` of the same name, and is itself replaced by an operation's header parameter
+    /// or a request's own header of the same name. `Authorization` cannot be set: it is the
+    /// client's, from [`ClientBuilder::api_token`].
+    ///
+    /// An invalid name or value (a control character such as a newline, a non-ASCII
+    /// character), or `Authorization`, makes [`ClientBuilder::build`] fail with
+    /// [`Error::Config`] naming the header (never quoting the value).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.config.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Installs a [`Hook`], called on every attempt of every request before it is sent and on
+    /// every answer when it arrives (default: none). Hooks run in the order they were installed;
+    /// they never see the API token (see [`Hook`]).
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.config.hooks.push(Arc::new(hook));
+        self
+    }
+
     /// Builds the client; a missing or empty token, a token that starts with `Bearer ` or holds
-    /// anything but visible ASCII (surrounding whitespace aside), or an invalid base URL is an
-    /// [`Error::Config`], which never shows the token.
+    /// anything but visible ASCII (surrounding whitespace aside), an invalid base URL or an
+    /// invalid default header is an [`Error::Config`], which never shows the token.
     pub fn build(self) -> Result<C, Error> {
         self.config.build().map(C::from)
     }
@@ -249,6 +280,12 @@ impl Config {
         authorization.set_sensitive(true);
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(self.default_base_url))
             .map_err(|reason| Error::config(format!("invalid base URL: {reason}")))?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let (name, value) = parse_extra_header(name, value, "as a default header")
+                .map_err(|reason| Error::config(format!("default header `{}` {reason}", capped(name, TEXT_CHARS))))?;
+            default_headers.append(name, value);
+        }
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -268,6 +305,8 @@ impl Config {
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
             max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+            default_headers,
+            hooks: self.hooks,
         }))
     }
 }
@@ -302,6 +341,27 @@ mod tests {
         assert!(!shown.contains(TOKEN), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
         assert!(shown.contains("api.cloudflare.com"), "{shown}");
+    }
+
+    #[test]
+    fn default_headers_are_checked_by_build() {
+        let bad = [
+            ("bad name", "x", "not a valid HTTP header name"),
+            ("X-Sig", "a\nb", "not allowed"),
+            ("authorization", "Bearer other", "cannot be set as a default header"),
+        ];
+        for (name, value, expected) in bad {
+            match Client::builder().api_token(TOKEN).default_header("X-Ok", "1").default_header(name, value).build() {
+                Err(Error::Config { reason }) => {
+                    assert!(reason.contains(name) && reason.contains(expected), "{reason}");
+                    assert!(!reason.contains(value), "{reason}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let client = Client::builder().api_token(TOKEN).default_header("X-Team", "secret-ish").build().expect("valid");
+        let shown = format!("{client:?}");
+        assert!(shown.contains("x-team") && !shown.contains("secret-ish"), "{shown}");
     }
 
     #[test]

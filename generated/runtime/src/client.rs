@@ -15,6 +15,7 @@ use crate::builder::ApiToken;
 use crate::error::{
     ApiError, BodyTooLargeError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind,
 };
+use crate::hooks::{Hook, HookRequest, HookResponse};
 use crate::request::Request;
 use crate::{Error, Response, RetryPolicy};
 
@@ -42,6 +43,10 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) max_pages: u64,
     pub(crate) max_body_size: usize,
+    /// Sent with every request, under the operation's and the request's own headers.
+    pub(crate) default_headers: HeaderMap,
+    /// Called on every attempt and every answer, in this order.
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl fmt::Debug for Client {
@@ -53,6 +58,8 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("max_pages", &self.inner.max_pages)
             .field("max_body_size", &self.inner.max_body_size)
+            .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -111,6 +118,8 @@ impl Client {
     async fn execute(&self, request: &Request, accept: &'static str) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         let inner = &*self.inner;
         let url = self.url(request)?;
+        // A header rejected by `RequestOptions::header` fails the request before anything is sent.
+        request.options.headers.checked()?;
         let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries());
         let timeout = request.options.timeout.unwrap_or(inner.timeout);
         let max_body_size = request.options.max_body_size.unwrap_or(inner.max_body_size);
@@ -118,7 +127,7 @@ impl Client {
         let mut retry = 0;
         loop {
             let started = Instant::now();
-            let outcome = self.attempt(request, &url, accept, timeout, max_body_size).await;
+            let outcome = self.attempt(request, &url, accept, timeout, max_body_size, retry + 1).await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let error = match outcome {
                 Ok((status, headers, body)) => {
@@ -179,22 +188,37 @@ impl Client {
         accept: &'static str,
         timeout: Duration,
         max_body_size: usize,
+        attempt: u32,
     ) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let started = Instant::now();
         let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
+        // Layered: the client's own headers, the default headers, the operation's header
+        // parameters, the request's extra headers; each layer replaces a name the ones below set.
+        if let Some(body) = &request.body {
+            *http_request.body_mut() = Some(body.bytes.clone().into());
+        }
         let headers = http_request.headers_mut();
-        headers.extend(request.headers.clone());
-        headers.insert(header::AUTHORIZATION, self.inner.authorization.clone());
         headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
         if let Some(body) = &request.body {
             headers.insert(header::CONTENT_TYPE, body.content_type.clone());
-            *http_request.body_mut() = Some(body.bytes.clone().into());
         }
+        overlay(headers, &self.inner.default_headers);
+        overlay(headers, &request.headers);
+        overlay(headers, request.options.headers.checked()?);
+        if !self.inner.hooks.is_empty() {
+            let mut view = HookRequest { request: &mut http_request, path_template: request.path_template, attempt };
+            for hook in &self.inner.hooks {
+                hook.on_request(&mut view);
+            }
+        }
+        // After the hooks, which never see the token, and last, so that nothing replaces it.
+        http_request.headers_mut().insert(header::AUTHORIZATION, self.inner.authorization.clone());
         let exchange = async {
             let mut response =
                 self.inner.http.execute(http_request).await.map_err(|e| transport_error(request, e, false))?;
-            let status = response.status();
-            let too_large = |content_length| {
+            let mut status = response.status();
+            let too_large = |status, content_length| {
                 Error::BodyTooLarge(BodyTooLargeError {
                     method: request.method.clone(),
                     path_template: request.path_template,
@@ -209,18 +233,33 @@ impl Client {
                 && let Some(length) =
                     response.content_length().filter(|n| usize::try_from(*n).map_or(true, |n| n > limit))
             {
-                return Err(too_large(Some(length)));
+                return Err(too_large(status, Some(length)));
             }
-            let (body, truncated) =
+            let (mut body, truncated) =
                 read_body(&mut response, limit).await.map_err(|e| transport_error(request, e, true))?;
-            let headers = std::mem::take(response.headers_mut());
+            let mut headers = std::mem::take(response.headers_mut());
+            if !self.inner.hooks.is_empty() {
+                let mut view = HookResponse {
+                    method: &request.method,
+                    url,
+                    path_template: request.path_template,
+                    attempt,
+                    elapsed: started.elapsed(),
+                    status: &mut status,
+                    headers: &mut headers,
+                    body: &mut body,
+                };
+                for hook in &self.inner.hooks {
+                    hook.on_response(&mut view);
+                }
+            }
             if status.is_success() {
                 if truncated {
-                    return Err(too_large(None));
+                    return Err(too_large(status, None));
                 }
                 Ok((status, headers, body))
             } else {
-                Err(Error::Api(Box::new(ApiError::new(
+                Err(Error::Api(Box::new(ApiError::from_response(
                     request.method.clone(),
                     request.path_template,
                     status,
@@ -239,6 +278,16 @@ impl Client {
                 connecting: false,
             })),
         }
+    }
+}
+
+/// Sets every header of `layer` on `headers`, replacing the values `headers` had for its names.
+fn overlay(headers: &mut HeaderMap, layer: &HeaderMap) {
+    for name in layer.keys() {
+        headers.remove(name);
+    }
+    for (name, value) in layer {
+        headers.append(name.clone(), value.clone());
     }
 }
 
@@ -282,7 +331,7 @@ fn transport_error(request: &Request, error: reqwest::Error, reading_body: bool)
         method: request.method.clone(),
         path_template: request.path_template,
         kind,
-        source: error.without_url(),
+        source: Box::new(error.without_url()),
     })
 }
 
@@ -323,7 +372,14 @@ fn json_text(body: &[u8]) -> &[u8] {
 /// serde_json's line and column, so that no path-tracking decoder is compiled per type).
 #[cold]
 fn decode_error(request: &Request, status: StatusCode, body: &[u8], json: &[u8], error: &serde_json::Error) -> Error {
-    Error::Decode(Box::new(DecodeError::new(request.method.clone(), request.path_template, status, body, json, error)))
+    Error::Decode(Box::new(DecodeError::from_failure(
+        request.method.clone(),
+        request.path_template,
+        status,
+        body,
+        json,
+        error,
+    )))
 }
 
 /// A 2xx answer whose body is not decoded yet, with the request it answers.

@@ -63,11 +63,27 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid_argument(name: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// An [`Error::InvalidArgument`]: `name` was rejected before anything was sent.
+    ///
+    /// ```
+    /// use cloudflare_realtimekit_runtime::Error;
+    ///
+    /// let error = Error::invalid_argument("meeting_id", "must not be empty");
+    /// assert_eq!(error.to_string(), "invalid argument `meeting_id`: must not be empty");
+    /// ```
+    pub fn invalid_argument(name: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidArgument { name: name.into(), reason: reason.into() }
     }
 
-    pub(crate) fn config(reason: impl Into<String>) -> Self {
+    /// An [`Error::Config`]: the client could not be configured.
+    ///
+    /// ```
+    /// use cloudflare_realtimekit_runtime::Error;
+    ///
+    /// let error = Error::config("no API token");
+    /// assert!(matches!(&error, Error::Config { reason } if reason == "no API token"));
+    /// ```
+    pub fn config(reason: impl Into<String>) -> Self {
         Error::Config { reason: reason.into() }
     }
 
@@ -177,7 +193,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
+            Error::Transport(e) => Some(&*e.source),
             _ => None,
         }
     }
@@ -216,7 +232,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Builds the error from a response; `body` holds at most [`MAX_ERROR_BODY`] bytes.
-    pub(crate) fn new(
+    pub(crate) fn from_response(
         method: Method,
         path_template: &'static str,
         status: StatusCode,
@@ -341,7 +357,7 @@ impl DecodeError {
     /// Builds the error from serde_json's failure to decode `json` (the body, or `null` for an
     /// empty body): the JSON path of the failing spot, found from the error's line and column,
     /// and a short excerpt of `body` around it.
-    pub(crate) fn new(
+    pub(crate) fn from_failure(
         method: Method,
         path_template: &'static str,
         status: StatusCode,
@@ -428,7 +444,8 @@ pub struct TransportError {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) kind: TransportKind,
-    pub(crate) source: reqwest::Error,
+    /// The HTTP client's error (its URL removed), or what a test gave [`TransportError::new`].
+    pub(crate) source: Box<dyn std::error::Error + Send + Sync + 'static>,
 }
 
 impl TransportError {
@@ -459,11 +476,12 @@ impl fmt::Display for TransportError {
         let source = self.source.to_string();
         write!(f, "{} {}: {what}: {}", self.method, self.path_template, capped(&source, TEXT_CHARS))?;
         // The innermost cause (e.g. "Connection refused (os error 111)") is the actionable part.
-        let mut cause: &dyn std::error::Error = &self.source;
+        let source: &(dyn std::error::Error + 'static) = &*self.source;
+        let mut cause = source;
         while let Some(next) = cause.source() {
             cause = next;
         }
-        if !std::ptr::addr_eq(cause, &self.source as &dyn std::error::Error) {
+        if !std::ptr::addr_eq(cause, source) {
             write!(f, ": {}", capped(&cause.to_string(), TEXT_CHARS))?;
         }
         Ok(())
@@ -737,7 +755,7 @@ mod tests {
     use super::*;
 
     fn api_error(status: u16, body: &str) -> ApiError {
-        ApiError::new(
+        ApiError::from_response(
             Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/meetings",
             StatusCode::from_u16(status).expect("valid status"),
@@ -842,7 +860,7 @@ mod tests {
         }
         let body = br#"{"data":[{"id":1},{"id":"two"}]}"#;
         let err = serde_json::from_slice::<Page>(body).expect_err("must fail");
-        let e = DecodeError::new(Method::GET, "/x", StatusCode::OK, body, body, &err);
+        let e = DecodeError::from_failure(Method::GET, "/x", StatusCode::OK, body, body, &err);
         assert_eq!(e.json_path(), "data[1].id");
         assert!(e.message().contains("invalid type"), "{}", e.message());
         assert!(e.excerpt().contains("\"two\""), "{}", e.excerpt());

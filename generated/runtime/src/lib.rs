@@ -14,10 +14,13 @@
 
 mod builder;
 mod client;
+mod constructors;
 #[doc(hidden)]
 pub mod enums;
 mod error;
+mod hooks;
 mod json_path;
+mod raw;
 pub mod multipart;
 #[doc(hidden)]
 pub mod paging;
@@ -33,9 +36,20 @@ pub use error::{
     ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
+pub use hooks::{Hook, HookRequest, HookResponse};
 pub use paging::ItemStream;
+pub use raw::RawRequest;
 pub use response::Response;
 pub use retry::{Jitter, RetryPolicy};
+
+/// The bytes of a binary body ([`Response<Bytes>`](Response)).
+pub use bytes::Bytes;
+/// The HTTP client under the runtime, for [`ClientBuilder::http_client`]: the same version as the
+/// runtime's, so no dependency of one's own has to match it.
+pub use reqwest;
+/// The HTTP types of the public API, re-exported from [`reqwest`] (which re-exports `http`'s).
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+pub use reqwest::{Method, StatusCode, Url};
 
 /// The base URL of the tests' clients, as a generated crate's would be.
 #[cfg(test)]

@@ -8,6 +8,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::Error;
+use crate::error::{TEXT_CHARS, capped};
 
 pub use reqwest::Method;
 
@@ -26,6 +27,70 @@ pub struct RequestOptions {
     /// Retries a POST or PATCH after any retryable failure, as if it were idempotent (by default
     /// it is retried only when it certainly did not reach the server or the server asked for it).
     pub retry_non_idempotent: bool,
+    /// Extra headers of this request, set with [`RequestOptions::header`].
+    pub headers: ExtraHeaders,
+}
+
+impl RequestOptions {
+    /// Adds a header to this request (a second value of the same name is added, not replacing
+    /// the first). It replaces a header of the same name that the client would send otherwise
+    /// (its default headers, `User-Agent`, `Accept`, `Content-Type`, the operation's header
+    /// parameters), except `Authorization`, which is the client's alone.
+    ///
+    /// An invalid name or value, or `Authorization`, is not sent: it is recorded, and sending
+    /// the request returns it as [`Error::InvalidArgument`] before anything is sent (the first
+    /// such header is reported).
+    pub fn header(&mut self, name: &str, value: &str) {
+        if self.headers.invalid.is_some() {
+            return;
+        }
+        match parse_extra_header(name, value, "per request") {
+            Ok((name, value)) => {
+                self.headers.map.append(name, value);
+            }
+            Err(reason) => self.headers.invalid = Some((capped(name, TEXT_CHARS).into_owned(), reason)),
+        }
+    }
+}
+
+/// The extra headers of one request (see [`RequestOptions::header`]): the valid ones, and the
+/// first rejected one, reported when the request is built.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraHeaders {
+    map: HeaderMap,
+    invalid: Option<(String, String)>,
+}
+
+impl ExtraHeaders {
+    /// The headers, or the first header that was rejected.
+    pub(crate) fn checked(&self) -> Result<&HeaderMap, Error> {
+        match &self.invalid {
+            None => Ok(&self.map),
+            Some((name, reason)) => Err(Error::invalid_argument(name.clone(), reason.clone())),
+        }
+    }
+}
+
+/// Checks a header that a user adds (per request, `where_` said in the reason, or client-wide):
+/// a valid name, a value without control characters, and not `Authorization`, which the client
+/// sets from its token. The value is marked sensitive, so that `Debug` never shows it.
+pub(crate) fn parse_extra_header(name: &str, value: &str, where_: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| "is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)".to_owned())?;
+    if header_name == reqwest::header::AUTHORIZATION {
+        return Err(format!(
+            "`Authorization` cannot be set {where_}: the client sends `Authorization: Bearer <token>` from its \
+             API token (ClientBuilder::api_token); use a client built with another token instead"
+        ));
+    }
+    // The value is never quoted: it may be a secret.
+    let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+        "has a value with characters not allowed in an HTTP header (a control character such as a newline, \
+         or a non-ASCII character)"
+            .to_owned()
+    })?;
+    header_value.set_sensitive(true);
+    Ok((header_name, header_value))
 }
 
 /// Expands `{name}` placeholders of an OpenAPI path template with percent-encoded values.
@@ -72,7 +137,7 @@ pub enum QueryValue<'a> {
     /// A list, `name=a&name=b` when exploded (`true`), else `name=a,b` (see [`DisplayList::push_to`]).
     List(&'a dyn DisplayList, bool),
     /// An object parameter as JSON, its properties sent as `key=value`, or as `name[key]=value`
-    /// when deep (`true`) (see [`object`] and [`Query::push_json`]); or why it cannot be written
+    /// when deep (`true`) (see [`object`] and `Query::push_json`); or why it cannot be written
     /// as one, which [`Request::build`] reports after the path parameters, in the parameters' order.
     Object(Result<serde_json::Value, String>, bool),
 }
@@ -173,7 +238,7 @@ impl Query {
         }
     }
 
-    fn push_pair(&mut self, name: &str, value: &str) {
+    pub(crate) fn push_pair(&mut self, name: &str, value: &str) {
         self.start(name);
         self.encoded.extend(utf8_percent_encode(value, ENCODE));
     }
@@ -249,6 +314,7 @@ impl Request {
         options: &RequestOptions,
     ) -> Result<Self, Error> {
         let path = expand_path(path_template, path_params)?;
+        options.headers.checked()?;
         let mut request = Request::new(method, path_template, path, options);
         for (name, value) in query {
             match value {

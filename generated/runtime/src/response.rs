@@ -16,7 +16,20 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+    /// A response with this status, headers and decoded body, e.g. to test code that takes one.
+    ///
+    /// ```
+    /// use cloudflare_realtimekit_runtime::{HeaderMap, HeaderValue, Response, StatusCode};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("cf-ray", HeaderValue::from_static("8a1b2c3d4e5f-AMS"));
+    /// let response = Response::new(StatusCode::CREATED, headers, vec!["participant-1"]);
+    /// assert_eq!(response.status(), StatusCode::CREATED);
+    /// assert_eq!(response.headers()["cf-ray"], "8a1b2c3d4e5f-AMS");
+    /// assert_eq!(response.len(), 1); // The body's own methods, through `Deref`.
+    /// assert_eq!(response.into_inner(), ["participant-1"]);
+    /// ```
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
         Response { status, headers, body }
     }
 

@@ -1,0 +1,36 @@
+//! Fetches one participant of a session with its peer events and selected sections.
+//!
+//! ```sh
+//! CLOUDFLARE_API_TOKEN=... cargo run -p cloudflare-realtimekit --example get_participant -- ACCOUNT_ID APP_ID SESSION_ID PARTICIPANT_ID
+//! ```
+//!
+//! `CLOUDFLARE_BASE_URL` points it at another server (a local mock, a proxy).
+
+use cloudflare_realtimekit::Client;
+use cloudflare_realtimekit::models::ParticipantFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let mut next = |default: &str| args.next().unwrap_or_else(|| default.to_owned());
+    let (account, app, session, participant) =
+        (next("account-id"), next("app-id"), next("session-id"), next("participant-id"));
+    let client = Client::from_env()?;
+    let response = client
+        .sessions()
+        .get_session_participant(account, app, session, participant)
+        .include_peer_events(true)
+        .filters([ParticipantFilter::DeviceInfo, ParticipantFilter::Events])
+        .send()
+        .await?;
+    println!("HTTP {}", response.status());
+    let Some(participant) = response.into_inner().data.and_then(|data| data.participant) else {
+        println!("the answer holds no participant");
+        return Ok(());
+    };
+    println!("{}", participant.display_name.as_deref().unwrap_or("(no name)"));
+    for event in participant.peer_events.iter().flatten() {
+        println!("  {} {:?}", event.created_at.as_deref().unwrap_or("?"), event.event_name);
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Tells apart the failures a caller handles differently: not found, rate limited (after the
+//! client's own retries), timeouts, and the rest.
+//!
+//! ```sh
+//! CLOUDFLARE_API_TOKEN=... cargo run -p cloudflare-realtimekit --example handle_errors -- ACCOUNT_ID APP_ID SESSION_ID PARTICIPANT_ID
+//! ```
+//!
+//! `CLOUDFLARE_BASE_URL` points it at another server (a local mock, a proxy).
+
+use std::time::Duration;
+
+use cloudflare_realtimekit::{Client, Error};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let mut next = |default: &str| args.next().unwrap_or_else(|| default.to_owned());
+    let (account, app, session, participant) =
+        (next("account-id"), next("app-id"), next("session-id"), next("no-such-participant"));
+    let client = Client::builder().max_retries(1).timeout(Duration::from_secs(20)).build_from_env()?;
+    let outcome =
+        client.sessions().get_session_participant(account, app, session, participant).send().await;
+    match outcome {
+        Ok(response) => println!("found (HTTP {})", response.status()),
+        Err(error) if error.is_not_found() => {
+            println!("no such participant: {}", error.message().unwrap_or("(no message)"));
+        }
+        Err(error) if error.is_rate_limited() => match error.retry_after() {
+            Some(wait) => println!("rate limited; the server asks to wait {wait:?}"),
+            None => println!("rate limited; try again later"),
+        },
+        Err(error) if error.is_timeout() => println!("timed out: {error}"),
+        Err(Error::Api(api)) => println!("HTTP {}: {}", api.status(), api),
+        Err(other) => return Err(other.into()),
+    }
+    Ok(())
+}
