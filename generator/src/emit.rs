@@ -78,15 +78,11 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-/// Text that may appear in a doc comment: Rust rejects bare carriage returns and other control
-/// characters there, which spec strings can contain.
-fn doc_text(text: &str) -> String {
-    text.replace("\r\n", "\n").chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c }).collect()
-}
-
-/// `#[doc = ...]` attributes, one per line (`#![doc]` when `inner`).
+/// `#[doc = ...]` attributes, one per line (`#![doc]` when `inner`), of text made safe for doc
+/// comments by [`crate::rustdoc::doc_text`] (string literals need nothing of the kind: they are
+/// written with every unusual character escaped).
 fn doc_attrs(docs: Option<&str>, inner: bool) -> TokenStream {
-    let text = docs.map(doc_text);
+    let text = docs.map(crate::rustdoc::doc_text);
     let lines = text.as_deref().into_iter().flat_map(str::lines).map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         if inner { quote!(#![doc = #line]) } else { quote!(#[doc = #line]) }

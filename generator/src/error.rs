@@ -24,6 +24,12 @@ impl Pointer {
         Pointer(format!("{}/{token}", self.0))
     }
 
+    /// The pointer in RFC 6901 form, without the leading `#` (what `serde_json::Value::pointer`
+    /// takes).
+    pub fn as_json_pointer(&self) -> &str {
+        &self.0
+    }
+
     /// The unescaped reference tokens, from the root down.
     pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
         self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~"))
@@ -34,6 +40,16 @@ impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.0)
     }
+}
+
+/// The message for a `$ref` that points at nothing in the document.
+pub(crate) fn unresolved_ref(reference: &str) -> String {
+    format!("unresolved $ref `{reference}`: the document has nothing at that location")
+}
+
+/// The message for a `$ref` into another document.
+pub(crate) fn external_ref(reference: &str) -> String {
+    format!("unsupported $ref `{reference}`: only references within the document (`#/...`) are read")
 }
 
 /// How bad a diagnostic is.

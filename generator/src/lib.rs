@@ -23,6 +23,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod render;
+pub mod rustdoc;
 pub mod source_map;
 
 pub use error::{Diagnostic, Errors, Severity};

@@ -68,9 +68,12 @@ fn spaced(source: &str) -> String {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         let previous_indent = previous.len() - previous.trim_start().len();
+        // A doc comment line that ends with `;` is text, not the end of an item.
         let after_item = previous.trim() == "}"
             || (previous_indent == 0
-                && (previous.ends_with(';') || previous.starts_with("//!") || previous.starts_with("#![")));
+                && ((previous.ends_with(';') && !previous.starts_with("//"))
+                    || previous.starts_with("//!")
+                    || previous.starts_with("#![")));
         if indent <= 4 && indent <= previous_indent && after_item && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
         {
             out.push('\n');
@@ -80,4 +83,16 @@ fn spaced(source: &str) -> String {
         previous = line;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spaced;
+
+    #[test]
+    fn items_are_spaced_and_doc_comments_are_not() {
+        let source = "//! Module.\nuse a;\n/// Docs with code();\n/// more\npub struct A;\nimpl A {\n    fn f() {\n        x();\n    }\n    fn g() {}\n}\n";
+        let expected = "//! Module.\n\nuse a;\n\n/// Docs with code();\n/// more\npub struct A;\n\nimpl A {\n    fn f() {\n        x();\n    }\n\n    fn g() {}\n}\n";
+        assert_eq!(spaced(source), expected);
+    }
 }

@@ -45,7 +45,8 @@ pub fn workspace_root() -> PathBuf {
 pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
     let root = workspace_root();
     let source = spec.strip_prefix(&root).unwrap_or(spec).display().to_string().replace('\\', "/");
-    let text = fs::read_to_string(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let bytes = fs::read(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
+    let text = String::from_utf8(bytes).map_err(|error| not_utf8(&source, error.as_bytes(), error.utf8_error()))?;
     let output = generator::generate(&text, &source).map_err(|errors| {
         let mut message = String::new();
         for diagnostic in &errors.diagnostics {
@@ -126,6 +127,21 @@ pub fn check_spec(spec: &Path) -> Result<(), String> {
     }
     println!("{} passes clippy ({:.0?})", out.display(), started.elapsed());
     Ok(())
+}
+
+/// The error for a spec that is not UTF-8: the offset (and line) of the first byte that is not.
+fn not_utf8(source: &str, bytes: &[u8], error: std::str::Utf8Error) -> String {
+    let offset = error.valid_up_to();
+    let line = bytes.iter().take(offset).filter(|b| **b == b'\n').count() + 1;
+    let byte = bytes.get(offset).copied().unwrap_or_default();
+    let hint = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        " (it starts with a UTF-16 byte-order mark: save it as UTF-8)"
+    } else {
+        ""
+    };
+    format!(
+        "{source}: error: # (line {line}): the spec is not UTF-8: the byte 0x{byte:02X} at offset {offset} is not valid UTF-8{hint}\n1 error(s) in {source}; nothing was written"
+    )
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

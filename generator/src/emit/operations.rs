@@ -1,7 +1,7 @@
 //! Emits `src/operations/`: an index module, and per group a handle reached from the client and
 //! a request builder per operation.
 
-use super::{doc_attrs, doc_text, ident, type_tokens};
+use super::{doc_attrs, ident, type_tokens};
 use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,7 +11,7 @@ fn models() -> TokenStream {
 }
 
 pub(super) fn emit_index(api: &Api) -> TokenStream {
-    let header = doc_text(&format!(" The operations of the {} {}, grouped by tag.", api.title, api.version));
+    let header = doc_attrs(Some(&format!("The operations of the {} {}, grouped by tag.", api.title, api.version)), true);
     let modules = api.groups.iter().map(|group| {
         let module = ident(&group.module);
         let handle = ident(&group.type_name);
@@ -27,7 +27,7 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
     });
     let base_url = api.base_url.as_deref().unwrap_or("http://localhost");
     quote! {
-        #![doc = #header]
+        #header
         #(#modules)*
 
         /// The base URL requests go to unless the client is given another: the spec's first server.
