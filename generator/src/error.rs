@@ -1,46 +1,9 @@
 //! Problems found in a spec, each tied to the JSON pointer of the node it is about, collected so
 //! that one run reports all of them.
 
+// Every diagnostic carries a pointer; the type lives in `pointer`, which owns the escaping.
+pub use crate::pointer::Pointer;
 use std::fmt;
-
-/// A JSON pointer (RFC 6901) into the spec, e.g. `#/paths/~1accounts~1{account_id}/get`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Pointer(String);
-
-impl Pointer {
-    /// The pointer to the document root.
-    pub fn root() -> Self {
-        Pointer(String::new())
-    }
-
-    /// Parses a local `$ref` such as `#/components/schemas/Foo`.
-    pub fn from_ref(reference: &str) -> Option<Self> {
-        reference.strip_prefix('#').map(|rest| Pointer(rest.to_owned()))
-    }
-
-    /// The pointer to the child `token` of this node (escaping `~` and `/`).
-    pub fn push(&self, token: impl fmt::Display) -> Self {
-        let token = token.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{token}", self.0))
-    }
-
-    /// The pointer in RFC 6901 form, without the leading `#` (what `serde_json::Value::pointer`
-    /// takes).
-    pub fn as_json_pointer(&self) -> &str {
-        &self.0
-    }
-
-    /// The unescaped reference tokens, from the root down.
-    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~"))
-    }
-}
-
-impl fmt::Display for Pointer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
 
 /// The message for a `$ref` that points at nothing in the document.
 pub(crate) fn unresolved_ref(reference: &str) -> String {
@@ -152,18 +115,3 @@ impl fmt::Display for Errors {
 }
 
 impl std::error::Error for Errors {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pointers_escape_and_unescape_tokens() {
-        let pointer = Pointer::root().push("paths").push("/a/{b}~c").push("get");
-        assert_eq!(pointer.to_string(), "#/paths/~1a~1{b}~0c/get");
-        assert_eq!(pointer.tokens().collect::<Vec<_>>(), ["paths", "/a/{b}~c", "get"]);
-        let parsed = Pointer::from_ref("#/components/schemas/Foo").map(|p| p.to_string());
-        assert_eq!(parsed.as_deref(), Some("#/components/schemas/Foo"));
-        assert_eq!(Pointer::from_ref("other.yaml#/Foo"), None);
-    }
-}

@@ -22,6 +22,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod pointer;
 pub mod render;
 pub mod rustdoc;
 pub mod source_map;

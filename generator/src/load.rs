@@ -15,7 +15,8 @@
 
 mod check;
 
-use crate::error::{Diagnostics, Errors, Pointer};
+use crate::error::{Diagnostics, Errors};
+use crate::pointer::Pointer;
 use crate::source_map::SourceMap;
 use openapiv3::OpenAPI;
 use serde::Deserialize as _;

@@ -13,7 +13,8 @@ mod graph;
 mod operations;
 mod types;
 
-use crate::error::{Diagnostics, Pointer};
+use crate::error::Diagnostics;
+use crate::pointer::Pointer;
 use crate::model::{Api, TypeDef};
 use crate::naming::Scope;
 use indexmap::IndexMap;
@@ -101,7 +102,7 @@ impl<'a> Lowerer<'a> {
                 self.diagnostics.error(&at.push("$ref"), message);
                 return None;
             };
-            let name = unescape(name);
+            let name = crate::pointer::unescape(name);
             match components(spec).and_then(|c| pick(c).get(&name)) {
                 Some(next) => {
                     current = next;
@@ -120,11 +121,6 @@ impl<'a> Lowerer<'a> {
 
 fn components(spec: &OpenAPI) -> Option<&Components> {
     spec.components.as_ref()
-}
-
-/// Unescapes one JSON pointer token (`~1` is `/`, `~0` is `~`).
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// Joins paragraphs (title, description, notes) into rustdoc, or nothing if all are empty. Each

@@ -2,7 +2,8 @@
 //! formatted on its own, then the parts of a file are joined.
 
 use crate::emit::EmittedFile;
-use crate::error::{Errors, Pointer};
+use crate::error::Errors;
+use crate::pointer::Pointer;
 
 /// A finished file of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]

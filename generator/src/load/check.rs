@@ -2,7 +2,8 @@
 //! beyond 64 bits are read as the nearest 64-bit integer, and keys that the typed reading would
 //! drop without a word are reported.
 
-use crate::error::{self, Diagnostics, Pointer};
+use crate::error::{self, Diagnostics};
+use crate::pointer::Pointer;
 use serde_json::Value;
 
 /// One step from a node to a child.

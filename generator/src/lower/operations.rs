@@ -3,7 +3,7 @@
 
 use super::types::{Naming, Node};
 use super::{Lowerer, docs};
-use crate::error::Pointer;
+use crate::pointer::Pointer;
 use crate::model::{
     Body, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef, TypeRef,
 };

@@ -1,8 +1,8 @@
 //! Lowering of schemas: component schemas and the inline schemas of properties, items,
 //! parameters and bodies become model types.
 
-use super::{Lowerer, components, docs, unescape};
-use crate::error::Pointer;
+use super::{Lowerer, components, docs};
+use crate::pointer::{Pointer, unescape};
 use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeRef, Variant};
 use crate::naming::Scope;
 use openapiv3::{
