@@ -24,11 +24,23 @@ pub enum Severity {
     Warning,
 }
 
+/// What a diagnostic means for the output, for callers that act on it without reading messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A problem or deviation described by the message alone.
+    General,
+    /// An operation of the spec is not generated; the message says why.
+    OperationLeftOut,
+}
+
 /// One problem in the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Whether this stops generation.
     pub severity: Severity,
+    /// What it means for the output.
+    pub kind: Kind,
     /// Where in the spec.
     pub pointer: Pointer,
     /// The 1-based line of that node in the spec text, where it could be found.
@@ -60,16 +72,21 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// Records an error at `pointer`.
     pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.add(Severity::Error, pointer, message.into());
+        self.add(Severity::Error, Kind::General, pointer, message.into());
     }
 
     /// Records a tolerated deviation at `pointer`.
     pub fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.add(Severity::Warning, pointer, message.into());
+        self.add(Severity::Warning, Kind::General, pointer, message.into());
     }
 
-    fn add(&mut self, severity: Severity, pointer: &Pointer, message: String) {
-        self.list.push(Diagnostic { severity, pointer: pointer.clone(), line: None, message });
+    /// Records, as a warning, that the operation at `pointer` is not generated and why.
+    pub fn operation_left_out(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.add(Severity::Warning, Kind::OperationLeftOut, pointer, message.into());
+    }
+
+    fn add(&mut self, severity: Severity, kind: Kind, pointer: &Pointer, message: String) {
+        self.list.push(Diagnostic { severity, kind, pointer: pointer.clone(), line: None, message });
     }
 
     /// Everything recorded, in the order found, each problem once (a schema used in many places
@@ -99,7 +116,8 @@ pub struct Errors {
 impl Errors {
     /// A single error at `pointer`.
     pub fn single(pointer: Pointer, line: Option<usize>, message: impl Into<String>) -> Self {
-        Errors { diagnostics: vec![Diagnostic { severity: Severity::Error, pointer, line, message: message.into() }] }
+        let diagnostic = Diagnostic { severity: Severity::Error, kind: Kind::General, pointer, line, message: message.into() };
+        Errors { diagnostics: vec![diagnostic] }
     }
 }
 

@@ -27,7 +27,7 @@ pub mod render;
 pub mod rustdoc;
 pub mod source_map;
 
-pub use error::{Diagnostic, Errors, Severity};
+pub use error::{Diagnostic, Errors, Kind, Severity};
 pub use render::GeneratedFile;
 
 /// What a successful run produced: the files, and warnings about tolerated deviations.

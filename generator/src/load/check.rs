@@ -209,12 +209,14 @@ pub(super) fn unread_keys(paths: &serde_json::Map<String, Value>, diagnostics: &
             }
             if !METHODS.contains(&key.as_str()) {
                 let lower = key.to_lowercase();
-                let message = if METHODS.contains(&lower.as_str()) {
-                    format!("`{key}` is left out: HTTP methods are lower case in OpenAPI (`{lower}`)")
+                if METHODS.contains(&lower.as_str()) {
+                    diagnostics.operation_left_out(
+                        &pointer,
+                        format!("`{key}` is left out: HTTP methods are lower case in OpenAPI (`{lower}`)"),
+                    );
                 } else {
-                    format!("`{key}` is not a field of a path item and is ignored")
-                };
-                diagnostics.warning(&pointer, message);
+                    diagnostics.warning(&pointer, format!("`{key}` is not a field of a path item and is ignored"));
+                }
                 continue;
             }
             let Some(operation) = operation.as_object() else { continue };

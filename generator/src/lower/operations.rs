@@ -225,7 +225,7 @@ impl Lowerer<'_> {
                 other => unsendable(&other),
             };
             if let Some(reason) = reason {
-                self.diagnostics.warning(
+                self.diagnostics.operation_left_out(
                     pointer,
                     format!("operation `{method_name}` is left out: parameter `{}` is {reason}", param.wire_name),
                 );
