@@ -59,7 +59,7 @@ pub fn emit_part(part: &Part<'_>) -> EmittedFile {
             EmittedFile { path: "src/operations/mod.rs".to_owned(), tokens: operations::emit_index(api) }
         }
         Part::Group(group) => EmittedFile {
-            path: format!("src/operations/{}.rs", group.module.trim_start_matches("r#")),
+            path: format!("src/operations/{}.rs", group.file_stem),
             tokens: operations::emit_group(group),
         },
     }
@@ -70,12 +70,14 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
     parts(api).iter().map(emit_part).collect()
 }
 
-/// An identifier, raw (`r#type`) when the model says so.
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => format_ident!("{}", name),
-    }
+/// The tokens of a `snake_case` identifier of the model, raw (`r#type`) when naming says so.
+fn ident(name: &crate::naming::Ident) -> Ident {
+    if name.is_raw() { Ident::new_raw(name.name(), Span::call_site()) } else { format_ident!("{}", name.name()) }
+}
+
+/// The tokens of a type or variant name, which are never raw.
+fn type_ident(name: &str) -> Ident {
+    format_ident!("{}", name)
 }
 
 /// `#[doc = ...]` attributes, one per line (`#![doc]` when `inner`), of text made safe for doc
@@ -103,7 +105,7 @@ fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Named(name) => {
-            let name = ident(name);
+            let name = type_ident(name);
             quote!(#models #name)
         }
         TypeRef::List(item) => {

@@ -22,6 +22,47 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::fmt;
+
+/// A `snake_case` identifier decided by these rules: its bare name, and whether it must be
+/// written raw (`r#type`). It dereferences to the bare name (for file names, features, docs and
+/// comparisons with wire names) and displays as it is written in code, so that nothing outside
+/// this module adds or strips `r#`. (Type and variant names are `UpperCamelCase`, which no
+/// keyword but `Self` is, and `Self` becomes `Self_`: they are never raw and stay strings.)
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ident {
+    name: String,
+    raw: bool,
+}
+
+impl Ident {
+    /// The bare name, without `r#`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the identifier is a keyword that must be written `r#name`.
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+}
+
+impl std::ops::Deref for Ident {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.raw {
+            f.write_str("r#")?;
+        }
+        f.write_str(&self.name)
+    }
+}
 
 /// Keywords of Rust 2024 (strict and reserved), which need escaping as identifiers.
 const KEYWORDS: &[&str] = &[
@@ -87,13 +128,12 @@ pub fn has_words(name: &str) -> bool {
 }
 
 /// Escapes a Rust keyword: `r#type`, or `self_` where a raw identifier is not allowed.
-fn escape(ident: String) -> String {
-    if NOT_RAW.contains(&ident.as_str()) {
-        format!("{ident}_")
-    } else if KEYWORDS.contains(&ident.as_str()) {
-        format!("r#{ident}")
+fn escape(words: String) -> Ident {
+    if NOT_RAW.contains(&words.as_str()) {
+        Ident { name: format!("{words}_"), raw: false }
     } else {
-        ident
+        let raw = KEYWORDS.contains(&words.as_str());
+        Ident { name: words, raw }
     }
 }
 
@@ -118,18 +158,18 @@ fn camel_words(name: &str) -> String {
 }
 
 /// The `snake_case` identifier for a field, parameter, method or module name from the spec.
-pub fn snake(name: &str) -> String {
+pub fn snake(name: &str) -> Ident {
     escape(snake_words(name))
 }
 
 /// The `UpperCamelCase` identifier for a type or enum variant name from the spec.
 pub fn camel(name: &str) -> String {
-    escape(camel_words(name))
+    escape(camel_words(name)).to_string()
 }
 
 /// The name of an operation that has no usable operationId: the HTTP method and the path's
 /// literal segments and parameters, e.g. `get /apps/{app_id}/users` becomes `get_apps_app_id_users`.
-pub fn operation_from_path(method: &str, path: &str) -> String {
+pub fn operation_from_path(method: &str, path: &str) -> Ident {
     snake(&path_words(method, path))
 }
 
@@ -150,39 +190,45 @@ impl Scope {
     }
 
     /// Claims the identifier of `words`, or of the first free `words{sep}2`, `words{sep}3`, ...
-    /// when it is taken; the number is added before escaping (`self_2`, not `self__2`).
-    fn claim(&mut self, words: String, sep: &str) -> String {
+    /// when it is taken; the number is added before escaping (`self_2`, not `self__2`). The
+    /// scope holds identifiers as written (`r#mod`).
+    fn claim(&mut self, words: String, sep: &str) -> Ident {
         let first = escape(words.clone());
-        if self.taken.insert(first.clone()) {
+        if self.taken.insert(first.to_string()) {
             return first;
         }
         (2..)
             .map(|n| escape(format!("{words}{sep}{n}")))
-            .find(|candidate| self.taken.insert(candidate.clone()))
+            .find(|candidate| self.taken.insert(candidate.to_string()))
             .unwrap_or(first)
     }
 
+    /// Takes `ident` out of the names this scope hands out.
+    pub fn reserve(&mut self, ident: &Ident) {
+        self.taken.insert(ident.to_string());
+    }
+
     /// A unique `snake_case` identifier for `name`.
-    pub fn snake(&mut self, name: &str) -> String {
+    pub fn snake(&mut self, name: &str) -> Ident {
         self.claim(snake_words(name), "_")
     }
 
     /// A unique `UpperCamelCase` identifier for `name`.
     pub fn camel(&mut self, name: &str) -> String {
-        self.claim(camel_words(name), "")
+        self.claim(camel_words(name), "").to_string()
     }
 
     /// A unique method name for an operation without an operationId (see
     /// [`operation_from_path`]).
-    pub fn operation_from_path(&mut self, method: &str, path: &str) -> String {
+    pub fn operation_from_path(&mut self, method: &str, path: &str) -> Ident {
         self.snake(&path_words(method, path))
     }
 
     /// Claims the `snake_case` identifier of `name` only if it is free: `None` when another name
     /// of this scope (or a reserved one) has it.
-    pub fn snake_exactly(&mut self, name: &str) -> Option<String> {
+    pub fn snake_exactly(&mut self, name: &str) -> Option<Ident> {
         let ident = snake(name);
-        self.taken.insert(ident.clone()).then_some(ident)
+        self.taken.insert(ident.to_string()).then_some(ident)
     }
 }
 
@@ -218,7 +264,7 @@ mod tests {
             ("\u{202e}id\u{202c}", "id"),
         ];
         for (input, expected) in table {
-            assert_eq!(snake(input), expected, "snake({input:?})");
+            assert_eq!(snake(input).to_string(), expected, "snake({input:?})");
         }
     }
 
@@ -247,11 +293,11 @@ mod tests {
     #[test]
     fn collisions_are_numbered_in_order() {
         let mut scope = Scope::default();
-        assert_eq!(scope.snake("fooBar"), "foo_bar");
-        assert_eq!(scope.snake("foo_bar"), "foo_bar_2");
-        assert_eq!(scope.snake("foo-bar"), "foo_bar_3");
-        assert_eq!(scope.snake("type"), "r#type");
-        assert_eq!(scope.snake("Type"), "type_2");
+        assert_eq!(scope.snake("fooBar").to_string(), "foo_bar");
+        assert_eq!(scope.snake("foo_bar").to_string(), "foo_bar_2");
+        assert_eq!(scope.snake("foo-bar").to_string(), "foo_bar_3");
+        assert_eq!(scope.snake("type").to_string(), "r#type");
+        assert_eq!(scope.snake("Type").to_string(), "type_2");
         let mut types = Scope::with_reserved(&["Client"]);
         assert_eq!(types.camel("client"), "Client2");
         assert_eq!(types.camel("ACTIVE"), "Active");
@@ -261,25 +307,26 @@ mod tests {
     #[test]
     fn collision_suffixes_are_added_before_escaping() {
         let mut fields = Scope::default();
-        assert_eq!(fields.snake("self"), "self_");
-        assert_eq!(fields.snake("Self"), "self_2");
-        assert_eq!(fields.snake("SELF"), "self_3");
-        assert_eq!(fields.snake("crate"), "crate_");
-        assert_eq!(fields.snake("CRATE"), "crate_2");
-        assert_eq!(fields.snake("mod"), "r#mod");
-        assert_eq!(fields.snake("Mod"), "mod_2");
-        assert_eq!(fields.snake(""), "value");
-        assert_eq!(fields.snake("@"), "value_2");
+        assert_eq!(fields.snake("self").to_string(), "self_");
+        assert_eq!(fields.snake("Self").to_string(), "self_2");
+        assert_eq!(fields.snake("SELF").to_string(), "self_3");
+        assert_eq!(fields.snake("crate").to_string(), "crate_");
+        assert_eq!(fields.snake("CRATE").to_string(), "crate_2");
+        assert_eq!(fields.snake("mod").to_string(), "r#mod");
+        assert_eq!(fields.snake("Mod").to_string(), "mod_2");
+        assert_eq!(fields.snake("").to_string(), "value");
+        assert_eq!(fields.snake("@").to_string(), "value_2");
         let mut types = Scope::with_reserved(PRELUDE);
         assert_eq!(types.camel("self"), "Self_");
         assert_eq!(types.camel("SELF"), "Self2");
         assert_eq!(types.camel("option"), "Option2");
         assert_eq!(types.camel("Привет"), "Privet");
         assert_eq!(types.camel("привет"), "Privet2");
-        let mut reserved = Scope::with_reserved(&["r#mod", "clone"]);
-        assert_eq!(reserved.snake("mod"), "mod_2");
+        let mut reserved = Scope::with_reserved(&["clone"]);
+        reserved.reserve(&snake("mod"));
+        assert_eq!(reserved.snake("mod").to_string(), "mod_2");
         assert_eq!(reserved.snake_exactly("clone"), None);
-        assert_eq!(reserved.snake_exactly("getThing").as_deref(), Some("get_thing"));
+        assert_eq!(reserved.snake_exactly("getThing").map(|ident| ident.to_string()).as_deref(), Some("get_thing"));
         assert_eq!(reserved.snake_exactly("get_thing"), None);
     }
 
@@ -293,8 +340,18 @@ mod tests {
 
     #[test]
     fn operation_names_from_paths() {
-        assert_eq!(operation_from_path("get", "/apps/{app_id}/users"), "get_apps_app_id_users");
-        assert_eq!(operation_from_path("DELETE", "/"), "delete");
-        assert_eq!(operation_from_path("get", "/значения"), "get_znacheniia");
+        assert_eq!(operation_from_path("get", "/apps/{app_id}/users").to_string(), "get_apps_app_id_users");
+        assert_eq!(operation_from_path("DELETE", "/").to_string(), "delete");
+        assert_eq!(operation_from_path("get", "/значения").to_string(), "get_znacheniia");
+    }
+
+    #[test]
+    fn raw_identifiers_keep_their_bare_name() {
+        let ident = snake("type");
+        assert!(ident.is_raw());
+        assert_eq!((ident.name(), ident.to_string().as_str()), ("type", "r#type"));
+        let ident = snake("self");
+        assert!(!ident.is_raw());
+        assert_eq!((ident.name(), ident.to_string().as_str()), ("self_", "self_"));
     }
 }

@@ -1,6 +1,6 @@
 //! Emits `src/models.rs`: a struct, open enum, union or alias per model type.
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, ident, type_ident, type_tokens};
 use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, UnionDef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -41,7 +41,7 @@ fn cfg(features: Option<&[String]>) -> TokenStream {
 }
 
 fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let default = def.all_optional.then(|| quote!(Default,));
     let none = TokenStream::new();
@@ -49,7 +49,7 @@ fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
         let rust = ident(&field.rust_name);
         let docs = doc_attrs(field.docs.as_deref(), false);
         let ty = type_tokens(&field.ty, &none);
-        let rename = (field.rust_name.trim_start_matches("r#") != field.wire_name).then(|| {
+        let rename = (field.rust_name.name() != field.wire_name).then(|| {
             let wire = &field.wire_name;
             quote!(#[serde(rename = #wire)])
         });
@@ -84,10 +84,10 @@ fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
 }
 
 fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
-    let unknown = ident(&def.unknown_variant);
-    let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let unknown = type_ident(&def.unknown_variant);
+    let variants: Vec<_> = def.variants.iter().map(|variant| type_ident(&variant.rust_name)).collect();
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
     let variant_docs = wires.iter().map(|wire| doc_attrs(Some(&format!("`{wire}`")), false));
     quote! {
@@ -153,10 +153,10 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 }
 
 fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let none = TokenStream::new();
-    let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let variants: Vec<_> = def.variants.iter().map(|variant| type_ident(&variant.rust_name)).collect();
     let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
     let variant_docs = def.variants.iter().map(|variant| {
         let text = match variant.tag_values.as_slice() {
@@ -192,7 +192,7 @@ fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
         };
     };
     let property = &tag.property;
-    let unknown = ident(&tag.unknown_variant);
+    let unknown = type_ident(&tag.unknown_variant);
     let note = doc_attrs(
         Some(&format!(
             "The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."
@@ -239,7 +239,7 @@ fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
 }
 
 fn emit_alias(def: &AliasDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let target = type_tokens(&def.target, &TokenStream::new());
     quote! {

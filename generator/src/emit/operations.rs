@@ -1,7 +1,7 @@
 //! Emits `src/operations/`: an index module, and per group a handle reached from the client and
 //! a request builder per operation.
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, ident, type_ident, type_tokens};
 use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -14,7 +14,7 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
     let header = doc_attrs(Some(&format!("The operations of the {} {}, grouped by tag.", api.title, api.version)), true);
     let modules = api.groups.iter().map(|group| {
         let module = ident(&group.module);
-        let handle = ident(&group.type_name);
+        let handle = type_ident(&group.type_name);
         let docs = format!(" The `{}` operations.", group.type_name);
         let cfg = group.feature.as_ref().map(|feature| quote!(#[cfg(feature = #feature)]));
         quote! {
@@ -36,7 +36,7 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
 }
 
 pub(super) fn emit_group(group: &Group) -> TokenStream {
-    let handle = ident(&group.type_name);
+    let handle = type_ident(&group.type_name);
     let accessor = ident(&group.module);
     let header = format!(" The `{}` operations.", group.type_name);
     let more = group.docs.as_ref().map(|docs| format!("\n{docs}"));
@@ -115,7 +115,7 @@ fn body_type(kind: &BodyKind) -> TokenStream {
 fn emit_method(op: &Operation) -> TokenStream {
     let docs = doc_attrs(Some(&op.docs), false);
     let method = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
+    let builder = type_ident(&op.builder_name);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for param in positional(op) {
@@ -162,12 +162,12 @@ fn response_type(response: &Response) -> TokenStream {
 }
 
 fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
-    let builder = ident(&op.builder_name);
+    let builder = type_ident(&op.builder_name);
     let handle = &group.type_name;
     let builder_docs = format!(
         " Request builder for [`{handle}::{}`](super::{handle}::{}): set optional parameters, then call `send`.",
-        op.method_name.trim_start_matches("r#"),
-        op.method_name.trim_start_matches("r#"),
+        op.method_name.name(),
+        op.method_name.name(),
     );
     let mut fields = Vec::new();
     for param in positional(op) {

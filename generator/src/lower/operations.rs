@@ -7,14 +7,13 @@ use crate::pointer::Pointer;
 use crate::model::{
     Body, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef, TypeRef,
 };
-use crate::naming::{self, Scope};
+use crate::naming::{self, Ident, Scope};
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 use std::collections::BTreeMap;
 
-/// Methods of `Client` that a group accessor must not shadow, and `mod`, whose module file
-/// would be `operations/mod.rs`.
-const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt", "r#mod"];
+/// Methods of `Client` that a group accessor must not shadow.
+const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt"];
 /// Methods every group handle has (it derives `Clone` and `Debug`), which no operation may take.
 const HANDLE_MEMBERS: &[&str] = &["clone", "fmt"];
 /// Fields and methods every request builder has besides its parameters.
@@ -39,7 +38,7 @@ struct GroupBuilder {
     /// Method names of the group's handle.
     methods: Scope,
     /// The operationId and location each method name was taken for.
-    method_owners: BTreeMap<String, (String, Pointer)>,
+    method_owners: BTreeMap<Ident, (String, Pointer)>,
     types: Scope,
 }
 
@@ -54,6 +53,8 @@ impl Lowerer<'_> {
         let spec = self.spec;
         let mut groups: IndexMap<String, GroupBuilder> = IndexMap::new();
         let mut group_names = Scope::with_reserved(CLIENT_METHODS);
+        // A module named `mod` would be the file `operations/mod.rs`.
+        group_names.reserve(&naming::snake("mod"));
         let mut group_types = Scope::with_reserved(&[naming::PRELUDE, &["Client"]].concat());
         let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
         let mut operations = Vec::new();
@@ -84,11 +85,13 @@ impl Lowerer<'_> {
                 let tag = operation.tags.first().cloned().unwrap_or_else(|| "general".to_owned());
                 let builder = groups.entry(tag.clone()).or_insert_with(|| {
                     let type_name = group_types.camel(&tag);
+                    let module = group_names.snake(&tag);
                     let description = spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.as_deref());
                     GroupBuilder {
                         group: Group {
                             type_name: type_name.clone(),
-                            module: group_names.snake(&tag),
+                            module: module.clone(),
+                            file_stem: module.name().to_owned(),
                             docs: docs(&[description]),
                             feature: None,
                             operations: Vec::new(),
@@ -107,7 +110,7 @@ impl Lowerer<'_> {
             let Some(builder) = groups.get_mut(&tag) else { continue };
             // Operations without an operationId are named once every operationId has its name.
             let method_name = method_name.unwrap_or_else(|| builder.methods.operation_from_path(method, path));
-            let builder_name = builder.types.camel(method_name.trim_start_matches("r#"));
+            let builder_name = builder.types.camel(method_name.name());
             let lowered = self.lower_operation(path, method, item, operation, &pointer, method_name, builder_name);
             if let Some(lowered) = lowered
                 && let Some(group) = groups.get_mut(&tag)
@@ -122,7 +125,7 @@ impl Lowerer<'_> {
     /// renamed. An id whose name another operation of the group (or the handle itself) has is an
     /// error, since either rename would surprise; the operation is then named with a number so
     /// that its other problems are found too.
-    fn operation_id_method(&mut self, builder: &mut GroupBuilder, id: &str, pointer: &Pointer, duplicate: bool) -> String {
+    fn operation_id_method(&mut self, builder: &mut GroupBuilder, id: &str, pointer: &Pointer, duplicate: bool) -> Ident {
         if let Some(name) = builder.methods.snake_exactly(id) {
             builder.method_owners.insert(name.clone(), (id.to_owned(), pointer.clone()));
             return name;
@@ -151,7 +154,7 @@ impl Lowerer<'_> {
         item: &openapiv3::PathItem,
         operation: &openapiv3::Operation,
         pointer: &Pointer,
-        method_name: String,
+        method_name: Ident,
         builder_name: String,
     ) -> Option<Operation> {
         if check_template(path).is_err() {
