@@ -78,12 +78,12 @@ fn spaced(source: &str) -> String {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         let previous_indent = previous.len() - previous.trim_start().len();
-        // A doc comment line that ends with `;` is text, not the end of an item.
+        // A line that ends with `;` ends an item at the top level, and in an `impl` (a `const`
+        // or `type`, on one line or ending with `];`); a doc comment line that does is text.
+        let ends_item = previous.ends_with(';') && !previous.trim_start().starts_with("//");
         let after_item = previous.trim() == "}"
-            || (previous_indent == 0
-                && ((previous.ends_with(';') && !previous.starts_with("//"))
-                    || previous.starts_with("//!")
-                    || previous.starts_with("#![")));
+            || (ends_item && (previous_indent == 0 || (previous_indent == 4 && indent == 4)))
+            || (previous_indent == 0 && (previous.starts_with("//!") || previous.starts_with("#![")));
         if indent <= 4 && indent <= previous_indent && after_item && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
         {
             out.push('\n');
@@ -110,6 +110,9 @@ mod tests {
     fn items_are_spaced_and_doc_comments_are_not() {
         let source = "//! Module.\nuse a;\n/// Docs with code();\n/// more\npub struct A;\nimpl A {\n    fn f() {\n        x();\n    }\n    fn g() {}\n}\n";
         let expected = "//! Module.\n\nuse a;\n\n/// Docs with code();\n/// more\npub struct A;\n\nimpl A {\n    fn f() {\n        x();\n    }\n\n    fn g() {}\n}\n";
+        assert_eq!(spaced(source), expected);
+        let source = "impl A {\n    pub const ALL: &[Self] = &[\n        Self::B,\n    ];\n    /// Docs.\n    fn f() {\n        let x = 1;\n        /// Inner.\n        fn g() {}\n    }\n}\nimpl std::str::FromStr for A {\n    type Err = E;\n    fn from_str() {}\n}\n";
+        let expected = "impl A {\n    pub const ALL: &[Self] = &[\n        Self::B,\n    ];\n\n    /// Docs.\n    fn f() {\n        let x = 1;\n        /// Inner.\n        fn g() {}\n    }\n}\n\nimpl std::str::FromStr for A {\n    type Err = E;\n\n    fn from_str() {}\n}\n";
         assert_eq!(spaced(source), expected);
     }
 }

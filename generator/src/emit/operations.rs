@@ -6,8 +6,33 @@ use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Pagi
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// The path prefix of model types in an operations file, which imports the models module once.
 fn models() -> TokenStream {
-    quote!(crate::models::)
+    quote!(models::)
+}
+
+/// Whether any operation of the group names a model type (and the file imports `crate::models`).
+fn names_models(group: &Group) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named(inner),
+            _ => false,
+        }
+    }
+    group.operations.iter().any(|op| {
+        let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
+        let body = op.body.as_ref().and_then(|body| match &body.kind {
+            BodyKind::Json(ty) => Some(ty),
+            BodyKind::Multipart | BodyKind::Bytes => None,
+        });
+        let response = match &op.response {
+            Response::Json(ty) => Some(ty),
+            Response::Empty | Response::Bytes => None,
+        };
+        let item = op.paging.as_ref().map(|paging| &paging.item);
+        params.map(|param| &param.ty).chain(body).chain(response).chain(item).any(named)
+    })
 }
 
 pub(super) fn emit_index(api: &Api) -> TokenStream {
@@ -45,10 +70,13 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
     let accessor_docs = format!(" The `{}` operations.", group.type_name);
     let methods = group.operations.iter().map(emit_method);
     let builders = group.operations.iter().map(|op| emit_builder(group, op));
+    let import = names_models(group).then(|| quote!(use crate::models;));
     quote! {
         #![doc = #header]
         #group_docs_inner
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
+        #import
 
         #[doc = #accessor_docs]
         #group_docs
@@ -359,21 +387,32 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
     }
 }
 
-/// A borrowing walk along `steps` from `body`, in a function returning `Option`.
+/// A borrowing walk along `steps` from `body` to `value`, in a function returning `Option`.
 fn walk_ref(steps: &[Step]) -> TokenStream {
-    let hops = steps.iter().map(|step| {
+    walk(steps, |from, step| {
         let field = ident(&step.field);
-        if step.optional { quote!(let value = value.#field.as_ref()?;) } else { quote!(let value = &value.#field;) }
-    });
-    quote!(let value = body; #(#hops)*)
+        if step.optional { quote!(let value = #from.#field.as_ref()?;) } else { quote!(let value = &#from.#field;) }
+    })
 }
 
+/// A walk along `steps` from `body` to `value` that moves the fields out.
 fn walk_owned(steps: &[Step]) -> TokenStream {
-    let hops = steps.iter().map(|step| {
+    walk(steps, |from, step| {
         let field = ident(&step.field);
-        if step.optional { quote!(let value = value.#field?;) } else { quote!(let value = value.#field;) }
+        if step.optional { quote!(let value = #from.#field?;) } else { quote!(let value = #from.#field;) }
+    })
+}
+
+/// `let value = ...;` for each step, the first from `body`, the others from the `value` before.
+fn walk(steps: &[Step], hop: impl Fn(&TokenStream, &Step) -> TokenStream) -> TokenStream {
+    if steps.is_empty() {
+        return quote!(let value = body;);
+    }
+    let hops = steps.iter().enumerate().map(|(index, step)| {
+        let from = if index == 0 { quote!(body) } else { quote!(value) };
+        hop(&from, step)
     });
-    quote!(let value = body; #(#hops)*)
+    quote!(#(#hops)*)
 }
 
 fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
