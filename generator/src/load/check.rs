@@ -48,8 +48,9 @@ const DATA: &[&str] = &["example", "default", "enum", "value", "const"];
 /// What the walk found.
 #[derive(Default)]
 struct Found<'a> {
-    /// Every reference, with the pointer of its `$ref` key.
-    references: Vec<(Pointer, &'a str)>,
+    /// Every reference, with the pointer of its `$ref` key, in document order; and every target
+    /// of a discriminator mapping (a reference or a schema name), marked `true`.
+    references: Vec<(Pointer, &'a str, bool)>,
     /// Integers that did not fit 64 bits (read as floats), by pointer, and whether they are
     /// bounds or allowed values, which an integer schema holds as `i64`.
     beyond_64_bits: Vec<(Pointer, f64, bool)>,
@@ -61,7 +62,16 @@ struct Found<'a> {
 pub(super) fn check_values(json: &mut Value, diagnostics: &mut Diagnostics) {
     let mut found = Found::default();
     walk(json, &mut Vec::new(), Context::Keywords, &mut found);
-    for (pointer, reference) in &found.references {
+    for (pointer, reference, mapping) in &found.references {
+        // A mapping target without `#` and `/` is the name of a component schema.
+        if *mapping && !reference.contains(['#', '/']) {
+            let schema = Pointer::root().push("components").push("schemas").push(reference);
+            if json.pointer(schema.as_json_pointer()).is_none() {
+                let message = format!("the mapping names the schema `{reference}`, which is not in `#/components/schemas`");
+                diagnostics.error(pointer, message);
+            }
+            continue;
+        }
         let target = match reference.strip_prefix('#') {
             Some(local) => json.pointer(local),
             None => {
@@ -119,7 +129,22 @@ fn walk<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, context: Context, found:
                             && let Value::String(reference) = child
                         {
                             path.push(Step::Key(key));
-                            found.references.push((pointer_of(path), reference));
+                            found.references.push((pointer_of(path), reference, false));
+                            path.pop();
+                            continue;
+                        }
+                        if key == "mapping"
+                            && let Value::Object(mapping) = child
+                        {
+                            // A discriminator's mapping: each value is a reference or a schema name.
+                            path.push(Step::Key(key));
+                            for (value, target) in mapping {
+                                if let Value::String(target) = target {
+                                    path.push(Step::Key(value));
+                                    found.references.push((pointer_of(path), target, true));
+                                    path.pop();
+                                }
+                            }
                             path.pop();
                             continue;
                         }
