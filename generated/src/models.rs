@@ -140,6 +140,7 @@ impl PeerEventName {
         Self::PeerJoining,
         Self::PeerLeaving,
     ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -164,6 +165,7 @@ impl From<&str> for PeerEventName {
 
 impl std::str::FromStr for PeerEventName {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -218,6 +220,7 @@ impl PresetViewType {
         Self::Livestream,
         Self::Chat,
     ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -246,6 +249,7 @@ impl From<&str> for PresetViewType {
 
 impl std::str::FromStr for PresetViewType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -339,6 +343,7 @@ pub enum ParticipantSortBy {
 impl ParticipantSortBy {
     /// Every documented value, in the spec's order.
     pub const KNOWN: &'static [Self] = &[Self::JoinedAt, Self::Duration];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -361,6 +366,7 @@ impl From<&str> for ParticipantSortBy {
 
 impl std::str::FromStr for ParticipantSortBy {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -403,6 +409,7 @@ pub enum SortOrder {
 impl SortOrder {
     /// Every documented value, in the spec's order.
     pub const KNOWN: &'static [Self] = &[Self::Asc, Self::Desc];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -425,6 +432,7 @@ impl From<&str> for SortOrder {
 
 impl std::str::FromStr for SortOrder {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -469,6 +477,7 @@ pub enum ParticipantView {
 impl ParticipantView {
     /// Every documented value, in the spec's order.
     pub const KNOWN: &'static [Self] = &[Self::Raw, Self::Consolidated];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -491,6 +500,7 @@ impl From<&str> for ParticipantView {
 
 impl std::str::FromStr for ParticipantView {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
@@ -545,6 +555,7 @@ impl ParticipantFilter {
         Self::Events,
         Self::QualityStats,
     ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -573,6 +584,7 @@ impl From<&str> for ParticipantFilter {
 
 impl std::str::FromStr for ParticipantFilter {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }

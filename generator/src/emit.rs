@@ -59,7 +59,7 @@ pub fn emit_part(part: &Part<'_>) -> EmittedFile {
             EmittedFile { path: "src/operations/mod.rs".to_owned(), tokens: operations::emit_index(api) }
         }
         Part::Group(group) => EmittedFile {
-            path: format!("src/operations/{}.rs", group.module.trim_start_matches("r#")),
+            path: format!("src/operations/{}.rs", group.file_stem),
             tokens: operations::emit_group(group),
         },
     }
@@ -70,23 +70,21 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
     parts(api).iter().map(emit_part).collect()
 }
 
-/// An identifier, raw (`r#type`) when the model says so.
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => format_ident!("{}", name),
-    }
+/// The tokens of a `snake_case` identifier of the model, raw (`r#type`) when naming says so.
+fn ident(name: &crate::naming::Ident) -> Ident {
+    if name.is_raw() { Ident::new_raw(name.name(), Span::call_site()) } else { format_ident!("{}", name.name()) }
 }
 
-/// Text that may appear in a doc comment: Rust rejects bare carriage returns and other control
-/// characters there, which spec strings can contain.
-fn doc_text(text: &str) -> String {
-    text.replace("\r\n", "\n").chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c }).collect()
+/// The tokens of a type or variant name, which are never raw.
+fn type_ident(name: &str) -> Ident {
+    format_ident!("{}", name)
 }
 
-/// `#[doc = ...]` attributes, one per line (`#![doc]` when `inner`).
+/// `#[doc = ...]` attributes, one per line (`#![doc]` when `inner`), of text made safe for doc
+/// comments by [`crate::rustdoc::doc_text`] (string literals need nothing of the kind: they are
+/// written with every unusual character escaped).
 fn doc_attrs(docs: Option<&str>, inner: bool) -> TokenStream {
-    let text = docs.map(doc_text);
+    let text = docs.map(crate::rustdoc::doc_text);
     let lines = text.as_deref().into_iter().flat_map(str::lines).map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         if inner { quote!(#![doc = #line]) } else { quote!(#[doc = #line]) }
@@ -107,7 +105,7 @@ fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Named(name) => {
-            let name = ident(name);
+            let name = type_ident(name);
             quote!(#models #name)
         }
         TypeRef::List(item) => {

@@ -1,39 +1,18 @@
 //! Problems found in a spec, each tied to the JSON pointer of the node it is about, collected so
 //! that one run reports all of them.
 
+// Every diagnostic carries a pointer; the type lives in `pointer`, which owns the escaping.
+pub use crate::pointer::Pointer;
 use std::fmt;
 
-/// A JSON pointer (RFC 6901) into the spec, e.g. `#/paths/~1accounts~1{account_id}/get`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Pointer(String);
-
-impl Pointer {
-    /// The pointer to the document root.
-    pub fn root() -> Self {
-        Pointer(String::new())
-    }
-
-    /// Parses a local `$ref` such as `#/components/schemas/Foo`.
-    pub fn from_ref(reference: &str) -> Option<Self> {
-        reference.strip_prefix('#').map(|rest| Pointer(rest.to_owned()))
-    }
-
-    /// The pointer to the child `token` of this node (escaping `~` and `/`).
-    pub fn push(&self, token: impl fmt::Display) -> Self {
-        let token = token.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{token}", self.0))
-    }
-
-    /// The unescaped reference tokens, from the root down.
-    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~"))
-    }
+/// The message for a `$ref` that points at nothing in the document.
+pub(crate) fn unresolved_ref(reference: &str) -> String {
+    format!("unresolved $ref `{reference}`: the document has nothing at that location")
 }
 
-impl fmt::Display for Pointer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
+/// The message for a `$ref` into another document.
+pub(crate) fn external_ref(reference: &str) -> String {
+    format!("unsupported $ref `{reference}`: only references within the document (`#/...`) are read")
 }
 
 /// How bad a diagnostic is.
@@ -45,11 +24,23 @@ pub enum Severity {
     Warning,
 }
 
+/// What a diagnostic means for the output, for callers that act on it without reading messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A problem or deviation described by the message alone.
+    General,
+    /// An operation of the spec is not generated; the message says why.
+    OperationLeftOut,
+}
+
 /// One problem in the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Whether this stops generation.
     pub severity: Severity,
+    /// What it means for the output.
+    pub kind: Kind,
     /// Where in the spec.
     pub pointer: Pointer,
     /// The 1-based line of that node in the spec text, where it could be found.
@@ -81,16 +72,21 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// Records an error at `pointer`.
     pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.add(Severity::Error, pointer, message.into());
+        self.add(Severity::Error, Kind::General, pointer, message.into());
     }
 
     /// Records a tolerated deviation at `pointer`.
     pub fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.add(Severity::Warning, pointer, message.into());
+        self.add(Severity::Warning, Kind::General, pointer, message.into());
     }
 
-    fn add(&mut self, severity: Severity, pointer: &Pointer, message: String) {
-        self.list.push(Diagnostic { severity, pointer: pointer.clone(), line: None, message });
+    /// Records, as a warning, that the operation at `pointer` is not generated and why.
+    pub fn operation_left_out(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.add(Severity::Warning, Kind::OperationLeftOut, pointer, message.into());
+    }
+
+    fn add(&mut self, severity: Severity, kind: Kind, pointer: &Pointer, message: String) {
+        self.list.push(Diagnostic { severity, kind, pointer: pointer.clone(), line: None, message });
     }
 
     /// Everything recorded, in the order found, each problem once (a schema used in many places
@@ -120,7 +116,8 @@ pub struct Errors {
 impl Errors {
     /// A single error at `pointer`.
     pub fn single(pointer: Pointer, line: Option<usize>, message: impl Into<String>) -> Self {
-        Errors { diagnostics: vec![Diagnostic { severity: Severity::Error, pointer, line, message: message.into() }] }
+        let diagnostic = Diagnostic { severity: Severity::Error, kind: Kind::General, pointer, line, message: message.into() };
+        Errors { diagnostics: vec![diagnostic] }
     }
 }
 
@@ -136,18 +133,3 @@ impl fmt::Display for Errors {
 }
 
 impl std::error::Error for Errors {}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pointers_escape_and_unescape_tokens() {
-        let pointer = Pointer::root().push("paths").push("/a/{b}~c").push("get");
-        assert_eq!(pointer.to_string(), "#/paths/~1a~1{b}~0c/get");
-        assert_eq!(pointer.tokens().collect::<Vec<_>>(), ["paths", "/a/{b}~c", "get"]);
-        let parsed = Pointer::from_ref("#/components/schemas/Foo").map(|p| p.to_string());
-        assert_eq!(parsed.as_deref(), Some("#/components/schemas/Foo"));
-        assert_eq!(Pointer::from_ref("other.yaml#/Foo"), None);
-    }
-}

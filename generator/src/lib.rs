@@ -26,10 +26,12 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod pointer;
 pub mod render;
+pub mod rustdoc;
 pub mod source_map;
 
-pub use error::{Diagnostic, Errors, Severity};
+pub use error::{Diagnostic, Errors, Kind, Severity};
 pub use render::GeneratedFile;
 
 /// What a successful run produced: the files, and warnings about tolerated deviations.

@@ -179,7 +179,7 @@ fn operations(api: &Api) -> Vec<Entry> {
     let mut entries = Vec::new();
     for group in &api.groups {
         entries.push(Entry::Group {
-            module: group.module.clone(),
+            module: group.module.to_string(),
             handle: group.type_name.clone(),
             feature: group.feature.as_deref().map(quoted),
         });
@@ -234,7 +234,7 @@ fn parameter(operation: &str, location: &str, param: &Param) -> Entry {
     };
     Entry::Parameter {
         operation: operation.to_owned(),
-        name: param.rust_name.clone(),
+        name: param.rust_name.to_string(),
         required: param.required,
         location: location.to_owned(),
         ty: if param.list.is_some() { format!("Vec<{ty}>") } else { ty },
@@ -257,14 +257,14 @@ fn types(api: &Api) -> Vec<Entry> {
                 });
                 entries.extend(def.fields.iter().map(|field| Entry::Field {
                     parent: def.name.clone(),
-                    name: field.rust_name.clone(),
+                    name: field.rust_name.to_string(),
                     required: !field.optional,
                     ty: type_name(&field.ty),
                     wire: Some(quoted(&field.wire_name)),
                 }));
                 entries.extend(def.additional.iter().map(|extra| Entry::Field {
                     parent: def.name.clone(),
-                    name: extra.rust_name.clone(),
+                    name: extra.rust_name.to_string(),
                     required: true,
                     ty: format!("BTreeMap<String, {}>", type_name(&extra.value)),
                     wire: None,

@@ -4,10 +4,19 @@
 //! keys and syntax errors are reported with a line and column, and a document that does not fit
 //! the OpenAPI schema is reported with the JSON pointer of the node that does not fit. A text that
 //! starts with `{` is read as JSON (much faster than the YAML reader on multi-megabyte documents),
-//! anything else, or JSON that does not parse but is valid YAML, as YAML. Only OpenAPI 3.0.x is
-//! accepted.
+//! anything else, or JSON that does not parse but is valid YAML, as YAML. A leading byte-order
+//! mark is skipped. Only OpenAPI 3.0.x is accepted.
+//!
+//! The generic value is checked before it is typed: every `$ref` must point at a node of the
+//! document (openapiv3 keeps references without looking at them, and drops some), integers
+//! beyond 64 bits are read as the nearest 64-bit integer with a warning, and keys that openapiv3
+//! would silently drop (an upper-case `GET:`, a path without its leading `/`, a misspelt
+//! operation field) are reported as warnings.
 
-use crate::error::{Diagnostics, Errors, Pointer};
+mod check;
+
+use crate::error::{Diagnostics, Errors};
+use crate::pointer::Pointer;
 use crate::source_map::SourceMap;
 use openapiv3::OpenAPI;
 use serde::Deserialize as _;
@@ -24,9 +33,14 @@ pub struct Document {
 
 /// Parses and checks `text`.
 pub fn load(text: &str) -> Result<Document, Errors> {
-    let json = parse(text)?;
+    let text = without_bom(text);
+    let mut json = parse(text)?;
     check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
     let mut diagnostics = Diagnostics::default();
+    check::check_values(&mut json, &mut diagnostics);
+    if let Some(paths) = json.get("paths").and_then(Value::as_object) {
+        check::unread_keys(paths, &mut diagnostics);
+    }
     lint(&json, &mut diagnostics);
     // Decoding the value by value moves its strings instead of copying them. Decoding with path
     // tracking costs half as much again; it runs, on the text read anew, only to locate a failure.
@@ -39,6 +53,12 @@ pub fn load(text: &str) -> Result<Document, Errors> {
         })?,
     };
     Ok(Document { api, diagnostics })
+}
+
+/// `text` without the UTF-8 byte-order mark some editors put first, which is not part of the
+/// document in JSON or YAML.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// The generic value of `text`: JSON when it looks like JSON and parses as such, YAML otherwise.
@@ -65,19 +85,21 @@ fn parse(text: &str) -> Result<Value, Errors> {
 }
 
 fn parse_yaml(text: &str) -> Result<Value, Errors> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
+    serde_yaml::from_str(text).map(|UniqueKeys(value)| value).map_err(|error| {
         let line = error.location().map(|at| at.line());
         let message = match error.location() {
             Some(at) => format!("the document is not valid YAML (line {}, column {}): {error}", at.line(), at.column()),
             None => format!("the document is not valid YAML: {error}"),
         };
         Errors::single(Pointer::root(), line, message)
-    })?;
-    to_json(yaml, &Pointer::root()).map_err(|(pointer, message)| located(text, pointer, message))
+    })
 }
 
-/// A JSON value read with serde_json, which would keep the last of two equal keys: this rejects
-/// them, as the YAML reader does.
+/// The generic value of a JSON or YAML document. It rejects two equal keys in a mapping (which
+/// serde_json would resolve by keeping the last), reads mapping keys that are numbers or booleans
+/// (`200:`) as strings, ignores YAML tags, and reads integers beyond 64 bits (which serde_json
+/// turns into floats and serde_yaml hands over as 128-bit integers) as floats, for
+/// `check::check_values` to report.
 struct UniqueKeys(Value);
 
 impl<'de> serde::Deserialize<'de> for UniqueKeys {
@@ -107,8 +129,21 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
         Ok(Value::from(value))
     }
 
-    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-        Ok(Value::from(value))
+    fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Value, E> {
+        // Precision is lost here on purpose; `check::check_values` says where.
+        #[allow(clippy::cast_precision_loss)]
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Value, E> {
+        #[allow(clippy::cast_precision_loss)]
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(value)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {value} cannot be represented in JSON")))
     }
 
     fn visit_str<E>(self, value: &str) -> Result<Value, E> {
@@ -133,7 +168,7 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = serde_json::Map::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(Key(key)) = map.next_key()? {
             if object.contains_key(&key) {
                 return Err(serde::de::Error::custom(format!("duplicate entry with key \"{key}\"")));
             }
@@ -141,6 +176,68 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
             object.insert(key, value);
         }
         Ok(Value::Object(object))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // A YAML tag (`!something value`): the value is kept, the tag is not.
+        use serde::de::VariantAccess as _;
+        let (_tag, value): (serde::de::IgnoredAny, _) = data.variant()?;
+        value.newtype_variant::<UniqueKeys>().map(|UniqueKeys(value)| value)
+    }
+}
+
+/// A mapping key: a string, or a number, boolean or null written as one (`200:`).
+struct Key(String);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(KeyVisitor).map(Key)
+    }
+}
+
+struct KeyVisitor;
+
+impl serde::de::Visitor<'_> for KeyVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a mapping key that is a scalar")
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<String, E> {
+        Ok(value.to_owned())
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<String, E> {
+        Ok(value)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_i128<E>(self, value: i128) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_u128<E>(self, value: u128) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".to_owned())
     }
 }
 
@@ -199,51 +296,6 @@ fn check_version(json: &Value) -> Result<(), (Pointer, String)> {
         )),
         None => Err((Pointer::root(), "missing `openapi` field: expected `openapi: 3.0.x`".to_owned())),
     }
-}
-
-/// Converts a YAML value to JSON; map keys that are numbers or booleans (`200:`) become strings.
-fn to_json(yaml: serde_yaml::Value, pointer: &Pointer) -> Result<Value, (Pointer, String)> {
-    use serde_yaml::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| (pointer.clone(), format!("the number {n} cannot be represented in JSON")))?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| to_json(item, &pointer.push(index)))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut object = serde_json::Map::new();
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => return Err((pointer.clone(), "a mapping key must be a scalar".to_owned())),
-                };
-                let child = pointer.push(&key);
-                object.insert(key, to_json(value, &child)?);
-            }
-            Value::Object(object)
-        }
-        Y::Tagged(tagged) => to_json(tagged.value, pointer)?,
-    })
 }
 
 /// The JSON pointer of a serde path.
@@ -312,6 +364,39 @@ mod tests {
     #[test]
     fn reads_yaml_flow_mappings_that_are_not_json() {
         assert_eq!(error_of("{openapi: 3.0.3, info: {title: t, version: '1'}, paths: {}}"), "loaded");
+    }
+
+    #[test]
+    fn a_byte_order_mark_changes_nothing() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let json = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}";
+        for text in [yaml, json] {
+            let plain = load(text).map(|document| document.api);
+            let marked = load(&format!("\u{feff}{text}")).map(|document| document.api);
+            assert!(plain.is_ok() && plain == marked, "{text}");
+        }
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_read_with_a_warning() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: integer, minimum: -9223372036854776000}\n";
+        let json = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {},\n \"components\": {\"schemas\": {\"A\": {\"type\": \"integer\", \"minimum\": -9223372036854776000}}}}";
+        for text in [yaml, json] {
+            let document = load(text).unwrap_or_else(|errors| panic!("{errors}"));
+            let warnings = document.diagnostics.finish(text);
+            let [warning] = warnings.as_slice() else { panic!("{warnings:?}") };
+            assert_eq!(warning.pointer.to_string(), "#/components/schemas/A/minimum");
+            assert!(warning.message.contains("read as -9223372036854775808"), "{}", warning.message);
+        }
+    }
+
+    #[test]
+    fn references_are_checked_everywhere_but_in_data() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      example: {$ref: '#/nowhere'}\n      x-note: {$ref: '#/nowhere'}\n      properties:\n        default: {$ref: '#/components/schemas/Gone'}\n        enum: {$ref: '#/components/schemas/A'}\n";
+        let document = load(text).unwrap_or_else(|errors| panic!("{errors}"));
+        let found = document.diagnostics.finish(text);
+        let pointers: Vec<String> = found.iter().map(|d| d.pointer.to_string()).collect();
+        assert_eq!(pointers, ["#/components/schemas/A/properties/default/$ref"]);
     }
 
     #[test]

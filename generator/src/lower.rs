@@ -13,7 +13,8 @@ mod graph;
 mod operations;
 mod types;
 
-use crate::error::{Diagnostics, Pointer};
+use crate::error::Diagnostics;
+use crate::pointer::Pointer;
 use crate::model::{Api, TypeDef};
 use crate::naming::Scope;
 use indexmap::IndexMap;
@@ -93,18 +94,22 @@ impl<'a> Lowerer<'a> {
             };
             let prefix = format!("#/components/{section}/");
             let Some(name) = reference.strip_prefix(&prefix) else {
-                self.diagnostics
-                    .error(&at, format!("unsupported $ref `{reference}`: expected a reference into `{prefix}`"));
+                let message = if reference.starts_with('#') {
+                    format!("unsupported $ref `{reference}`: expected a reference into `{prefix}`")
+                } else {
+                    crate::error::external_ref(reference)
+                };
+                self.diagnostics.error(&at.push("$ref"), message);
                 return None;
             };
-            let name = unescape(name);
+            let name = crate::pointer::unescape(name);
             match components(spec).and_then(|c| pick(c).get(&name)) {
                 Some(next) => {
                     current = next;
                     at = Pointer::root().push("components").push(section).push(&name);
                 }
                 None => {
-                    self.diagnostics.error(&at, format!("unresolved $ref `{reference}`: no such component"));
+                    self.diagnostics.error(&at.push("$ref"), crate::error::unresolved_ref(reference));
                     return None;
                 }
             }
@@ -118,48 +123,10 @@ fn components(spec: &OpenAPI) -> Option<&Components> {
     spec.components.as_ref()
 }
 
-/// Unescapes one JSON pointer token (`~1` is `/`, `~0` is `~`).
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-/// Joins paragraphs (title, description, notes) into rustdoc, or nothing if all are empty.
+/// Joins paragraphs (title, description, notes) into rustdoc, or nothing if all are empty. Each
+/// paragraph is made safe on its own, so that a code fence one leaves open ends with it.
 fn docs(parts: &[Option<&str>]) -> Option<String> {
     let text: Vec<String> =
-        parts.iter().flatten().map(|part| markdown_for_rustdoc(part.trim())).filter(|part| !part.is_empty()).collect();
+        parts.iter().flatten().map(|part| crate::rustdoc::doc_text(part.trim())).filter(|part| !part.is_empty()).collect();
     (!text.is_empty()).then(|| text.join("\n\n"))
-}
-
-/// Keeps a spec's Markdown from turning into doc tests: code fences become `text` blocks and
-/// indentation outside fences (which Markdown reads as a code block) is dropped.
-fn markdown_for_rustdoc(text: &str) -> String {
-    let mut in_fence = false;
-    let lines: Vec<String> = text
-        .lines()
-        .map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("```") {
-                in_fence = !in_fence;
-                return if in_fence { "```text".to_owned() } else { "```".to_owned() };
-            }
-            if in_fence { line.to_owned() } else { trimmed.trim_end().to_owned() }
-        })
-        .collect();
-    let mut joined = lines.join("\n");
-    if in_fence {
-        joined.push_str("\n```");
-    }
-    joined
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn markdown_cannot_become_doc_tests() {
-        assert_eq!(
-            super::markdown_for_rustdoc("a\n    indented\n```\nlet x;\n```"),
-            "a\nindented\n```text\nlet x;\n```"
-        );
-        assert_eq!(super::markdown_for_rustdoc("```json\n{}"), "```text\n{}\n```");
-    }
 }

@@ -23,6 +23,7 @@ pub struct Api {
     pub gates: BTreeMap<String, Vec<String>>,
 }
 
+use crate::naming::Ident;
 use std::collections::BTreeMap;
 
 /// A named type of the models module.
@@ -69,7 +70,7 @@ pub struct StructDef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extra {
     /// The Rust field name.
-    pub rust_name: String,
+    pub rust_name: Ident,
     /// The type of each additional property's value.
     pub value: TypeRef,
 }
@@ -78,7 +79,7 @@ pub struct Extra {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// The Rust identifier (possibly `r#type`).
-    pub rust_name: String,
+    pub rust_name: Ident,
     /// The JSON property name.
     pub wire_name: String,
     /// The field's type, without the `Option` that `optional` adds.
@@ -196,7 +197,10 @@ pub struct Group {
     /// The handle type's name, e.g. `Sessions`.
     pub type_name: String,
     /// The module and accessor method name, e.g. `sessions`.
-    pub module: String,
+    pub module: Ident,
+    /// The module's file name without `.rs` (the module's bare name), e.g. `sessions`, which is
+    /// also the name of its cargo feature when the API has features.
+    pub file_stem: String,
     /// The tag's description.
     pub docs: Option<String>,
     /// The cargo feature that compiles this group, for large APIs (see [`Api::gates`]).
@@ -209,7 +213,7 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The method on the group handle, e.g. `list_session_participants`.
-    pub method_name: String,
+    pub method_name: Ident,
     /// The request builder's type name, e.g. `ListSessionParticipants`.
     pub builder_name: String,
     /// The HTTP method, upper case.
@@ -236,7 +240,7 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     /// The Rust name of the argument or setter.
-    pub rust_name: String,
+    pub rust_name: Ident,
     /// The name on the wire.
     pub wire_name: String,
     /// The value's type (for lists, the element type: see `list`).
@@ -310,9 +314,9 @@ pub enum Response {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paging {
     /// The Rust name of the page number parameter.
-    pub page_param: String,
+    pub page_param: Ident,
     /// The Rust name of the page size parameter.
-    pub per_page_param: Option<String>,
+    pub per_page_param: Option<Ident>,
     /// The field path from the response to the item list.
     pub items: Vec<Step>,
     /// The type of one item.
@@ -329,7 +333,7 @@ pub struct Paging {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     /// The Rust field name.
-    pub field: String,
+    pub field: Ident,
     /// Whether the field is an `Option`.
     pub optional: bool,
 }

@@ -4,7 +4,7 @@
 //! (which knows positions) and records the line at which each wanted node, or its nearest
 //! ancestor, starts. Subtrees that hold no wanted node are read without building their pointers.
 
-use crate::error::Pointer;
+use crate::pointer::{self, Pointer};
 use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
@@ -36,14 +36,7 @@ impl Builder {
     /// whether that child is wanted.
     fn enter(&mut self, end: usize, token: &str) -> bool {
         self.path.truncate(end);
-        self.path.push('/');
-        for c in token.chars() {
-            match c {
-                '~' => self.path.push_str("~0"),
-                '/' => self.path.push_str("~1"),
-                c => self.path.push(c),
-            }
-        }
+        pointer::push_token(&mut self.path, token);
         self.wanted.contains(&self.path)
     }
 

@@ -5,6 +5,8 @@
 //! Meetings are the long-lived rooms that participants are added to.
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+use crate::models;
+
 /// The `Meetings` operations.
 ///
 /// Meetings are the long-lived rooms that participants are added to.
@@ -90,10 +92,7 @@ impl<'a> ListMeetingParticipants<'a> {
     /// that does not decode: see [`crate::Error`].
     pub async fn send(
         self,
-    ) -> Result<
-        crate::Response<crate::models::MeetingParticipantsResponse>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<models::MeetingParticipantsResponse>, crate::Error> {
         let request = self.request()?;
         self.client.send(request).await
     }
@@ -109,7 +108,7 @@ impl<'a> ListMeetingParticipants<'a> {
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<crate::models::MeetingParticipant, crate::Error>,
+        Item = Result<models::MeetingParticipant, crate::Error>,
     > + Send + Unpin + 'a {
         let first_page = crate::paging::count(self.page_no).unwrap_or(1);
         let per_page = crate::paging::count(self.per_page);
@@ -132,23 +131,21 @@ impl<'a> ListMeetingParticipants<'a> {
 
     #[inline]
     fn page_parts(
-        body: crate::models::MeetingParticipantsResponse,
-    ) -> crate::paging::PageParts<crate::models::MeetingParticipant> {
+        body: models::MeetingParticipantsResponse,
+    ) -> crate::paging::PageParts<models::MeetingParticipant> {
         fn counts(
-            body: &crate::models::MeetingParticipantsResponse,
+            body: &models::MeetingParticipantsResponse,
         ) -> Option<(Option<u64>, Option<u64>)> {
-            let value = body;
-            let value = &value.paging;
+            let value = &body.paging;
             Some((
                 crate::paging::count(value.total_count),
                 crate::paging::count(value.end_offset),
             ))
         }
         fn items(
-            body: crate::models::MeetingParticipantsResponse,
-        ) -> Option<Vec<crate::models::MeetingParticipant>> {
-            let value = body;
-            let value = value.data;
+            body: models::MeetingParticipantsResponse,
+        ) -> Option<Vec<models::MeetingParticipant>> {
+            let value = body.data;
             Some(value)
         }
         let (total_count, end_offset) = counts(&body).unwrap_or_default();

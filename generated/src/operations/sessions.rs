@@ -5,6 +5,8 @@
 //! Sessions are the individual calls that happen in a meeting, with their participants.
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
+use crate::models;
+
 /// The `Sessions` operations.
 ///
 /// Sessions are the individual calls that happen in a meeting, with their participants.
@@ -85,9 +87,9 @@ pub struct ListSessionParticipants<'a> {
     page_no: Option<u64>,
     per_page: Option<u64>,
     search: Option<String>,
-    sort_by: Option<crate::models::ParticipantSortBy>,
-    sort_order: Option<crate::models::SortOrder>,
-    view: Option<crate::models::ParticipantView>,
+    sort_by: Option<models::ParticipantSortBy>,
+    sort_order: Option<models::SortOrder>,
+    view: Option<models::ParticipantView>,
     options: crate::request::RequestOptions,
 }
 
@@ -119,13 +121,13 @@ impl<'a> ListSessionParticipants<'a> {
     }
 
     /// The field to sort participants by.
-    pub fn sort_by(mut self, sort_by: crate::models::ParticipantSortBy) -> Self {
+    pub fn sort_by(mut self, sort_by: models::ParticipantSortBy) -> Self {
         self.sort_by = Some(sort_by);
         self
     }
 
     /// The direction to sort participants in.
-    pub fn sort_order(mut self, sort_order: crate::models::SortOrder) -> Self {
+    pub fn sort_order(mut self, sort_order: models::SortOrder) -> Self {
         self.sort_order = Some(sort_order);
         self
     }
@@ -133,7 +135,7 @@ impl<'a> ListSessionParticipants<'a> {
     /// In breakout room sessions, the view parameter can be set to `raw` for session specific duration for participants or `consolidated` to accumulate breakout room durations.
     ///
     /// Defaults to `"raw"`.
-    pub fn view(mut self, view: crate::models::ParticipantView) -> Self {
+    pub fn view(mut self, view: models::ParticipantView) -> Self {
         self.view = Some(view);
         self
     }
@@ -158,10 +160,7 @@ impl<'a> ListSessionParticipants<'a> {
     /// that does not decode: see [`crate::Error`].
     pub async fn send(
         self,
-    ) -> Result<
-        crate::Response<crate::models::SessionParticipantsResponse>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<models::SessionParticipantsResponse>, crate::Error> {
         let request = self.request()?;
         self.client.send(request).await
     }
@@ -177,7 +176,7 @@ impl<'a> ListSessionParticipants<'a> {
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<crate::models::SessionParticipant, crate::Error>,
+        Item = Result<models::SessionParticipant, crate::Error>,
     > + Send + Unpin + 'a {
         let first_page = crate::paging::count(self.page_no).unwrap_or(1);
         let per_page = crate::paging::count(self.per_page);
@@ -200,13 +199,12 @@ impl<'a> ListSessionParticipants<'a> {
 
     #[inline]
     fn page_parts(
-        body: crate::models::SessionParticipantsResponse,
-    ) -> crate::paging::PageParts<crate::models::SessionParticipant> {
+        body: models::SessionParticipantsResponse,
+    ) -> crate::paging::PageParts<models::SessionParticipant> {
         fn counts(
-            body: &crate::models::SessionParticipantsResponse,
+            body: &models::SessionParticipantsResponse,
         ) -> Option<(Option<u64>, Option<u64>)> {
-            let value = body;
-            let value = value.data.as_ref()?;
+            let value = body.data.as_ref()?;
             let value = value.paging.as_ref()?;
             Some((
                 crate::paging::count(value.total_count),
@@ -214,10 +212,9 @@ impl<'a> ListSessionParticipants<'a> {
             ))
         }
         fn items(
-            body: crate::models::SessionParticipantsResponse,
-        ) -> Option<Vec<crate::models::SessionParticipant>> {
-            let value = body;
-            let value = value.data?;
+            body: models::SessionParticipantsResponse,
+        ) -> Option<Vec<models::SessionParticipant>> {
+            let value = body.data?;
             let value = value.participants?;
             Some(value)
         }
@@ -265,7 +262,7 @@ pub struct GetSessionParticipant<'a> {
     app_id: String,
     session_id: String,
     participant_id: String,
-    filters: Option<Vec<crate::models::ParticipantFilter>>,
+    filters: Option<Vec<models::ParticipantFilter>>,
     include_peer_events: Option<bool>,
     options: crate::request::RequestOptions,
 }
@@ -274,7 +271,7 @@ impl<'a> GetSessionParticipant<'a> {
     /// Comma separated list of filters to apply. Note that there must be no spaces between the filters.
     pub fn filters(
         mut self,
-        filters: impl IntoIterator<Item = crate::models::ParticipantFilter>,
+        filters: impl IntoIterator<Item = models::ParticipantFilter>,
     ) -> Self {
         self.filters = Some(filters.into_iter().collect());
         self
@@ -308,10 +305,7 @@ impl<'a> GetSessionParticipant<'a> {
     /// that does not decode: see [`crate::Error`].
     pub async fn send(
         self,
-    ) -> Result<
-        crate::Response<crate::models::SessionParticipantResponse>,
-        crate::Error,
-    > {
+    ) -> Result<crate::Response<models::SessionParticipantResponse>, crate::Error> {
         let request = self.request()?;
         self.client.send(request).await
     }

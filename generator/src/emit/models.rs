@@ -1,6 +1,6 @@
 //! Emits `src/models.rs`: a struct, open enum, union or alias per model type.
 
-use super::{doc_attrs, doc_text, ident, type_tokens};
+use super::{doc_attrs, ident, type_ident, type_tokens};
 use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, UnionDef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,9 +17,9 @@ pub(super) fn emit_models(api: &Api, types: &[TypeDef], with_header: bool) -> To
         }
     });
     let header = with_header.then(|| {
-        let docs = doc_text(&format!(" Request and response types of the {} {}.", api.title, api.version));
+        let docs = doc_attrs(Some(&format!("Request and response types of the {} {}.", api.title, api.version)), true);
         quote! {
-            #![doc = #docs]
+            #docs
             // The docs are the spec's prose, whose Markdown is not always what rustdoc expects.
             #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         }
@@ -41,7 +41,7 @@ fn cfg(features: Option<&[String]>) -> TokenStream {
 }
 
 fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let default = def.all_optional.then(|| quote!(Default,));
     let none = TokenStream::new();
@@ -49,7 +49,7 @@ fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
         let rust = ident(&field.rust_name);
         let docs = doc_attrs(field.docs.as_deref(), false);
         let ty = type_tokens(&field.ty, &none);
-        let rename = (field.rust_name.trim_start_matches("r#") != field.wire_name).then(|| {
+        let rename = (field.rust_name.name() != field.wire_name).then(|| {
             let wire = &field.wire_name;
             quote!(#[serde(rename = #wire)])
         });
@@ -84,12 +84,12 @@ fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
 }
 
 fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
-    let unknown = ident(&def.unknown_variant);
-    let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let unknown = type_ident(&def.unknown_variant);
+    let variants: Vec<_> = def.variants.iter().map(|variant| type_ident(&variant.rust_name)).collect();
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| doc_text(&format!(" `{wire}`")));
+    let variant_docs = wires.iter().map(|wire| doc_attrs(Some(&format!("`{wire}`")), false));
     quote! {
         #cfg #docs
         ///
@@ -97,7 +97,7 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
-            #(#[doc = #variant_docs] #variants,)*
+            #(#variant_docs #variants,)*
             /// A value this version of the crate does not know, kept as it was sent.
             #unknown(crate::UnknownValue),
         }
@@ -153,16 +153,17 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 }
 
 fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let none = TokenStream::new();
-    let variants: Vec<_> = def.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let variants: Vec<_> = def.variants.iter().map(|variant| type_ident(&variant.rust_name)).collect();
     let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
-    let variant_docs = def.variants.iter().map(|variant| match variant.tag_values.as_slice() {
-        [] => format!(" A `{}`.", variant.rust_name),
-        values => {
-            doc_text(&format!(" Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")))
-        }
+    let variant_docs = def.variants.iter().map(|variant| {
+        let text = match variant.tag_values.as_slice() {
+            [] => format!("A `{}`.", variant.rust_name),
+            values => format!("Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")),
+        };
+        doc_attrs(Some(&text), false)
     });
     let Some(tag) = &def.tag else {
         let display = def.scalar.then(|| {
@@ -184,17 +185,20 @@ fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
-                #(#[doc = #variant_docs] #variants(#types),)*
+                #(#variant_docs #variants(#types),)*
             }
 
             #display
         };
     };
     let property = &tag.property;
-    let unknown = ident(&tag.unknown_variant);
-    let note = doc_text(&format!(
-        " The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."
-    ));
+    let unknown = type_ident(&tag.unknown_variant);
+    let note = doc_attrs(
+        Some(&format!(
+            "The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."
+        )),
+        false,
+    );
     let arms = def.variants.iter().zip(&variants).map(|(variant, rust)| {
         let values = &variant.tag_values;
         quote! {
@@ -204,11 +208,11 @@ fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     quote! {
         #cfg #docs
         ///
-        #[doc = #note]
+        #note
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
-            #(#[doc = #variant_docs] #variants(#types),)*
+            #(#variant_docs #variants(#types),)*
             /// A value whose tag this version of the crate does not know, kept as it was sent.
             #unknown(serde_json::Value),
         }
@@ -235,7 +239,7 @@ fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
 }
 
 fn emit_alias(def: &AliasDef, cfg: &TokenStream) -> TokenStream {
-    let name = ident(&def.name);
+    let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let target = type_tokens(&def.target, &TokenStream::new());
     quote! {

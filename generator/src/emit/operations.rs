@@ -1,20 +1,45 @@
 //! Emits `src/operations/`: an index module, and per group a handle reached from the client and
 //! a request builder per operation.
 
-use super::{doc_attrs, doc_text, ident, type_tokens};
+use super::{doc_attrs, ident, type_ident, type_tokens};
 use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// The path prefix of model types in an operations file, which imports the models module once.
 fn models() -> TokenStream {
-    quote!(crate::models::)
+    quote!(models::)
+}
+
+/// Whether any operation of the group names a model type (and the file imports `crate::models`).
+fn names_models(group: &Group) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named(inner),
+            _ => false,
+        }
+    }
+    group.operations.iter().any(|op| {
+        let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
+        let body = op.body.as_ref().and_then(|body| match &body.kind {
+            BodyKind::Json(ty) => Some(ty),
+            BodyKind::Multipart | BodyKind::Bytes => None,
+        });
+        let response = match &op.response {
+            Response::Json(ty) => Some(ty),
+            Response::Empty | Response::Bytes => None,
+        };
+        let item = op.paging.as_ref().map(|paging| &paging.item);
+        params.map(|param| &param.ty).chain(body).chain(response).chain(item).any(named)
+    })
 }
 
 pub(super) fn emit_index(api: &Api) -> TokenStream {
-    let header = doc_text(&format!(" The operations of the {} {}, grouped by tag.", api.title, api.version));
+    let header = doc_attrs(Some(&format!("The operations of the {} {}, grouped by tag.", api.title, api.version)), true);
     let modules = api.groups.iter().map(|group| {
         let module = ident(&group.module);
-        let handle = ident(&group.type_name);
+        let handle = type_ident(&group.type_name);
         let docs = format!(" The `{}` operations.", group.type_name);
         let cfg = group.feature.as_ref().map(|feature| quote!(#[cfg(feature = #feature)]));
         quote! {
@@ -27,7 +52,7 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
     });
     let base_url = api.base_url.as_deref().unwrap_or("http://localhost");
     quote! {
-        #![doc = #header]
+        #header
         #(#modules)*
 
         /// The base URL requests go to unless the client is given another: the spec's first server.
@@ -36,7 +61,7 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
 }
 
 pub(super) fn emit_group(group: &Group) -> TokenStream {
-    let handle = ident(&group.type_name);
+    let handle = type_ident(&group.type_name);
     let accessor = ident(&group.module);
     let header = format!(" The `{}` operations.", group.type_name);
     let more = group.docs.as_ref().map(|docs| format!("\n{docs}"));
@@ -45,10 +70,13 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
     let accessor_docs = format!(" The `{}` operations.", group.type_name);
     let methods = group.operations.iter().map(emit_method);
     let builders = group.operations.iter().map(|op| emit_builder(group, op));
+    let import = names_models(group).then(|| quote!(use crate::models;));
     quote! {
         #![doc = #header]
         #group_docs_inner
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
+        #import
 
         #[doc = #accessor_docs]
         #group_docs
@@ -115,7 +143,7 @@ fn body_type(kind: &BodyKind) -> TokenStream {
 fn emit_method(op: &Operation) -> TokenStream {
     let docs = doc_attrs(Some(&op.docs), false);
     let method = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
+    let builder = type_ident(&op.builder_name);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for param in positional(op) {
@@ -162,12 +190,12 @@ fn response_type(response: &Response) -> TokenStream {
 }
 
 fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
-    let builder = ident(&op.builder_name);
+    let builder = type_ident(&op.builder_name);
     let handle = &group.type_name;
     let builder_docs = format!(
         " Request builder for [`{handle}::{}`](super::{handle}::{}): set optional parameters, then call `send`.",
-        op.method_name.trim_start_matches("r#"),
-        op.method_name.trim_start_matches("r#"),
+        op.method_name.name(),
+        op.method_name.name(),
     );
     let mut fields = Vec::new();
     for param in positional(op) {
@@ -359,21 +387,32 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
     }
 }
 
-/// A borrowing walk along `steps` from `body`, in a function returning `Option`.
+/// A borrowing walk along `steps` from `body` to `value`, in a function returning `Option`.
 fn walk_ref(steps: &[Step]) -> TokenStream {
-    let hops = steps.iter().map(|step| {
+    walk(steps, |from, step| {
         let field = ident(&step.field);
-        if step.optional { quote!(let value = value.#field.as_ref()?;) } else { quote!(let value = &value.#field;) }
-    });
-    quote!(let value = body; #(#hops)*)
+        if step.optional { quote!(let value = #from.#field.as_ref()?;) } else { quote!(let value = &#from.#field;) }
+    })
 }
 
+/// A walk along `steps` from `body` to `value` that moves the fields out.
 fn walk_owned(steps: &[Step]) -> TokenStream {
-    let hops = steps.iter().map(|step| {
+    walk(steps, |from, step| {
         let field = ident(&step.field);
-        if step.optional { quote!(let value = value.#field?;) } else { quote!(let value = value.#field;) }
+        if step.optional { quote!(let value = #from.#field?;) } else { quote!(let value = #from.#field;) }
+    })
+}
+
+/// `let value = ...;` for each step, the first from `body`, the others from the `value` before.
+fn walk(steps: &[Step], hop: impl Fn(&TokenStream, &Step) -> TokenStream) -> TokenStream {
+    if steps.is_empty() {
+        return quote!(let value = body;);
+    }
+    let hops = steps.iter().enumerate().map(|(index, step)| {
+        let from = if index == 0 { quote!(body) } else { quote!(value) };
+        hop(&from, step)
     });
-    quote!(let value = body; #(#hops)*)
+    quote!(#(#hops)*)
 }
 
 fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {

@@ -3,7 +3,7 @@
 
 use super::Lowerer;
 use super::types::{Naming, Node, component_schema, type_docs};
-use crate::error::Pointer;
+use crate::pointer::Pointer;
 use crate::model::{Tag, TypeDef, TypeRef, UnionDef, UnionVariant};
 use crate::naming::Scope;
 use indexmap::IndexMap;

@@ -3,18 +3,19 @@
 
 use super::types::{Naming, Node};
 use super::{Lowerer, docs};
-use crate::error::Pointer;
+use crate::pointer::Pointer;
 use crate::model::{
     Body, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef, TypeRef,
 };
-use crate::naming::{self, Scope};
+use crate::naming::{self, Ident, Scope};
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 use std::collections::BTreeMap;
 
-/// Methods of `Client` that a group accessor must not shadow, and `mod`, whose module file
-/// would be `operations/mod.rs`.
-const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt", "r#mod"];
+/// Methods of `Client` that a group accessor must not shadow.
+const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt"];
+/// Methods every group handle has (it derives `Clone` and `Debug`), which no operation may take.
+const HANDLE_MEMBERS: &[&str] = &["clone", "fmt"];
 /// Fields and methods every request builder has besides its parameters.
 const BUILDER_MEMBERS: &[&str] =
     &["client", "options", "send", "stream", "request", "max_retries", "timeout", "clone", "fmt"];
@@ -34,26 +35,41 @@ enum Location {
 /// A group being filled, with the names already taken in its module.
 struct GroupBuilder {
     group: Group,
+    /// Method names of the group's handle.
     methods: Scope,
+    /// The operationId and location each method name was taken for.
+    method_owners: BTreeMap<Ident, (String, Pointer)>,
     types: Scope,
 }
 
 impl Lowerer<'_> {
     /// Lowers every operation, in spec order, into groups by first tag.
+    ///
+    /// Method names are decided first, for all operations: an operationId becomes its method name
+    /// unchanged (in snake case) or is reported when that name is taken, and only then do the
+    /// operations without an operationId take names from their method and path, numbered when
+    /// those collide. Operations are then lowered in spec order.
     pub(super) fn lower_operations(&mut self) -> Vec<Group> {
         let spec = self.spec;
         let mut groups: IndexMap<String, GroupBuilder> = IndexMap::new();
         let mut group_names = Scope::with_reserved(CLIENT_METHODS);
+        // A module named `mod` would be the file `operations/mod.rs`.
+        group_names.reserve(&naming::snake("mod"));
         let mut group_types = Scope::with_reserved(&[naming::PRELUDE, &["Client"]].concat());
         let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
+        let mut operations = Vec::new();
         for (path, item) in &spec.paths.paths {
             let path_pointer = Pointer::root().push("paths").push(path);
+            if let Err(problem) = check_template(path) {
+                self.diagnostics.error(&path_pointer, format!("the path template `{path}` {problem}"));
+            }
             let ReferenceOr::Item(item) = item else {
                 self.diagnostics.error(&path_pointer, "a path item that is a $ref is not supported");
                 continue;
             };
             for (method, operation) in item.iter() {
                 let pointer = path_pointer.push(method);
+                let mut duplicate = false;
                 if let Some(id) = &operation.operation_id {
                     if let Some(first) = operation_ids.get(id) {
                         // Reported, and lowered anyway so that its other problems are found too.
@@ -61,6 +77,7 @@ impl Lowerer<'_> {
                             &pointer.push("operationId"),
                             format!("duplicate operationId `{id}`: also used at {first}"),
                         );
+                        duplicate = true;
                     } else {
                         operation_ids.insert(id.clone(), pointer.clone());
                     }
@@ -68,33 +85,65 @@ impl Lowerer<'_> {
                 let tag = operation.tags.first().cloned().unwrap_or_else(|| "general".to_owned());
                 let builder = groups.entry(tag.clone()).or_insert_with(|| {
                     let type_name = group_types.camel(&tag);
+                    let module = group_names.snake(&tag);
                     let description = spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.as_deref());
                     GroupBuilder {
                         group: Group {
                             type_name: type_name.clone(),
-                            module: group_names.snake(&tag),
+                            module: module.clone(),
+                            file_stem: module.name().to_owned(),
                             docs: docs(&[description]),
                             feature: None,
                             operations: Vec::new(),
                         },
-                        methods: Scope::with_reserved(&["clone", "fmt"]),
+                        methods: Scope::with_reserved(HANDLE_MEMBERS),
+                        method_owners: BTreeMap::new(),
                         types: Scope::with_reserved(&[naming::PRELUDE, &[type_name.as_str()]].concat()),
                     }
                 });
-                let method_name = match operation.operation_id.as_deref() {
-                    Some(id) if !naming::snake(id).starts_with("value") => builder.methods.snake(id),
-                    _ => builder.methods.exact(&naming::operation_from_path(method, path)),
-                };
-                let builder_name = builder.types.camel(method_name.trim_start_matches("r#"));
-                let lowered = self.lower_operation(path, method, item, operation, &pointer, method_name, builder_name);
-                if let Some(lowered) = lowered
-                    && let Some(group) = groups.get_mut(&tag)
-                {
-                    group.group.operations.push(lowered);
-                }
+                let id = operation.operation_id.as_deref().filter(|id| naming::has_words(id));
+                let method_name = id.map(|id| self.operation_id_method(builder, id, &pointer, duplicate));
+                operations.push((path, method, item, operation, pointer, tag, method_name));
+            }
+        }
+        for (path, method, item, operation, pointer, tag, method_name) in operations {
+            let Some(builder) = groups.get_mut(&tag) else { continue };
+            // Operations without an operationId are named once every operationId has its name.
+            let method_name = method_name.unwrap_or_else(|| builder.methods.operation_from_path(method, path));
+            let builder_name = builder.types.camel(method_name.name());
+            let lowered = self.lower_operation(path, method, item, operation, &pointer, method_name, builder_name);
+            if let Some(lowered) = lowered
+                && let Some(group) = groups.get_mut(&tag)
+            {
+                group.group.operations.push(lowered);
             }
         }
         groups.into_values().map(|builder| builder.group).filter(|group| !group.operations.is_empty()).collect()
+    }
+
+    /// The method name of the operation with the operationId `id`: the id in snake case, never
+    /// renamed. An id whose name another operation of the group (or the handle itself) has is an
+    /// error, since either rename would surprise; the operation is then named with a number so
+    /// that its other problems are found too.
+    fn operation_id_method(&mut self, builder: &mut GroupBuilder, id: &str, pointer: &Pointer, duplicate: bool) -> Ident {
+        if let Some(name) = builder.methods.snake_exactly(id) {
+            builder.method_owners.insert(name.clone(), (id.to_owned(), pointer.clone()));
+            return name;
+        }
+        let name = naming::snake(id);
+        let taken_by = match builder.method_owners.get(&name) {
+            Some((other, at)) => format!("the operationId `{other}` at {at} has that name too"),
+            None => format!("every operation group has a method `{name}` of its own"),
+        };
+        // An id used twice is reported as such.
+        if !duplicate {
+            let group = &builder.group.type_name;
+            self.diagnostics.error(
+                &pointer.push("operationId"),
+                format!("the operationId `{id}` would be the method `{name}` of `{group}`, but {taken_by}: rename the operationId"),
+            );
+        }
+        builder.methods.snake(id)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -105,9 +154,13 @@ impl Lowerer<'_> {
         item: &openapiv3::PathItem,
         operation: &openapiv3::Operation,
         pointer: &Pointer,
-        method_name: String,
+        method_name: Ident,
         builder_name: String,
     ) -> Option<Operation> {
+        if check_template(path).is_err() {
+            // Reported with the path; its placeholders cannot be told apart.
+            return None;
+        }
         let path_pointer = pointer.clone();
         let item_pointer = Pointer::root().push("paths").push(path);
         // Path-level parameters first; an operation's parameter with the same name and location
@@ -175,7 +228,7 @@ impl Lowerer<'_> {
                 other => unsendable(&other),
             };
             if let Some(reason) = reason {
-                self.diagnostics.warning(
+                self.diagnostics.operation_left_out(
                     pointer,
                     format!("operation `{method_name}` is left out: parameter `{}` is {reason}", param.wire_name),
                 );
@@ -297,18 +350,17 @@ impl Lowerer<'_> {
     fn lower_response(&mut self, operation: &openapiv3::Operation, pointer: &Pointer, builder_name: &str) -> Response {
         let mut bodies: Vec<TypeRef> = Vec::new();
         let mut bytes = false;
+        if let Some(default) = &operation.responses.default {
+            self.resolve(default, "responses", |c| &c.responses, &pointer.push("default"));
+        }
         for (status, response) in &operation.responses.responses {
             let success = match status {
                 StatusCode::Code(code) => (200..300).contains(code),
                 StatusCode::Range(range) => *range == 2,
             };
-            if !success {
-                continue;
-            }
-            let Some((response, at)) = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status))
-            else {
-                continue;
-            };
+            let resolved = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status));
+            // Other responses are not decoded, but their references are checked all the same.
+            let Some((response, at)) = resolved.filter(|_| success) else { continue };
             let Some((media_type, content)) =
                 response.content.iter().find(|(media, _)| is_json(media)).or_else(|| response.content.first())
             else {
@@ -391,6 +443,26 @@ impl Lowerer<'_> {
         })?;
         let step = |field: &crate::model::Field| Step { field: field.rust_name.clone(), optional: field.optional };
         Some((step(items_field), item, step(paging_field), paging_def))
+    }
+}
+
+/// Checks that the braces of a path template pair up around non-empty names; says what is wrong
+/// otherwise.
+fn check_template(path: &str) -> Result<(), String> {
+    let mut open: Option<usize> = None;
+    for (at, c) in path.char_indices() {
+        match (c, open) {
+            ('{', None) => open = Some(at),
+            ('{', Some(_)) => return Err(format!("opens a `{{` inside another at byte {at}")),
+            ('}', None) => return Err(format!("has a `}}` that closes nothing at byte {at}")),
+            ('}', Some(start)) if start + 1 == at => return Err(format!("has an empty `{{}}` at byte {start}")),
+            ('}', Some(_)) => open = None,
+            _ => {}
+        }
+    }
+    match open {
+        Some(start) => Err(format!("has a `{{` at byte {start} that is never closed")),
+        None => Ok(()),
     }
 }
 

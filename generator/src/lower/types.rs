@@ -1,8 +1,8 @@
 //! Lowering of schemas: component schemas and the inline schemas of properties, items,
 //! parameters and bodies become model types.
 
-use super::{Lowerer, components, docs, unescape};
-use crate::error::Pointer;
+use super::{Lowerer, components, docs};
+use crate::pointer::{Pointer, unescape};
 use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeRef, Variant};
 use crate::naming::Scope;
 use openapiv3::{
@@ -89,8 +89,12 @@ impl Lowerer<'_> {
 
     pub(super) fn lower_ref(&mut self, reference: &str, pointer: &Pointer) -> Lowered {
         let Some((key, target)) = self.component_schema(reference) else {
+            // The same messages as the document-wide check of references, which reports dangling
+            // and external ones everywhere (reported once: diagnostics are deduplicated).
             let message = if reference.starts_with(SCHEMAS) {
-                format!("unresolved $ref `{reference}`: no such schema in components")
+                crate::error::unresolved_ref(reference)
+            } else if !reference.starts_with('#') {
+                crate::error::external_ref(reference)
             } else {
                 format!("unsupported $ref `{reference}`: schemas must be referenced as `{SCHEMAS}<name>`")
             };
@@ -128,8 +132,13 @@ impl Lowerer<'_> {
                 _ => TypeRef::F64,
             },
             SchemaKind::Type(Type::Integer(integer)) => {
-                let unsigned = integer.minimum.is_some_and(|minimum| minimum >= 0);
-                integer_type(matches!(integer.format, VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)), unsigned)
+                let format = match &integer.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
+                    VariantOrUnknownOrEmpty::Unknown(format) => Some(format.as_str()),
+                    VariantOrUnknownOrEmpty::Empty => None,
+                };
+                integer_type(format, integer.minimum.is_some_and(|minimum| minimum >= 0))
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Object(object)) => self.lower_object(
@@ -217,12 +226,10 @@ impl Lowerer<'_> {
             Some("array") | None if any.items.is_some() => self.lower_items(any.items.as_ref(), naming, pointer),
             Some("string") => TypeRef::String,
             Some("boolean") => TypeRef::Bool,
-            Some("integer") => {
-                integer_type(any.format.as_deref() == Some("int32"), any.minimum.is_some_and(|m| m >= 0.0))
-            }
+            Some("integer") => integer_type(any.format.as_deref(), any.minimum.is_some_and(|m| m >= 0.0)),
             Some("number") if any.format.as_deref() == Some("float") => TypeRef::F32,
             Some("number") => TypeRef::F64,
-            None if numeric && integral => integer_type(false, any.minimum.is_some_and(|m| m >= 0.0)),
+            None if numeric && integral => integer_type(any.format.as_deref(), any.minimum.is_some_and(|m| m >= 0.0)),
             None if numeric => TypeRef::F64,
             None if any.pattern.is_some() || any.min_length.is_some() || any.max_length.is_some() => TypeRef::String,
             Some("object" | "array") | None => TypeRef::Json,
@@ -346,12 +353,17 @@ pub(super) fn component_schema<'s>(
     Some((key, schema))
 }
 
-pub(super) fn integer_type(int32: bool, unsigned: bool) -> TypeRef {
-    match (int32, unsigned) {
-        (true, true) => TypeRef::U32,
-        (true, false) => TypeRef::I32,
-        (false, true) => TypeRef::U64,
-        (false, false) => TypeRef::I64,
+/// The Rust integer for an integer schema's `format` (`int32`, `uint64`, ...; 64 bits when it
+/// says nothing known); unsigned for an unsigned format or a `minimum` of 0 or more. Formats of
+/// fewer than 32 bits get 32: the runtime reads and writes counts of 32 and 64 bits.
+pub(super) fn integer_type(format: Option<&str>, non_negative: bool) -> TypeRef {
+    match format {
+        Some("uint8" | "uint16" | "uint32") => TypeRef::U32,
+        Some("uint64") => TypeRef::U64,
+        Some("int8" | "int16" | "int32") if non_negative => TypeRef::U32,
+        Some("int8" | "int16" | "int32") => TypeRef::I32,
+        _ if non_negative => TypeRef::U64,
+        _ => TypeRef::I64,
     }
 }
 
