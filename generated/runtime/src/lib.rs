@@ -18,6 +18,7 @@ mod constructors;
 #[doc(hidden)]
 pub mod enums;
 mod error;
+mod failures;
 mod hooks;
 mod json_path;
 mod raw;
