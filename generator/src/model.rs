@@ -148,7 +148,7 @@ pub struct UnionVariant {
     pub ty: TypeRef,
 }
 
-/// `pub type Name = Target;`
+/// `pub type Name = Target;`, or a newtype where an alias would name itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AliasDef {
     /// The Rust type name.
@@ -157,6 +157,10 @@ pub struct AliasDef {
     pub docs: Option<String>,
     /// The aliased type.
     pub target: TypeRef,
+    /// Whether the name must be a newtype (`pub struct Name(pub Target);`, transparent to serde)
+    /// rather than an alias, because the target mentions the name itself through a list or a map,
+    /// which a type alias cannot. Only lists and maps become newtypes, so they derive `Default`.
+    pub newtype: bool,
 }
 
 /// A use of a type.
