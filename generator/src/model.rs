@@ -19,11 +19,16 @@ pub struct Api {
     /// Operations grouped by their first tag, in order of first appearance.
     pub groups: Vec<Group>,
     /// For large APIs, the cargo features a type needs (any of them): those of the groups whose
-    /// operations use it. A type missing here is always compiled. Empty for small APIs.
+    /// operations reach it, directly or through other types, or [`ALL_GROUPS`] for a type no
+    /// operation reaches. A type missing here is always compiled. Empty for small APIs.
     pub gates: BTreeMap<String, Vec<String>>,
 }
 
 use std::collections::BTreeMap;
+
+/// The cargo feature that turns on every group's feature (and is on by default). Types that no
+/// operation uses are gated by it alone; no group's feature takes this name.
+pub const ALL_GROUPS: &str = "full";
 
 /// A named type of the models module.
 #[derive(Debug, Clone, PartialEq)]

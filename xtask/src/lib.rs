@@ -2,7 +2,10 @@
 //! crate from `spec/realtimekit.yaml`; `codegen --check` verifies that the committed files are
 //! what the generator produces, without writing anything.
 
+mod check;
 mod scaffold;
+
+pub use check::{Alone, build_features_alone, check_spec};
 
 use std::fmt::Write as _;
 use std::fs;
@@ -33,6 +36,8 @@ pub struct Report {
     pub removed: Vec<String>,
     /// Warnings about tolerated deviations in the spec, one line each.
     pub warnings: Vec<String>,
+    /// The crate's cargo features, one per group (empty for small APIs).
+    pub features: Vec<String>,
 }
 
 /// The workspace root.
@@ -60,6 +65,7 @@ pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
         ..Report::default()
     };
     let features = output.features;
+    report.features = features.clone();
     let mut files: Vec<(String, String)> = output.files.into_iter().map(|file| (file.path, file.contents)).collect();
     if !same_dir(out, &root.join(DEFAULT_OUT)) {
         // A crate of its own: add a manifest, a root module and the runtime.
@@ -98,34 +104,6 @@ pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
         fs::remove_file(out.join(path)).map_err(|error| format!("cannot remove {path}: {error}"))?;
     }
     Ok(report)
-}
-
-/// Generates `spec` into a standalone crate under `target/generated-crates/` and runs
-/// `cargo clippy -- -D warnings` on it, printing the warnings of generation (among them every
-/// operation left out, with the reason).
-pub fn check_spec(spec: &Path) -> Result<(), String> {
-    let root = workspace_root();
-    let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let out = root.join("target/generated-crates").join(&name);
-    let started = std::time::Instant::now();
-    let report = codegen(spec, &out, Mode::Write)?;
-    let left_out: Vec<&String> = report.warnings.iter().filter(|w| w.contains("is left out:")).collect();
-    for warning in &report.warnings {
-        eprintln!("{warning}");
-    }
-    println!("generated {} in {:.1?}; {} operation(s) left out", out.display(), started.elapsed(), left_out.len());
-    let started = std::time::Instant::now();
-    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", root.join("target/generated-crates/target"))
-        .args(["clippy", "--quiet", "--", "-D", "warnings"])
-        .status()
-        .map_err(|error| format!("cannot run cargo: {error}"))?;
-    if !status.success() {
-        return Err(format!("{} does not pass `cargo clippy -- -D warnings`", out.display()));
-    }
-    println!("{} passes clippy ({:.0?})", out.display(), started.elapsed());
-    Ok(())
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

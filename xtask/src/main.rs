@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, codegen, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
-       cargo xtask check-spec PATH
+       cargo xtask check-spec PATH [--features-alone N|FEATURE,...]
        cargo xtask bench [--smoke] [--rounds N] [--only SECTIONS] [--max-wait SECONDS]
 
   codegen          regenerate generated/ from spec/realtimekit.yaml (writes only changed files)
@@ -22,6 +22,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out D
   --out DIR        write into another crate directory
   check-spec PATH  generate a standalone crate for PATH under target/generated-crates/ and run
                    `cargo clippy -- -D warnings` on it; lists the operations left out
+  --features-alone N|FEATURE,...
+                   then build the crate with only one group's feature at a time: N features spread
+                   over the spec, or those listed
   bench            measure generation, compile cost, decoding and client overhead against their
                    peers; prints the table and rewrites BENCHMARKS.md (`bench --help` for more)
   bench --smoke    compile every benchmark and run each once on its smallest input (CI)";
@@ -40,8 +43,13 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     let Some((task, options)) = args.split_first() else { return Err(USAGE.to_owned()) };
     if task == "check-spec" {
-        let [spec] = options else { return Err(USAGE.to_owned()) };
-        return xtask::check_spec(std::path::Path::new(spec));
+        let alone = match options {
+            [_] => xtask::Alone::Nothing,
+            [_, flag, value] if flag == "--features-alone" => xtask::Alone::parse(value)?,
+            _ => return Err(USAGE.to_owned()),
+        };
+        let Some(spec) = options.first() else { return Err(USAGE.to_owned()) };
+        return xtask::check_spec(std::path::Path::new(spec), &alone);
     }
     if task == "bench" {
         return bench::run(options);

@@ -60,7 +60,8 @@ fn manifest(template: &str, workspace: &str, name: &str, features: &[String], ro
     } else {
         let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
         let each: Vec<String> = features.iter().map(|f| format!("{f} = []")).collect();
-        format!("\n[features]\ndefault = [\"full\"]\nfull = [{}]\n{}\n", quoted.join(", "), each.join("\n"))
+        let all = generator::model::ALL_GROUPS;
+        format!("\n[features]\ndefault = [\"{all}\"]\n{all} = [{}]\n{}\n", quoted.join(", "), each.join("\n"))
     };
     let workspace = if root { "\n[workspace]\n" } else { "" };
     format!(
