@@ -37,6 +37,8 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
     /// The cargo features the emitted code uses, one per group; empty for small APIs.
     pub features: Vec<String>,
+    /// The spec's `info.title`.
+    pub title: String,
 }
 
 /// Generates the client sources for `spec_text`; `source` names the spec in the file headers
@@ -55,7 +57,7 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
     let parts = emit::parts(&api);
     let formatted = in_parallel(&parts, |part| render::format(emit::emit_part(part)));
     let files = render::assemble(formatted.into_iter().collect::<Result<_, _>>()?, source);
-    Ok(Output { files, warnings: diagnostics, features })
+    Ok(Output { files, warnings: diagnostics, features, title: api.title.clone() })
 }
 
 /// `work` applied to every item, on as many threads as the machine has cores, results in the

@@ -1,7 +1,7 @@
 //! `cargo xtask check-spec PATH`: generates a spec into a standalone crate and proves that it
 //! compiles under clippy, as a whole and, on request, with one group's feature at a time.
 
-use crate::{Mode, codegen, workspace_root};
+use crate::{Mode, Options, codegen_with, workspace_root};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -55,7 +55,9 @@ pub fn check_spec(spec: &Path, alone: &Alone) -> Result<(), String> {
     let out = root.join("target/generated-crates").join(&name);
     let target = root.join("target/generated-crates/target");
     let started = Instant::now();
-    let report = codegen(spec, &out, Mode::Write)?;
+    // The directory belongs to this command: files of an older layout may be overwritten.
+    let options = Options { name: Some(crate::crate_name::from_title(&name)), force: true };
+    let report = codegen_with(spec, &out, Mode::Write, &options)?;
     let left_out: Vec<&String> = report.warnings.iter().filter(|w| w.contains("is left out:")).collect();
     for warning in &report.warnings {
         eprintln!("{warning}");

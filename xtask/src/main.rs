@@ -10,16 +10,20 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, codegen, workspace_root};
+use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, Options, codegen_with, workspace_root};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR [--name NAME] [--force]]
        cargo xtask check-spec PATH [--features-alone N|FEATURE,...]
        cargo xtask bench [--smoke] [--rounds N] [--only SECTIONS] [--max-wait SECONDS]
 
   codegen          regenerate generated/ from spec/realtimekit.yaml (writes only changed files)
   --check          write nothing; fail if generated/ is not what the spec produces
   --spec PATH      read another OpenAPI 3.0 document
-  --out DIR        write into another crate directory
+  --out DIR        write a standalone crate into DIR (with a manifest, lib.rs and the runtime);
+                   files there without the do-not-edit header are never overwritten or removed:
+                   the run fails naming them
+  --name NAME      the package name of that crate (default: made from the spec's title)
+  --force          overwrite files without the do-not-edit header
   check-spec PATH  generate a standalone crate for PATH under target/generated-crates/ and run
                    `cargo clippy -- -D warnings` on it; lists the operations left out
   --features-alone N|FEATURE,...
@@ -61,12 +65,21 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut mode = Mode::Write;
     let mut spec = root.join(DEFAULT_SPEC);
     let mut out = root.join(DEFAULT_OUT);
+    let mut choices = Options::default();
     let mut options = options.iter();
     while let Some(option) = options.next() {
         match option.as_str() {
             "--check" => mode = Mode::Check,
             "--spec" => spec = PathBuf::from(options.next().ok_or("--spec needs a path")?),
-            "--out" => out = PathBuf::from(options.next().ok_or("--out needs a directory")?),
+            "--out" => {
+                let dir = options.next().ok_or("--out needs a directory")?;
+                if dir.is_empty() {
+                    return Err("--out needs a directory, not an empty string".to_owned());
+                }
+                out = PathBuf::from(dir);
+            }
+            "--name" => choices.name = Some(options.next().ok_or("--name needs a package name")?.clone()),
+            "--force" => choices.force = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -74,7 +87,7 @@ fn run(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
     }
-    let report = codegen(&spec, &out, mode)?;
+    let report = codegen_with(&spec, &out, mode, &choices)?;
     for warning in &report.warnings {
         eprintln!("{warning}");
     }
