@@ -60,7 +60,8 @@ fn every_fixture_generates_a_crate_that_compiles_cleanly() {
         xtask::build_features_alone(&dir, &scratch().join("target"), &report.features)
             .unwrap_or_else(|message| panic!("{message}"));
         if stem == "many_groups" {
-            assert_eq!(report.features.len(), 17, "{:?}", report.features);
+            assert_eq!(report.features.len(), 18, "{:?}", report.features);
+            assert!(report.features.contains(&"default_group".to_owned()), "{:?}", report.features);
         }
     }
 }

@@ -27,7 +27,7 @@ pub struct Api {
 use std::collections::BTreeMap;
 
 /// The cargo feature that turns on every group's feature (and is on by default). Types that no
-/// operation uses are gated by it alone; no group's feature takes this name.
+/// operation uses are gated by it alone; no group's feature takes this name (nor `default`).
 pub const ALL_GROUPS: &str = "full";
 
 /// A named type of the models module.

@@ -23,7 +23,8 @@ pub(super) fn gate(api: &mut Api) {
     let mut gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for group in &mut api.groups {
         let mut feature = group.module.trim_start_matches("r#").to_owned();
-        if feature == ALL_GROUPS {
+        // `full` turns on every group and `default` is cargo's own: a group takes neither name.
+        if feature == ALL_GROUPS || feature == "default" {
             feature.push_str("_group");
         }
         let mut stack: Vec<&str> = Vec::new();
