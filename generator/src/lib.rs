@@ -43,6 +43,8 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
     /// The cargo features the emitted code uses, one per group; empty for small APIs.
     pub features: Vec<String>,
+    /// The spec's `info.title`.
+    pub title: String,
 }
 
 /// Generates the client sources for `spec_text`; `source` names the spec in the file headers
@@ -62,7 +64,7 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
     let formatted = in_parallel(&parts, |part| render::format(emit::emit_part(part)));
     let mut files = render::assemble(formatted.into_iter().collect::<Result<_, _>>()?, source);
     files.push(GeneratedFile { path: listing::PATH.to_owned(), contents: listing::listing(&api, source) });
-    Ok(Output { files, warnings: diagnostics, features })
+    Ok(Output { files, warnings: diagnostics, features, title: api.title.clone() })
 }
 
 /// `work` applied to every item, on as many threads as the machine has cores, results in the

@@ -11,6 +11,7 @@ mod compose;
 mod features;
 mod graph;
 mod operations;
+mod scc;
 mod types;
 
 use crate::error::Diagnostics;

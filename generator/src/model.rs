@@ -19,12 +19,17 @@ pub struct Api {
     /// Operations grouped by their first tag, in order of first appearance.
     pub groups: Vec<Group>,
     /// For large APIs, the cargo features a type needs (any of them): those of the groups whose
-    /// operations use it. A type missing here is always compiled. Empty for small APIs.
+    /// operations reach it, directly or through other types, or [`ALL_GROUPS`] for a type no
+    /// operation reaches. A type missing here is always compiled. Empty for small APIs.
     pub gates: BTreeMap<String, Vec<String>>,
 }
 
 use crate::naming::Ident;
 use std::collections::BTreeMap;
+
+/// The cargo feature that turns on every group's feature (and is on by default). Types that no
+/// operation uses are gated by it alone; no group's feature takes this name (nor `default`).
+pub const ALL_GROUPS: &str = "full";
 
 /// A named type of the models module.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +154,7 @@ pub struct UnionVariant {
     pub ty: TypeRef,
 }
 
-/// `pub type Name = Target;`
+/// `pub type Name = Target;`, or a newtype where an alias would name itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AliasDef {
     /// The Rust type name.
@@ -158,6 +163,10 @@ pub struct AliasDef {
     pub docs: Option<String>,
     /// The aliased type.
     pub target: TypeRef,
+    /// Whether the name must be a newtype (`pub struct Name(pub Target);`, transparent to serde)
+    /// rather than an alias, because the target mentions the name itself through a list or a map,
+    /// which a type alias cannot. Only lists and maps become newtypes, so they derive `Default`.
+    pub newtype: bool,
 }
 
 /// A use of a type.

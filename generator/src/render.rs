@@ -23,9 +23,12 @@ pub fn header(source: &str) -> String {
     format!("// {GENERATED_BY} from {source}. Do not edit.\n")
 }
 
-/// Whether a Rust source text was generated (starts with [`header`]).
+/// Whether a text was generated: it starts with [`GENERATED_BY`] in a comment, `// ` in Rust
+/// sources ([`header`]), `# ` in manifests, `<!-- ` in Markdown.
 pub fn is_generated(text: &str) -> bool {
-    text.strip_prefix("// ").is_some_and(|rest| rest.starts_with(GENERATED_BY))
+    ["// ", "# ", "<!-- "]
+        .iter()
+        .any(|comment| text.strip_prefix(comment).is_some_and(|rest| rest.starts_with(GENERATED_BY)))
 }
 
 /// A part of a file, formatted.

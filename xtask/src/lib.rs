@@ -3,8 +3,14 @@
 //! what the generator produces, without writing anything.
 
 pub mod api_diff;
+mod check;
+mod crate_name;
 mod scaffold;
+mod write;
 
+pub use check::{Alone, build_features_alone, check_spec};
+
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,6 +42,8 @@ pub struct Report {
     pub api_changes: Vec<generator::listing::diff::Change>,
     /// How many of the warnings say that an operation is not generated.
     pub operations_left_out: usize,
+    /// The crate's cargo features, one per group (empty for small APIs).
+    pub features: Vec<String>,
 }
 
 /// The workspace root.
@@ -43,9 +51,28 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// Choices of `cargo xtask codegen` beyond the spec, the output directory and the mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The package name of a crate written with `--out`; by default made from the spec's title.
+    pub name: Option<String>,
+    /// Overwrite files in the output directory that do not carry the do-not-edit header.
+    pub force: bool,
+}
+
 /// Generates the client for `spec` into the crate at `out`. Nothing is written unless the whole
 /// spec generates; in [`Mode::Check`] nothing is written at all and any difference is an error.
 pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
+    codegen_with(spec, out, mode, &Options::default())
+}
+
+/// [`codegen`] with [`Options`]. Files are written all or nothing (see `write.rs`), and a file
+/// that does not start with the do-not-edit header is never overwritten or removed unless
+/// `options.force` says so: the run fails naming it.
+pub fn codegen_with(spec: &Path, out: &Path, mode: Mode, options: &Options) -> Result<Report, String> {
+    if out.as_os_str().is_empty() {
+        return Err("the output directory is empty: name a directory for the crate".to_owned());
+    }
     let root = workspace_root();
     let source = spec.strip_prefix(&root).unwrap_or(spec).display().to_string().replace('\\', "/");
     let bytes = fs::read(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
@@ -62,25 +89,35 @@ pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
     let mut report = Report {
         warnings: output.warnings.iter().map(|warning| format!("{source}: {warning}")).collect(),
         operations_left_out: output.warnings.iter().filter(|w| w.kind == generator::Kind::OperationLeftOut).count(),
+        features: output.features.clone(),
         ..Report::default()
     };
-    let features = output.features;
     let mut files: Vec<(String, String)> = output.files.into_iter().map(|file| (file.path, file.contents)).collect();
     if !same_dir(out, &root.join(DEFAULT_OUT)) {
         // A crate of its own: add a manifest, a root module and the runtime.
-        let name = out.file_name().map(|n| n.to_string_lossy().replace(['_', '.', ' '], "-")).unwrap_or_default();
-        files.extend(scaffold::files(&root.join(DEFAULT_OUT), &name, &source, &features)?);
+        let name = match &options.name {
+            Some(name) => crate_name::checked(name)?,
+            None => crate_name::from_title(&output.title),
+        };
+        files.extend(scaffold::files(&root.join(DEFAULT_OUT), &name, &source, &report.features)?);
     }
-    let mut wanted = Vec::new();
+    let wanted: HashSet<PathBuf> = files.iter().map(|(path, _)| out.join(path)).collect();
+    let mut not_ours = Vec::new();
     for (path, contents) in &files {
         let full = out.join(path);
-        wanted.push(full.clone());
-        if fs::read(&full).ok().as_deref() != Some(contents.as_bytes()) {
-            report.changed.push(path.clone());
+        let existing = fs::read(&full).ok();
+        if existing.as_deref() == Some(contents.as_bytes()) {
+            continue;
         }
+        if fs::symlink_metadata(&full).is_ok() && !existing.as_deref().is_some_and(is_generated) {
+            not_ours.push(full.display().to_string());
+        }
+        report.changed.push(path.clone());
     }
-    for stale in emitted_files(&out.join("src")).into_iter().filter(|path| !wanted.contains(path)) {
-        report.removed.push(stale.strip_prefix(out).unwrap_or(&stale).display().to_string());
+    for dir in ["src", "runtime"] {
+        for stale in emitted_files(&out.join(dir)).into_iter().filter(|path| !wanted.contains(path)) {
+            report.removed.push(stale.strip_prefix(out).unwrap_or(&stale).display().to_string());
+        }
     }
     api_diff::record(out, &files, &mut report);
     if mode == Mode::Check {
@@ -97,41 +134,29 @@ pub fn codegen(spec: &Path, out: &Path, mode: Mode) -> Result<Report, String> {
         message.push_str("run `cargo xtask codegen` and commit the result");
         return Err(message);
     }
-    for (path, contents) in files.iter().filter(|(path, _)| report.changed.contains(path)) {
-        write_atomically(&out.join(path), contents.as_bytes())?;
+    if !not_ours.is_empty() && !options.force {
+        let mut message = String::from("these files were not written by `cargo xtask codegen` (no do-not-edit header):\n");
+        for path in &not_ours {
+            let _ = writeln!(message, "  {path}");
+        }
+        message.push_str("nothing was written; move them away, or pass --force to overwrite them");
+        return Err(message);
     }
-    for path in &report.removed {
-        fs::remove_file(out.join(path)).map_err(|error| format!("cannot remove {path}: {error}"))?;
-    }
+    let changed: HashSet<&String> = report.changed.iter().collect();
+    let mut changes: Vec<write::Change<'_>> = files
+        .iter()
+        .filter(|(path, _)| changed.contains(path))
+        .map(|(path, contents)| write::Change { path: out.join(path), contents: Some(contents.as_bytes()) })
+        .collect();
+    changes.extend(report.removed.iter().map(|path| write::Change { path: out.join(path), contents: None }));
+    write::apply(&changes)?;
     Ok(report)
 }
 
-/// Generates `spec` into a standalone crate under `target/generated-crates/` and runs
-/// `cargo clippy -- -D warnings` on it, printing the warnings of generation (among them every
-/// operation left out, with the reason).
-pub fn check_spec(spec: &Path) -> Result<(), String> {
-    let root = workspace_root();
-    let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let out = root.join("target/generated-crates").join(&name);
-    let started = std::time::Instant::now();
-    let report = codegen(spec, &out, Mode::Write)?;
-    for warning in &report.warnings {
-        eprintln!("{warning}");
-    }
-    let left_out = report.operations_left_out;
-    println!("generated {} in {:.1?}; {left_out} operation(s) left out", out.display(), started.elapsed());
-    let started = std::time::Instant::now();
-    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", root.join("target/generated-crates/target"))
-        .args(["clippy", "--quiet", "--", "-D", "warnings"])
-        .status()
-        .map_err(|error| format!("cannot run cargo: {error}"))?;
-    if !status.success() {
-        return Err(format!("{} does not pass `cargo clippy -- -D warnings`", out.display()));
-    }
-    println!("{} passes clippy ({:.0?})", out.display(), started.elapsed());
-    Ok(())
+/// Whether a file starts with the do-not-edit header (after `//` in Rust sources, `#` in
+/// manifests, `<!--` in Markdown).
+fn is_generated(contents: &[u8]) -> bool {
+    std::str::from_utf8(contents).is_ok_and(generator::render::is_generated)
 }
 
 /// The error for a spec that is not UTF-8: the offset (and line) of the first byte that is not.
@@ -156,7 +181,7 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Files under `dir` (recursively) that start with the emitted-file header.
+/// Files under `dir` (recursively) that start with the do-not-edit header.
 fn emitted_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else { return found };
@@ -165,19 +190,9 @@ fn emitted_files(dir: &Path) -> Vec<PathBuf> {
     for path in entries {
         if path.is_dir() {
             found.extend(emitted_files(&path));
-        } else if fs::read_to_string(&path).is_ok_and(|text| generator::render::is_generated(&text)) {
+        } else if fs::read(&path).is_ok_and(|bytes| is_generated(&bytes)) {
             found.push(path);
         }
     }
     found
-}
-
-/// Writes through a temporary file and a rename, so that a reader never sees half a file.
-fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
-    }
-    let temporary = path.with_extension("rs.tmp");
-    fs::write(&temporary, contents).map_err(|error| format!("cannot write {}: {error}", temporary.display()))?;
-    fs::rename(&temporary, path).map_err(|error| format!("cannot write {}: {error}", path.display()))
 }

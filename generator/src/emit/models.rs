@@ -242,6 +242,14 @@ fn emit_alias(def: &AliasDef, cfg: &TokenStream) -> TokenStream {
     let name = type_ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), false);
     let target = type_tokens(&def.target, &TokenStream::new());
+    if def.newtype {
+        return quote! {
+            #cfg #docs
+            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(pub #target);
+        };
+    }
     quote! {
         #cfg #docs
         pub type #name = #target;

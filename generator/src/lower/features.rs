@@ -1,7 +1,14 @@
 //! Cargo features for large APIs: one per group, and for each type the groups that use it, so
 //! that a user who needs a few groups compiles only their operations and types.
+//!
+//! A type is gated by the groups whose operations reach it, directly or through other types
+//! (the transitive closure over fields, extra maps, union variants, alias targets, lists, maps
+//! and boxes), so that every type a compiled item names is compiled too and each feature builds
+//! alone. A type that no operation reaches is compiled only with [`ALL_GROUPS`] (which turns on
+//! every group, so everything it names is there); a type that every group reaches is always
+//! compiled, and so is everything it reaches.
 
-use crate::model::{Api, BodyKind, Response, TypeDef, TypeRef};
+use crate::model::{ALL_GROUPS, Api, BodyKind, Response, TypeDef, TypeRef};
 use std::collections::BTreeMap;
 
 /// APIs with more groups than this get a cargo feature per group.
@@ -15,16 +22,26 @@ pub(super) fn gate(api: &mut Api) {
     let uses: BTreeMap<&str, Vec<&str>> = api.types.iter().map(|def| (def.name(), named_uses(def))).collect();
     let mut gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for group in &mut api.groups {
-        let feature = group.module.trim_start_matches("r#").to_owned();
+        let mut feature = group.module.trim_start_matches("r#").to_owned();
+        // `full` turns on every group and `default` is cargo's own: a group takes neither name.
+        if feature == ALL_GROUPS || feature == "default" {
+            feature.push_str("_group");
+        }
         let mut stack: Vec<&str> = Vec::new();
         for op in &group.operations {
             let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
             let mut roots: Vec<&TypeRef> = params.map(|p| &p.ty).collect();
-            if let Some(BodyKind::Json(ty)) = op.body.as_ref().map(|b| &b.kind) {
-                roots.push(ty);
+            // Multipart and byte bodies, and empty or byte responses, name no model type.
+            match op.body.as_ref().map(|body| &body.kind) {
+                Some(BodyKind::Json(ty)) => roots.push(ty),
+                Some(BodyKind::Multipart | BodyKind::Bytes) | None => {}
             }
-            if let Response::Json(ty) = &op.response {
-                roots.push(ty);
+            match &op.response {
+                Response::Json(ty) => roots.push(ty),
+                Response::Empty | Response::Bytes => {}
+            }
+            if let Some(paging) = &op.paging {
+                roots.push(&paging.item);
             }
             roots.iter().for_each(|ty| collect(ty, &mut stack));
         }
@@ -38,8 +55,15 @@ pub(super) fn gate(api: &mut Api) {
         }
         group.feature = Some(feature);
     }
+    let reached_by_all: std::collections::BTreeSet<String> =
+        gates.iter().filter(|(_, features)| features.len() == api.groups.len()).map(|(name, _)| name.clone()).collect();
     // A type every group needs is always compiled.
     gates.retain(|_, features| features.len() < api.groups.len());
+    for def in &api.types {
+        if !gates.contains_key(def.name()) && !reached_by_all.contains(def.name()) {
+            gates.insert(def.name().to_owned(), vec![ALL_GROUPS.to_owned()]);
+        }
+    }
     api.gates = gates;
 }
 

@@ -1,34 +1,48 @@
 //! Questions about the lowered types as a whole: which fields need a `Box`, which aliases form
-//! a cycle, which types are scalars or objects, and what an alias stands for.
+//! a cycle (both from one strongly-connected-components pass over the types, in linear time), which types are scalars or objects, and what an alias stands for.
 
 use super::Lowerer;
 use crate::error::Pointer;
 use crate::model::{StructDef, TypeDef, TypeRef};
-use std::collections::{BTreeMap, BTreeSet};
+use super::scc::Components;
+use std::collections::{BTreeSet, HashMap};
 
 impl Lowerer<'_> {
-    /// Reports component schemas that are only names for each other, which no type can express.
-    pub(super) fn check_alias_cycles(&mut self) {
-        let aliases: BTreeMap<&str, &TypeRef> = self
+    /// Settles the component schemas that are names for each other. A cycle of aliases that
+    /// passes through a list or a map (`L: {items: {$ref: L}}`) makes those aliases newtypes,
+    /// which Rust can name recursively; a cycle of bare `$ref`s never defines a value and is
+    /// reported.
+    pub(super) fn resolve_alias_cycles(&mut self) {
+        let indices = indices(&self.types);
+        let edges: Vec<Vec<usize>> = self
             .types
             .iter()
-            .filter_map(|def| match def {
-                TypeDef::Alias(alias) => Some((alias.name.as_str(), &alias.target)),
-                _ => None,
+            .map(|def| match def {
+                TypeDef::Alias(alias) => {
+                    let mut names = Vec::new();
+                    named_in(&alias.target, &mut names);
+                    let aliases = names.into_iter().filter_map(|name| indices.get(name).copied());
+                    aliases.filter(|&index| matches!(self.types.get(index), Some(TypeDef::Alias(_)))).collect()
+                }
+                _ => Vec::new(),
             })
             .collect();
+        let graph = Components::find(edges.len(), |node| edges.get(node).map(Vec::as_slice).unwrap_or(&[]));
+        let wrapping = |def: &TypeDef| matches!(def, TypeDef::Alias(alias) if !matches!(alias.target, TypeRef::Named(_)));
+        let broken: BTreeSet<usize> = self
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(index, def)| graph.is_cyclic(*index) && wrapping(def))
+            .filter_map(|(index, _)| graph.of(index))
+            .collect();
         let mut cyclic = Vec::new();
-        for start in aliases.keys() {
-            let mut current = *start;
-            for _ in 0..=aliases.len() {
-                match aliases.get(current) {
-                    Some(TypeRef::Named(next)) if next == start => {
-                        cyclic.push((*start).to_owned());
-                        break;
-                    }
-                    Some(TypeRef::Named(next)) => current = next,
-                    _ => break,
-                }
+        for (index, def) in self.types.iter_mut().enumerate() {
+            let (TypeDef::Alias(alias), true) = (def, graph.is_cyclic(index)) else { continue };
+            if !matches!(alias.target, TypeRef::Named(_)) {
+                alias.newtype = true;
+            } else if !graph.of(index).is_some_and(|component| broken.contains(&component)) {
+                cyclic.push(alias.name.clone());
             }
         }
         for name in cyclic {
@@ -41,44 +55,45 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Boxes the fields through which a struct contains itself, which Rust cannot size otherwise.
+    /// Boxes the fields and union variants through which a type contains itself, which Rust
+    /// cannot size otherwise: those whose type is in the same strongly connected component of the
+    /// contains-by-value graph as their owner.
     pub(super) fn box_recursive_fields(&mut self) {
-        let edges: BTreeMap<String, Vec<String>> =
-            self.types.iter().map(|def| (def.name().to_owned(), direct_uses(def))).collect();
-        let reaches = |from: &str, to: &str| {
-            let mut stack = vec![from.to_owned()];
-            let mut seen = BTreeSet::new();
-            while let Some(current) = stack.pop() {
-                if current == to {
-                    return true;
-                }
-                if seen.insert(current.clone()) {
-                    stack.extend(edges.get(&current).into_iter().flatten().cloned());
-                }
-            }
-            false
+        let indices = indices(&self.types);
+        let edges: Vec<Vec<usize>> = self
+            .types
+            .iter()
+            .map(|def| direct_uses(def).iter().filter_map(|name| indices.get(name.as_str()).copied()).collect())
+            .collect();
+        let graph = Components::find(edges.len(), |node| edges.get(node).map(Vec::as_slice).unwrap_or(&[]));
+        let recursive = |owner: usize, ty: &TypeRef| match ty {
+            TypeRef::Named(target) => indices.get(target.as_str()).is_some_and(|&target| graph.on_cycle(owner, target)),
+            _ => false,
         };
-        let mut boxed = Vec::new();
-        for def in &self.types {
-            if let TypeDef::Struct(def) = def {
-                for (index, field) in def.fields.iter().enumerate() {
-                    if let TypeRef::Named(target) = &field.ty
-                        && reaches(target, &def.name)
-                    {
-                        boxed.push((def.name.clone(), index));
-                    }
-                }
-            }
-        }
-        for def in &mut self.types {
-            if let TypeDef::Struct(def) = def {
-                for (name, index) in &boxed {
-                    if *name == def.name
-                        && let Some(field) = def.fields.get_mut(*index)
-                    {
-                        field.ty = TypeRef::Boxed(Box::new(field.ty.clone()));
-                    }
-                }
+        let boxed: Vec<(usize, usize)> = self
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(owner, _)| graph.is_cyclic(*owner))
+            .flat_map(|(owner, def)| {
+                let types: Vec<&TypeRef> = match def {
+                    TypeDef::Struct(def) => def.fields.iter().map(|field| &field.ty).collect(),
+                    TypeDef::Union(def) => def.variants.iter().map(|variant| &variant.ty).collect(),
+                    TypeDef::Alias(_) | TypeDef::Enum(_) => Vec::new(),
+                };
+                let positions = types.into_iter().enumerate().filter(|(_, ty)| recursive(owner, ty));
+                positions.map(|(position, _)| (owner, position)).collect::<Vec<_>>()
+            })
+            .collect();
+        drop(indices);
+        for (owner, position) in boxed {
+            let ty = match self.types.get_mut(owner) {
+                Some(TypeDef::Struct(def)) => def.fields.get_mut(position).map(|field| &mut field.ty),
+                Some(TypeDef::Union(def)) => def.variants.get_mut(position).map(|variant| &mut variant.ty),
+                _ => None,
+            };
+            if let Some(ty) = ty {
+                *ty = TypeRef::Boxed(Box::new(ty.clone()));
             }
         }
     }
@@ -99,7 +114,7 @@ impl Lowerer<'_> {
                 }
                 match self.find_type(name) {
                     Some(TypeDef::Enum(_)) => true,
-                    Some(TypeDef::Alias(alias)) => self.is_scalar_inner(&alias.target.clone(), seen),
+                    Some(TypeDef::Alias(alias)) => !alias.newtype && self.is_scalar_inner(&alias.target.clone(), seen),
                     Some(TypeDef::Union(union)) => {
                         union.tag.is_none() && union.variants.iter().all(|v| self.is_scalar_inner(&v.ty, seen))
                     }
@@ -139,7 +154,7 @@ impl Lowerer<'_> {
         for _ in 0..super::MAX_REF_DEPTH {
             let TypeRef::Named(name) = &current else { break };
             match self.find_type(name) {
-                Some(TypeDef::Alias(alias)) => current = alias.target.clone(),
+                Some(TypeDef::Alias(alias)) if !alias.newtype => current = alias.target.clone(),
                 _ => break,
             }
         }
@@ -162,7 +177,22 @@ impl Lowerer<'_> {
     }
 }
 
-/// Types a definition contains by value (not behind a `Vec`, map or `Box`).
+/// The position of every type in `types`, by name.
+fn indices(types: &[TypeDef]) -> HashMap<&str, usize> {
+    types.iter().enumerate().map(|(index, def)| (def.name(), index)).collect()
+}
+
+/// Every named type that `ty` mentions, also inside lists, maps and boxes.
+fn named_in<'t>(ty: &'t TypeRef, names: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Named(name) => names.push(name),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, names),
+        _ => {}
+    }
+}
+
+/// Types a definition contains by value (not behind a `Vec`, map or `Box`; a newtype holds a
+/// list or a map).
 pub(super) fn direct_uses(def: &TypeDef) -> Vec<String> {
     let named = |ty: &TypeRef| match ty {
         TypeRef::Named(name) => Some(name.clone()),
@@ -171,6 +201,7 @@ pub(super) fn direct_uses(def: &TypeDef) -> Vec<String> {
     match def {
         TypeDef::Struct(def) => def.fields.iter().filter_map(|field| named(&field.ty)).collect(),
         TypeDef::Union(def) => def.variants.iter().filter_map(|variant| named(&variant.ty)).collect(),
+        TypeDef::Alias(def) if def.newtype => Vec::new(),
         TypeDef::Alias(def) => named(&def.target).into_iter().collect(),
         TypeDef::Enum(_) => Vec::new(),
     }

@@ -66,12 +66,14 @@ impl Lowerer<'_> {
             let Some(name) = self.component_names.get(key).cloned() else { continue };
             let pointer = Pointer::root().push("components").push("schemas").push(key);
             let lowered = self.lower_node(schema.into(), Naming::Exact(&name), &pointer);
-            if lowered.ty != TypeRef::Named(name.clone()) {
+            // A schema that is only a `$ref` to itself still becomes an alias, which the cycle
+            // check then reports.
+            if lowered.ty != TypeRef::Named(name.clone()) || matches!(schema, ReferenceOr::Reference { .. }) {
                 let docs = lowered.docs.or_else(|| Some(format!("The `{key}` schema.")));
-                self.types.push(TypeDef::Alias(AliasDef { name, docs, target: lowered.ty }));
+                self.types.push(TypeDef::Alias(AliasDef { name, docs, target: lowered.ty, newtype: false }));
             }
         }
-        self.check_alias_cycles();
+        self.resolve_alias_cycles();
     }
 
     /// Lowers a schema or a reference at `pointer`.
@@ -332,7 +334,7 @@ impl Lowerer<'_> {
     /// Keeps a place in the output for a type whose members are lowered first, so that a type
     /// comes before the inline types named after it.
     pub(super) fn reserve_slot(&mut self, name: &str) -> usize {
-        self.types.push(TypeDef::Alias(AliasDef { name: name.to_owned(), docs: None, target: TypeRef::Json }));
+        self.types.push(TypeDef::Alias(AliasDef { name: name.to_owned(), docs: None, target: TypeRef::Json, newtype: false }));
         self.types.len() - 1
     }
 
