@@ -142,12 +142,15 @@ pub enum Entry {
         /// The tag values that select it, quoted and joined with `, ` (tagged unions only).
         tags: Option<String>,
     },
-    /// `alias Name: Target`.
+    /// `alias Name: Target`, or `newtype Name: Target` for a tuple struct around the target (an
+    /// alias that names itself through a list or map).
     Alias {
         /// The type name.
         name: String,
-        /// The aliased type.
+        /// The aliased (or wrapped) type.
         target: String,
+        /// Whether it is a newtype `struct Name(pub Target)` rather than `type Name = Target`.
+        newtype: bool,
     },
 }
 
@@ -296,7 +299,11 @@ fn types(api: &Api) -> Vec<Entry> {
                 }));
             }
             TypeDef::Alias(def) => {
-                entries.push(Entry::Alias { name: def.name.clone(), target: type_name(&def.target) });
+                entries.push(Entry::Alias {
+                    name: def.name.clone(),
+                    target: type_name(&def.target),
+                    newtype: def.newtype,
+                });
             }
         }
     }
@@ -449,7 +456,9 @@ impl fmt::Display for Entry {
                 }
                 Ok(())
             }
-            Entry::Alias { name, target } => write!(f, "alias {name}: {target}"),
+            Entry::Alias { name, target, newtype } => {
+                write!(f, "{} {name}: {target}", if *newtype { "newtype" } else { "alias" })
+            }
         }
     }
 }

@@ -90,7 +90,8 @@ fn kind(entry: &Entry) -> &'static str {
         Entry::Struct { .. } => "struct",
         Entry::Enum { .. } => "enum",
         Entry::Union { .. } => "union",
-        Entry::Alias { .. } => "alias",
+        Entry::Alias { newtype: false, .. } => "alias",
+        Entry::Alias { newtype: true, .. } => "newtype",
         Entry::Field { .. } => "field",
         Entry::Value { .. } => "enum value",
         Entry::Variant { .. } => "union variant",
@@ -265,7 +266,9 @@ fn changed(old: &Entry, new: &Entry) -> Vec<Change> {
             found.differs("type", t1, t2, true);
             found.differs("tag values", or_none(g1), or_none(g2), false);
         }
-        (Entry::Alias { target: t1, .. }, Entry::Alias { target: t2, .. }) => found.differs("target", t1, t2, true),
+        (Entry::Alias { target: t1, newtype: n1, .. }, Entry::Alias { target: t2, newtype: n2, .. }) if n1 == n2 => {
+            found.differs("target", t1, t2, true);
+        }
         // The same name is now a type of another kind.
         (old, new) => {
             found.changes.push(breaking(format!("type {name} changed from {} to {}", kind(old), kind(new))));

@@ -123,7 +123,9 @@ fn entry(line: &str) -> Option<Entry> {
                 tags: prefixed(attributes.next(), "tags ")?,
             }
         }
-        "alias" => Entry::Alias { name, target: attributes.next()?.to_owned() },
+        "alias" | "newtype" => {
+            Entry::Alias { name, target: attributes.next()?.to_owned(), newtype: kind == "newtype" }
+        }
         _ => return None,
     };
     // Every attribute must have been read: anything left over is a line of another shape.

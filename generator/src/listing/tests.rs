@@ -218,6 +218,15 @@ fn types() {
         report("alias Ids: Vec<String>", "alias Ids: Vec<i64>"),
         ["alias Ids target changed from Vec<String> to Vec<i64> (breaking)"]
     );
+    // A newtype is built and matched as `Tree(..)`, an alias as its target: the kind changed.
+    assert_eq!(
+        report("alias Tree: Vec<Tree>", "newtype Tree: Vec<Tree>"),
+        ["type Tree changed from alias to newtype (breaking)"]
+    );
+    assert_eq!(
+        report("newtype Tree: Vec<Tree>", "newtype Tree: BTreeMap<String, Tree>"),
+        ["newtype Tree target changed from Vec<Tree> to BTreeMap<String, Tree> (breaking)"]
+    );
 }
 
 const ENUM: &str = "\
