@@ -45,45 +45,44 @@ const NAME_MAPS: &[&str] = &[
 /// key is a value like any other.
 const DATA: &[&str] = &["example", "default", "enum", "value", "const"];
 
-/// What the walk found.
-#[derive(Default)]
-struct Found<'a> {
-    /// Every reference, with the pointer of its `$ref` key, in document order; and every target
-    /// of a discriminator mapping (a reference or a schema name), marked `true`.
-    references: Vec<(Pointer, &'a str, bool)>,
+/// The state of one walk: references are checked as they are met (a pointer is built only for
+/// one that fails), integers beyond 64 bits are collected to be replaced afterwards.
+struct Found<'a, 'd> {
+    root: &'a Value,
+    diagnostics: &'d mut Diagnostics,
     /// Integers that did not fit 64 bits (read as floats), by pointer, and whether they are
     /// bounds or allowed values, which an integer schema holds as `i64`.
     beyond_64_bits: Vec<(Pointer, f64, bool)>,
+}
+
+impl Found<'_, '_> {
+    /// Checks the `$ref` at `path`, or a discriminator mapping's target (a reference or the name
+    /// of a component schema) when `mapping`.
+    fn reference(&mut self, path: &[Step<'_>], reference: &str, mapping: bool) {
+        if mapping && !reference.contains(['#', '/']) {
+            let schema = Pointer::root().push("components").push("schemas").push(reference);
+            if self.root.pointer(schema.as_json_pointer()).is_none() {
+                let message = format!("the mapping names the schema `{reference}`, which is not in `#/components/schemas`");
+                self.diagnostics.error(&pointer_of(path), message);
+            }
+            return;
+        }
+        match reference.strip_prefix('#') {
+            Some(local) if self.root.pointer(local).is_some() => {}
+            Some(_) => self.diagnostics.error(&pointer_of(path), error::unresolved_ref(reference)),
+            None => self.diagnostics.error(&pointer_of(path), error::external_ref(reference)),
+        }
+    }
 }
 
 /// Reports references that lead nowhere and integers beyond 64 bits. Those that are bounds
 /// (`minimum`, `maximum`, `multipleOf`) or allowed values (`enum`) are replaced with the nearest
 /// 64-bit integer, which is how openapiv3 reads them in an integer schema; others stay floats.
 pub(super) fn check_values(json: &mut Value, diagnostics: &mut Diagnostics) {
-    let mut found = Found::default();
+    let mut found = Found { root: json, diagnostics, beyond_64_bits: Vec::new() };
     walk(json, &mut Vec::new(), Context::Keywords, &mut found);
-    for (pointer, reference, mapping) in &found.references {
-        // A mapping target without `#` and `/` is the name of a component schema.
-        if *mapping && !reference.contains(['#', '/']) {
-            let schema = Pointer::root().push("components").push("schemas").push(reference);
-            if json.pointer(schema.as_json_pointer()).is_none() {
-                let message = format!("the mapping names the schema `{reference}`, which is not in `#/components/schemas`");
-                diagnostics.error(pointer, message);
-            }
-            continue;
-        }
-        let target = match reference.strip_prefix('#') {
-            Some(local) => json.pointer(local),
-            None => {
-                diagnostics.error(pointer, error::external_ref(reference));
-                continue;
-            }
-        };
-        if target.is_none() {
-            diagnostics.error(pointer, error::unresolved_ref(reference));
-        }
-    }
-    for (pointer, value, bound) in found.beyond_64_bits {
+    let Found { diagnostics, beyond_64_bits, .. } = found;
+    for (pointer, value, bound) in beyond_64_bits {
         let message = if bound {
             // `as` saturates: the nearest 64-bit integer.
             #[allow(clippy::cast_possible_truncation)]
@@ -117,7 +116,7 @@ const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
 /// The keywords whose values an integer schema holds as `i64`.
 const BOUNDS: &[&str] = &["minimum", "maximum", "multipleOf"];
 
-fn walk<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, context: Context, found: &mut Found<'a>) {
+fn walk<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, context: Context, found: &mut Found<'_, '_>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
@@ -129,7 +128,7 @@ fn walk<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, context: Context, found:
                             && let Value::String(reference) = child
                         {
                             path.push(Step::Key(key));
-                            found.references.push((pointer_of(path), reference, false));
+                            found.reference(path, reference, false);
                             path.pop();
                             continue;
                         }
@@ -141,7 +140,7 @@ fn walk<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, context: Context, found:
                             for (value, target) in mapping {
                                 if let Value::String(target) = target {
                                     path.push(Step::Key(value));
-                                    found.references.push((pointer_of(path), target, true));
+                                    found.reference(path, target, true);
                                     path.pop();
                                 }
                             }
