@@ -214,15 +214,18 @@ fn operations(api: &Api) -> Vec<Entry> {
 fn operation(name: &str, op: &Operation) -> Entry {
     Entry::Operation {
         name: name.to_owned(),
-        http_method: op.http_method.clone(),
+        http_method: op.http_method.as_str().to_owned(),
         path: op.path.chars().map(path_char).collect(),
         response: match &op.response {
-            Response::Json(ty) => type_name(ty),
+            Response::Json { ty, .. } => type_name(ty),
             Response::Empty => "()".to_owned(),
             Response::Bytes => "Bytes".to_owned(),
         },
         builder: op.builder_name.clone(),
-        stream: op.paging.as_ref().map(|paging| type_name(&paging.item)),
+        stream: match &op.response {
+            Response::Json { paging: Some(paging), .. } => Some(type_name(&paging.item)),
+            Response::Json { paging: None, .. } | Response::Empty | Response::Bytes => None,
+        },
     }
 }
 

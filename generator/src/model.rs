@@ -225,8 +225,8 @@ pub struct Operation {
     pub method_name: Ident,
     /// The request builder's type name, e.g. `ListSessionParticipants`.
     pub builder_name: String,
-    /// The HTTP method, upper case.
-    pub http_method: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template exactly as in the spec.
     pub path: String,
     /// Rustdoc: summary, description, and the HTTP method and path.
@@ -239,10 +239,45 @@ pub struct Operation {
     pub header_params: Vec<Param>,
     /// The request body, if any.
     pub body: Option<Body>,
-    /// The type of a successful response body.
+    /// The type of a successful response body, and for a list operation how to walk its pages.
     pub response: Response,
-    /// How to walk the pages of a list operation.
-    pub paging: Option<Paging>,
+}
+
+/// The HTTP method of an operation (the keys of an OpenAPI path item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `OPTIONS`
+    Options,
+    /// `HEAD`
+    Head,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method's name, upper case, as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
 }
 
 /// A parameter of an operation.
@@ -310,8 +345,14 @@ pub enum BodyKind {
 /// What a successful response decodes to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
-    /// A JSON body of this type.
-    Json(TypeRef),
+    /// A JSON body of type `ty`; `paging` says how to walk the pages of a list operation (only a
+    /// JSON response can page).
+    Json {
+        /// The body's type.
+        ty: TypeRef,
+        /// How to walk the pages, for a list operation (boxed: most responses do not page).
+        paging: Option<Box<Paging>>,
+    },
     /// No body is documented: the body is ignored.
     Empty,
     /// A body that is not JSON: kept as bytes.

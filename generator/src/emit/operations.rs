@@ -2,9 +2,11 @@
 //! a request builder per operation.
 
 use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{Api, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
+use crate::model::{
+    Api, BodyKind, Group, HttpMethod, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef,
+};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The path prefix of model types in an operations file, which imports the models module once.
 fn models() -> TokenStream {
@@ -26,11 +28,10 @@ fn names_models(group: &Group) -> bool {
             BodyKind::Json(ty) => Some(ty),
             BodyKind::Multipart | BodyKind::Bytes => None,
         });
-        let response = match &op.response {
-            Response::Json(ty) => Some(ty),
-            Response::Empty | Response::Bytes => None,
+        let (response, item) = match &op.response {
+            Response::Json { ty, paging } => (Some(ty), paging.as_ref().map(|paging| &paging.item)),
+            Response::Empty | Response::Bytes => (None, None),
         };
-        let item = op.paging.as_ref().map(|paging| &paging.item);
         params.map(|param| &param.ty).chain(body).chain(response).chain(item).any(named)
     })
 }
@@ -183,7 +184,7 @@ fn emit_method(op: &Operation) -> TokenStream {
 
 fn response_type(response: &Response) -> TokenStream {
     match response {
-        Response::Json(ty) => type_tokens(ty, &models()),
+        Response::Json { ty, .. } => type_tokens(ty, &models()),
         Response::Empty => quote!(()),
         Response::Bytes => quote!(bytes::Bytes),
     }
@@ -226,12 +227,11 @@ fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
     });
     let request_fn = emit_request_fn(op);
     let response = response_type(&op.response);
-    let send_call = match &op.response {
-        Response::Json(_) => quote!(send),
-        Response::Empty => quote!(send_empty),
-        Response::Bytes => quote!(send_bytes),
+    let (send_call, stream) = match &op.response {
+        Response::Json { ty, paging } => (quote!(send), paging.as_ref().map(|paging| emit_stream(op, ty, paging))),
+        Response::Empty => (quote!(send_empty), None),
+        Response::Bytes => (quote!(send_bytes), None),
     };
-    let stream = op.paging.as_ref().map(|paging| emit_stream(op, paging));
     let json_body = attach_json_body(op, &quote!(self));
     let mutable = json_body.is_some().then(|| quote!(mut));
     quote! {
@@ -305,7 +305,16 @@ fn emit_setter(param: &Param) -> TokenStream {
 
 fn emit_request_fn(op: &Operation) -> TokenStream {
     let template = &op.path;
-    let method = format_ident!("{}", op.http_method);
+    let method = match op.http_method {
+        HttpMethod::Get => quote!(GET),
+        HttpMethod::Put => quote!(PUT),
+        HttpMethod::Post => quote!(POST),
+        HttpMethod::Delete => quote!(DELETE),
+        HttpMethod::Options => quote!(OPTIONS),
+        HttpMethod::Head => quote!(HEAD),
+        HttpMethod::Patch => quote!(PATCH),
+        HttpMethod::Trace => quote!(TRACE),
+    };
     let path_args = op.path_params.iter().map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
@@ -415,8 +424,8 @@ fn walk(steps: &[Step], hop: impl Fn(&TokenStream, &Step) -> TokenStream) -> Tok
     quote!(#(#hops)*)
 }
 
-fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
-    let Response::Json(response) = &op.response else { return TokenStream::new() };
+/// `stream()` and its paging glue, for an operation whose JSON response of type `response` pages.
+fn emit_stream(op: &Operation, response: &TypeRef, paging: &Paging) -> TokenStream {
     let response = type_tokens(response, &models());
     let item = type_tokens(&paging.item, &models());
     let page = ident(&paging.page_param);

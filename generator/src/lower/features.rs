@@ -22,7 +22,7 @@ pub(super) fn gate(api: &mut Api) {
     let uses: BTreeMap<&str, Vec<&str>> = api.types.iter().map(|def| (def.name(), named_uses(def))).collect();
     let mut gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for group in &mut api.groups {
-        let mut feature = group.module.trim_start_matches("r#").to_owned();
+        let mut feature = group.file_stem.clone();
         // `full` turns on every group and `default` is cargo's own: a group takes neither name.
         if feature == ALL_GROUPS || feature == "default" {
             feature.push_str("_group");
@@ -37,11 +37,11 @@ pub(super) fn gate(api: &mut Api) {
                 Some(BodyKind::Multipart | BodyKind::Bytes) | None => {}
             }
             match &op.response {
-                Response::Json(ty) => roots.push(ty),
+                Response::Json { ty, paging } => {
+                    roots.push(ty);
+                    roots.extend(paging.iter().map(|paging| &paging.item));
+                }
                 Response::Empty | Response::Bytes => {}
-            }
-            if let Some(paging) = &op.paging {
-                roots.push(&paging.item);
             }
             roots.iter().for_each(|ty| collect(ty, &mut stack));
         }

@@ -5,7 +5,8 @@ use super::types::{Naming, Node};
 use super::{Lowerer, docs};
 use crate::pointer::Pointer;
 use crate::model::{
-    Body, BodyKind, Group, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef, TypeRef,
+    Body, BodyKind, Group, HttpMethod, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef,
+    TypeRef,
 };
 use crate::naming::{self, Ident, Scope};
 use indexmap::IndexMap;
@@ -240,13 +241,19 @@ impl Lowerer<'_> {
             .request_body
             .as_ref()
             .and_then(|body| self.lower_body(body, &path_pointer.push("requestBody"), &builder_name));
-        let response = self.lower_response(operation, &path_pointer.push("responses"), &builder_name);
-        let paging = self.detect_paging(&query_params, &response);
-        let location = format!("`{} {path}`", method.to_uppercase());
+        let Some(http_method) = http_method(method) else {
+            self.diagnostics.error(pointer, format!("the HTTP method `{method}` is not supported"));
+            return None;
+        };
+        let mut response = self.lower_response(operation, &path_pointer.push("responses"), &builder_name);
+        if let Response::Json { ty, paging } = &mut response {
+            *paging = self.detect_paging(&query_params, ty).map(Box::new);
+        }
+        let location = format!("`{} {path}`", http_method.as_str());
         Some(Operation {
             method_name,
             builder_name,
-            http_method: method.to_uppercase(),
+            http_method,
             path: path.to_owned(),
             docs: docs(&[operation.summary.as_deref(), operation.description.as_deref(), Some(&location)])
                 .unwrap_or_default(),
@@ -255,7 +262,6 @@ impl Lowerer<'_> {
             header_params,
             body,
             response,
-            paging,
         })
     }
 
@@ -385,22 +391,22 @@ impl Lowerer<'_> {
         match bodies.len() {
             0 if bytes => Response::Bytes,
             0 => Response::Empty,
-            1 => Response::Json(bodies.remove(0)),
+            1 => Response::Json { ty: bodies.remove(0), paging: None },
             _ => {
                 let docs =
                     format!("The body of a successful `{builder_name}` response, which has several documented shapes.");
-                Response::Json(self.union_of(&format!("{builder_name} response"), docs, bodies))
+                Response::Json { ty: self.union_of(&format!("{builder_name} response"), docs, bodies), paging: None }
             }
         }
     }
 
-    /// A list operation has a page number parameter and a response with an item list next to a
-    /// paging object, at the top level or one level down (`data.participants` next to `data.paging`).
-    fn detect_paging(&self, query: &[Param], response: &Response) -> Option<Paging> {
+    /// A list operation has a page number parameter and a JSON response (of type `ty`) with an
+    /// item list next to a paging object, at the top level or one level down (`data.participants`
+    /// next to `data.paging`).
+    fn detect_paging(&self, query: &[Param], ty: &TypeRef) -> Option<Paging> {
         let page =
             query.iter().find(|p| PAGE_PARAMS.contains(&p.wire_name.as_str()) && !p.required && is_count(&p.ty))?;
         let per_page = query.iter().find(|p| PER_PAGE_PARAMS.contains(&p.wire_name.as_str()) && is_count(&p.ty));
-        let Response::Json(ty) = response else { return None };
         let root = self.struct_def(ty)?;
         let (prefix, def) = match self.page_parts(root) {
             Some(_) => (Vec::new(), root),
@@ -469,6 +475,21 @@ fn check_template(path: &str) -> Result<(), String> {
 /// The `{name}` placeholders of a path template, in order.
 fn template_params(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
+}
+
+/// The HTTP method of a path item's key (`get`, `post`, ...), if it is one.
+fn http_method(key: &str) -> Option<HttpMethod> {
+    Some(match key {
+        "get" => HttpMethod::Get,
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        "trace" => HttpMethod::Trace,
+        _ => return None,
+    })
 }
 
 fn is_json(media_type: &str) -> bool {
