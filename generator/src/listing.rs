@@ -16,7 +16,7 @@ mod tests;
 
 pub use parse::parse;
 
-use crate::model::{Api, BodyKind, ListStyle, ObjectStyle, Operation, Param, Response, TypeDef, TypeRef};
+use crate::model::{Api, BodyKind, ListStyle, ObjectStyle, Operation, Param, Response, TypeDef, TypeKind, TypeRef};
 use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
@@ -254,45 +254,46 @@ fn types(api: &Api) -> Vec<Entry> {
     let request = request_types(api);
     let mut entries = Vec::new();
     for def in &api.types {
-        match def {
-            TypeDef::Struct(def) => {
+        let name = &def.name;
+        match &def.kind {
+            TypeKind::Struct(def) => {
                 entries.push(Entry::Struct {
-                    name: def.name.clone(),
-                    request: request.contains(def.name.as_str()),
+                    name: name.clone(),
+                    request: request.contains(name.as_str()),
                     default: def.all_optional,
                 });
                 entries.extend(def.fields.iter().map(|field| Entry::Field {
-                    parent: def.name.clone(),
+                    parent: name.clone(),
                     name: field.rust_name.to_string(),
                     required: !field.optional,
                     ty: type_name(&field.ty),
                     wire: Some(quoted(&field.wire_name)),
                 }));
                 entries.extend(def.additional.iter().map(|extra| Entry::Field {
-                    parent: def.name.clone(),
+                    parent: name.clone(),
                     name: extra.rust_name.to_string(),
                     required: true,
                     ty: format!("BTreeMap<String, {}>", type_name(&extra.value)),
                     wire: None,
                 }));
             }
-            TypeDef::Enum(def) => {
-                entries.push(Entry::Enum { name: def.name.clone(), catch_all: def.unknown_variant.clone() });
+            TypeKind::Enum(def) => {
+                entries.push(Entry::Enum { name: name.clone(), catch_all: def.unknown_variant.clone() });
                 entries.extend(def.variants.iter().map(|variant| Entry::Value {
-                    parent: def.name.clone(),
+                    parent: name.clone(),
                     name: variant.rust_name.clone(),
                     wire: quoted(&variant.wire_value),
                 }));
             }
-            TypeDef::Union(def) => {
+            TypeKind::Union(def) => {
                 entries.push(Entry::Union {
-                    name: def.name.clone(),
+                    name: name.clone(),
                     catch_all: def.tag.as_ref().map(|tag| tag.unknown_variant.clone()),
                     display: def.scalar,
                     tag: def.tag.as_ref().map(|tag| quoted(&tag.property)),
                 });
                 entries.extend(def.variants.iter().map(|variant| Entry::Variant {
-                    parent: def.name.clone(),
+                    parent: name.clone(),
                     name: variant.rust_name.clone(),
                     ty: type_name(&variant.ty),
                     tags:
@@ -301,9 +302,9 @@ fn types(api: &Api) -> Vec<Entry> {
                         }),
                 }));
             }
-            TypeDef::Alias(def) => {
+            TypeKind::Alias(def) => {
                 entries.push(Entry::Alias {
-                    name: def.name.clone(),
+                    name: name.clone(),
                     target: type_name(&def.target),
                     newtype: def.newtype,
                 });
@@ -316,7 +317,7 @@ fn types(api: &Api) -> Vec<Entry> {
 /// The names of the types that requests use (through parameters and bodies, and then through
 /// fields, aliases, union variants, lists and maps): callers build these themselves.
 fn request_types(api: &Api) -> HashSet<&str> {
-    let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|def| (def.name(), def)).collect();
+    let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|def| (def.name.as_str(), def)).collect();
     let mut pending: Vec<&TypeRef> = Vec::new();
     for op in api.groups.iter().flat_map(|group| &group.operations) {
         let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
@@ -330,17 +331,17 @@ fn request_types(api: &Api) -> HashSet<&str> {
         match ty {
             TypeRef::Named(name) => {
                 let Some(def) = by_name.get(name.as_str()) else { continue };
-                if !found.insert(def.name()) {
+                if !found.insert(def.name.as_str()) {
                     continue;
                 }
-                match def {
-                    TypeDef::Struct(def) => {
+                match &def.kind {
+                    TypeKind::Struct(def) => {
                         pending.extend(def.fields.iter().map(|field| &field.ty));
                         pending.extend(def.additional.iter().map(|extra| &extra.value));
                     }
-                    TypeDef::Union(def) => pending.extend(def.variants.iter().map(|variant| &variant.ty)),
-                    TypeDef::Alias(def) => pending.push(&def.target),
-                    TypeDef::Enum(_) => {}
+                    TypeKind::Union(def) => pending.extend(def.variants.iter().map(|variant| &variant.ty)),
+                    TypeKind::Alias(def) => pending.push(&def.target),
+                    TypeKind::Enum(_) => {}
                 }
             }
             TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => pending.push(inner),

@@ -39,9 +39,10 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
             }
             url
         }),
+        models_docs: format!("Request and response types of the {} {}.", spec.info.title, spec.info.version),
+        operations_docs: format!("The operations of the {} {}, grouped by tag.", spec.info.title, spec.info.version),
         types: cx.types,
         groups,
-        gates: Default::default(),
     };
     features::gate(&mut api);
     api

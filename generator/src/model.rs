@@ -14,26 +14,40 @@ pub struct Api {
     pub description: Option<String>,
     /// The first server URL, used as the client's default base URL.
     pub base_url: Option<String>,
+    /// Rustdoc of the models module.
+    pub models_docs: String,
+    /// Rustdoc of the operations module.
+    pub operations_docs: String,
     /// Every named type, in spec order (component schemas, then types named after their use).
     pub types: Vec<TypeDef>,
     /// Operations grouped by their first tag, in order of first appearance.
     pub groups: Vec<Group>,
-    /// For large APIs, the cargo features a type needs (any of them): those of the groups whose
-    /// operations reach it, directly or through other types, or [`ALL_GROUPS`] for a type no
-    /// operation reaches. A type missing here is always compiled. Empty for small APIs.
-    pub gates: BTreeMap<String, Vec<String>>,
 }
 
 use crate::naming::Ident;
-use std::collections::BTreeMap;
 
 /// The cargo feature that turns on every group's feature (and is on by default). Types that no
 /// operation uses are gated by it alone; no group's feature takes this name (nor `default`).
 pub const ALL_GROUPS: &str = "full";
 
-/// A named type of the models module.
+/// A named type of the models module: what every type has, and its kind.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TypeDef {
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Rustdoc, from the schema's title and description (or a line naming the type).
+    pub docs: Option<String>,
+    /// For large APIs, the cargo features the type needs (any of them): those of the groups whose
+    /// operations reach it, directly or through other types, or [`ALL_GROUPS`] for a type no
+    /// operation reaches. Empty when the type is always compiled (and for small APIs).
+    pub features: Vec<String>,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The kinds of named types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
     /// A JSON object with known properties.
     Struct(StructDef),
     /// A string with a set of known values, open to unknown ones.
@@ -45,24 +59,15 @@ pub enum TypeDef {
 }
 
 impl TypeDef {
-    /// The Rust type name.
-    pub fn name(&self) -> &str {
-        match self {
-            TypeDef::Struct(def) => &def.name,
-            TypeDef::Enum(def) => &def.name,
-            TypeDef::Union(def) => &def.name,
-            TypeDef::Alias(def) => &def.name,
-        }
+    /// A type that every build compiles (lowering gates types by features last).
+    pub fn new(name: String, docs: Option<String>, kind: TypeKind) -> Self {
+        TypeDef { name, docs, features: Vec::new(), kind }
     }
 }
 
 /// A struct: `pub struct Name { fields }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StructDef {
-    /// The Rust type name.
-    pub name: String,
-    /// Rustdoc, from the schema's title and description.
-    pub docs: Option<String>,
     /// Fields in spec order.
     pub fields: Vec<Field>,
     /// Whether every field may be absent, so that `Default` can be derived.
@@ -98,10 +103,6 @@ pub struct Field {
 /// An open string enum: one variant per documented value and one that keeps any other value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumDef {
-    /// The Rust type name.
-    pub name: String,
-    /// Rustdoc.
-    pub docs: Option<String>,
     /// Documented values, in spec order.
     pub variants: Vec<Variant>,
     /// The name of the variant that keeps unknown values (`Unknown` unless a value took it).
@@ -115,15 +116,13 @@ pub struct Variant {
     pub rust_name: String,
     /// The value on the wire.
     pub wire_value: String,
+    /// Rustdoc.
+    pub docs: String,
 }
 
 /// A type that is one of several shapes (`oneOf`/`anyOf`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionDef {
-    /// The Rust type name.
-    pub name: String,
-    /// Rustdoc.
-    pub docs: Option<String>,
     /// The property whose value tells the variants apart, when there is one; without it,
     /// decoding tries the variants in order.
     pub tag: Option<Tag>,
@@ -141,6 +140,8 @@ pub struct Tag {
     pub property: String,
     /// The variant that keeps a value with an unknown tag (as JSON).
     pub unknown_variant: String,
+    /// Rustdoc added to the union's: how the tag tells the variants apart.
+    pub docs: String,
 }
 
 /// One shape of a union.
@@ -152,15 +153,13 @@ pub struct UnionVariant {
     pub tag_values: Vec<String>,
     /// The shape's type.
     pub ty: TypeRef,
+    /// Rustdoc.
+    pub docs: String,
 }
 
 /// `pub type Name = Target;`, or a newtype where an alias would name itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AliasDef {
-    /// The Rust type name.
-    pub name: String,
-    /// Rustdoc.
-    pub docs: Option<String>,
     /// The aliased type.
     pub target: TypeRef,
     /// Whether the name must be a newtype (`pub struct Name(pub Target);`, transparent to serde)
@@ -210,9 +209,11 @@ pub struct Group {
     /// The module's file name without `.rs` (the module's bare name), e.g. `sessions`, which is
     /// also the name of its cargo feature when the API has features.
     pub file_stem: String,
-    /// The tag's description.
+    /// Rustdoc of the module, the handle and the accessor: a line naming the group.
+    pub summary: String,
+    /// The tag's description, added to the module's and the handle's rustdoc.
     pub docs: Option<String>,
-    /// The cargo feature that compiles this group, for large APIs (see [`Api::gates`]).
+    /// The cargo feature that compiles this group, for large APIs (see [`TypeDef::features`]).
     pub feature: Option<String>,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
@@ -225,6 +226,8 @@ pub struct Operation {
     pub method_name: Ident,
     /// The request builder's type name, e.g. `ListSessionParticipants`.
     pub builder_name: String,
+    /// The request builder's rustdoc.
+    pub builder_docs: String,
     /// The HTTP method.
     pub http_method: HttpMethod,
     /// The path template exactly as in the spec.
@@ -327,8 +330,8 @@ pub struct Body {
     pub kind: BodyKind,
     /// Whether the body must be given (a positional argument) or is optional (a setter).
     pub required: bool,
-    /// Rustdoc.
-    pub docs: Option<String>,
+    /// Rustdoc of the setter of an optional body.
+    pub docs: String,
 }
 
 /// How a request body is encoded.

@@ -1,23 +1,27 @@
 //! Emits `src/models.rs`: a struct, open enum, union or alias per model type.
 
 use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, UnionDef};
+use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, TypeKind, UnionDef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The items of `types`, preceded by the module's docs when `with_header`.
 pub(super) fn emit_models(api: &Api, types: &[TypeDef], with_header: bool) -> TokenStream {
     let items = types.iter().map(|def| {
-        let cfg = cfg(api.gates.get(def.name()).map(Vec::as_slice));
-        match def {
-            TypeDef::Struct(def) => emit_struct(def, &cfg),
-            TypeDef::Enum(def) => emit_enum(def, &cfg),
-            TypeDef::Union(def) => emit_union(def, &cfg),
-            TypeDef::Alias(def) => emit_alias(def, &cfg),
+        let common = Common {
+            name: type_ident(&def.name),
+            docs: doc_attrs(def.docs.as_deref(), false),
+            cfg: cfg(&def.features),
+        };
+        match &def.kind {
+            TypeKind::Struct(kind) => emit_struct(&common, kind),
+            TypeKind::Enum(kind) => emit_enum(&common, kind),
+            TypeKind::Union(kind) => emit_union(&common, kind),
+            TypeKind::Alias(kind) => emit_alias(&common, kind),
         }
     });
     let header = with_header.then(|| {
-        let docs = doc_attrs(Some(&format!("Request and response types of the {} {}.", api.title, api.version)), true);
+        let docs = doc_attrs(Some(&api.models_docs), true);
         quote! {
             #docs
             // The docs are the spec's prose, whose Markdown is not always what rustdoc expects.
@@ -30,19 +34,25 @@ pub(super) fn emit_models(api: &Api, types: &[TypeDef], with_header: bool) -> To
     }
 }
 
+/// The tokens of what every type has: its name, its docs and its `#[cfg]`.
+struct Common {
+    name: proc_macro2::Ident,
+    docs: TokenStream,
+    cfg: TokenStream,
+}
+
 /// The `#[cfg]` attribute that every item of a type carries: the features of the groups that use
 /// it (none for a type that is always compiled).
-fn cfg(features: Option<&[String]>) -> TokenStream {
+fn cfg(features: &[String]) -> TokenStream {
     match features {
-        None | Some([]) => TokenStream::new(),
-        Some([only]) => quote!(#[cfg(feature = #only)]),
-        Some(features) => quote!(#[cfg(any(#(feature = #features),*))]),
+        [] => TokenStream::new(),
+        [only] => quote!(#[cfg(feature = #only)]),
+        features => quote!(#[cfg(any(#(feature = #features),*))]),
     }
 }
 
-fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
-    let name = type_ident(&def.name);
-    let docs = doc_attrs(def.docs.as_deref(), false);
+fn emit_struct(common: &Common, def: &StructDef) -> TokenStream {
+    let Common { name, docs, cfg } = common;
     let default = def.all_optional.then(|| quote!(Default,));
     let none = TokenStream::new();
     let fields = def.fields.iter().map(|field| {
@@ -83,13 +93,12 @@ fn emit_struct(def: &StructDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
-    let name = type_ident(&def.name);
-    let docs = doc_attrs(def.docs.as_deref(), false);
+fn emit_enum(common: &Common, def: &EnumDef) -> TokenStream {
+    let Common { name, docs, cfg } = common;
     let unknown = type_ident(&def.unknown_variant);
     let variants: Vec<_> = def.variants.iter().map(|variant| type_ident(&variant.rust_name)).collect();
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire_value.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| doc_attrs(Some(&format!("`{wire}`")), false));
+    let variant_docs = def.variants.iter().map(|variant| doc_attrs(Some(&variant.docs), false));
     quote! {
         #cfg #docs
         ///
@@ -152,19 +161,12 @@ fn emit_enum(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
-    let name = type_ident(&def.name);
-    let docs = doc_attrs(def.docs.as_deref(), false);
+fn emit_union(common: &Common, def: &UnionDef) -> TokenStream {
+    let Common { name, docs, cfg } = common;
     let none = TokenStream::new();
     let variants: Vec<_> = def.variants.iter().map(|variant| type_ident(&variant.rust_name)).collect();
     let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
-    let variant_docs = def.variants.iter().map(|variant| {
-        let text = match variant.tag_values.as_slice() {
-            [] => format!("A `{}`.", variant.rust_name),
-            values => format!("Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")),
-        };
-        doc_attrs(Some(&text), false)
-    });
+    let variant_docs = def.variants.iter().map(|variant| doc_attrs(Some(&variant.docs), false));
     let Some(tag) = &def.tag else {
         let display = def.scalar.then(|| {
             quote! {
@@ -193,12 +195,7 @@ fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     };
     let property = &tag.property;
     let unknown = type_ident(&tag.unknown_variant);
-    let note = doc_attrs(
-        Some(&format!(
-            "The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."
-        )),
-        false,
-    );
+    let note = doc_attrs(Some(&tag.docs), false);
     let arms = def.variants.iter().zip(&variants).map(|(variant, rust)| {
         let values = &variant.tag_values;
         quote! {
@@ -238,9 +235,8 @@ fn emit_union(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn emit_alias(def: &AliasDef, cfg: &TokenStream) -> TokenStream {
-    let name = type_ident(&def.name);
-    let docs = doc_attrs(def.docs.as_deref(), false);
+fn emit_alias(common: &Common, def: &AliasDef) -> TokenStream {
+    let Common { name, docs, cfg } = common;
     let target = type_tokens(&def.target, &TokenStream::new());
     if def.newtype {
         return quote! {

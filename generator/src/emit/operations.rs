@@ -37,14 +37,14 @@ fn names_models(group: &Group) -> bool {
 }
 
 pub(super) fn emit_index(api: &Api) -> TokenStream {
-    let header = doc_attrs(Some(&format!("The operations of the {} {}, grouped by tag.", api.title, api.version)), true);
+    let header = doc_attrs(Some(&api.operations_docs), true);
     let modules = api.groups.iter().map(|group| {
         let module = ident(&group.module);
         let handle = type_ident(&group.type_name);
-        let docs = format!(" The `{}` operations.", group.type_name);
+        let docs = doc_attrs(Some(&group.summary), false);
         let cfg = group.feature.as_ref().map(|feature| quote!(#[cfg(feature = #feature)]));
         quote! {
-            #[doc = #docs]
+            #docs
             #cfg
             pub mod #module;
             #cfg
@@ -64,22 +64,22 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
 pub(super) fn emit_group(group: &Group) -> TokenStream {
     let handle = type_ident(&group.type_name);
     let accessor = ident(&group.module);
-    let header = format!(" The `{}` operations.", group.type_name);
+    let header = doc_attrs(Some(&group.summary), true);
     let more = group.docs.as_ref().map(|docs| format!("\n{docs}"));
     let group_docs = doc_attrs(more.as_deref(), false);
     let group_docs_inner = doc_attrs(more.as_deref(), true);
-    let accessor_docs = format!(" The `{}` operations.", group.type_name);
+    let accessor_docs = doc_attrs(Some(&group.summary), false);
     let methods = group.operations.iter().map(emit_method);
-    let builders = group.operations.iter().map(|op| emit_builder(group, op));
+    let builders = group.operations.iter().map(emit_builder);
     let import = names_models(group).then(|| quote!(use crate::models;));
     quote! {
-        #![doc = #header]
+        #header
         #group_docs_inner
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         #import
 
-        #[doc = #accessor_docs]
+        #accessor_docs
         #group_docs
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
@@ -87,7 +87,7 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
         }
 
         impl crate::Client {
-            #[doc = #accessor_docs]
+            #accessor_docs
             pub fn #accessor(&self) -> #handle<'_> {
                 #handle { client: self }
             }
@@ -190,14 +190,9 @@ fn response_type(response: &Response) -> TokenStream {
     }
 }
 
-fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
+fn emit_builder(op: &Operation) -> TokenStream {
     let builder = type_ident(&op.builder_name);
-    let handle = &group.type_name;
-    let builder_docs = format!(
-        " Request builder for [`{handle}::{}`](super::{handle}::{}): set optional parameters, then call `send`.",
-        op.method_name.name(),
-        op.method_name.name(),
-    );
+    let builder_docs = doc_attrs(Some(&op.builder_docs), false);
     let mut fields = Vec::new();
     for param in positional(op) {
         let name = ident(&param.rust_name);
@@ -216,7 +211,7 @@ fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
     let setter_fns = setters(op).map(emit_setter);
     let body_setter = op.body.as_ref().filter(|body| !body.required).map(|body| {
         let ty = body_type(&body.kind);
-        let docs = doc_attrs(Some(body.docs.as_deref().unwrap_or("The request body.")), false);
+        let docs = doc_attrs(Some(&body.docs), false);
         quote! {
             #docs
             pub fn body(mut self, body: #ty) -> Self {
@@ -235,7 +230,7 @@ fn emit_builder(group: &Group, op: &Operation) -> TokenStream {
     let json_body = attach_json_body(op, &quote!(self));
     let mutable = json_body.is_some().then(|| quote!(mut));
     quote! {
-        #[doc = #builder_docs]
+        #builder_docs
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {

@@ -4,7 +4,7 @@
 use super::Lowerer;
 use super::types::{Naming, Node, component_schema, type_docs};
 use crate::pointer::Pointer;
-use crate::model::{Tag, TypeDef, TypeRef, UnionDef, UnionVariant};
+use crate::model::{Tag, TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant};
 use crate::naming::Scope;
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema, SchemaData, SchemaKind, Type};
@@ -147,13 +147,19 @@ impl Lowerer<'_> {
                 (other, _) => type_word(other).to_owned(),
             };
             let tag_values = tagging.as_ref().and_then(|(_, values)| values.get(position).cloned()).unwrap_or_default();
-            variants.push(UnionVariant { rust_name: scope.camel(&variant_name), tag_values, ty: lowered.ty });
+            let rust_name = scope.camel(&variant_name);
+            let docs = variant_docs(&rust_name, &tag_values);
+            variants.push(UnionVariant { rust_name, tag_values, ty: lowered.ty, docs });
         }
-        let tag = tagging.map(|(property, _)| Tag { property, unknown_variant: scope.camel("Unknown") });
-        self.fill_slot(
-            slot,
-            TypeDef::Union(UnionDef { name: name.clone(), docs: type_docs(data, &name), tag, variants, scalar: false }),
-        );
+        let tag = tagging.map(|(property, _)| Tag {
+            docs: format!(
+                "The `{property}` property tells the variants apart; a value with an unknown `{property}` is kept as JSON."
+            ),
+            property,
+            unknown_variant: scope.camel("Unknown"),
+        });
+        let kind = TypeKind::Union(UnionDef { tag, variants, scalar: false });
+        self.fill_slot(slot, TypeDef::new(name.clone(), type_docs(data, &name), kind));
         (TypeRef::Named(name), nullable)
     }
 
@@ -238,16 +244,12 @@ impl Lowerer<'_> {
                     TypeRef::Named(named) => named.clone(),
                     other => type_word(other).to_owned(),
                 };
-                UnionVariant { rust_name: scope.camel(&word), tag_values: Vec::new(), ty }
+                let rust_name = scope.camel(&word);
+                UnionVariant { docs: variant_docs(&rust_name, &[]), rust_name, tag_values: Vec::new(), ty }
             })
             .collect();
-        self.types.push(TypeDef::Union(UnionDef {
-            name: name.clone(),
-            docs: Some(docs),
-            tag: None,
-            variants,
-            scalar: false,
-        }));
+        let kind = TypeKind::Union(UnionDef { tag: None, variants, scalar: false });
+        self.types.push(TypeDef::new(name.clone(), Some(docs), kind));
         TypeRef::Named(name)
     }
 }
@@ -326,6 +328,14 @@ pub(super) fn is_annotation_only(schema: &Schema) -> bool {
 /// Whether a property typed `old` by one allOf member may be typed `new` by another.
 pub(super) fn compatible(old: &str, new: &str) -> bool {
     old == new || matches!((old, new), ("number", "integer") | ("integer", "number"))
+}
+
+/// The rustdoc of a union variant: the tag values that select it, or its name when untagged.
+fn variant_docs(rust_name: &str, tag_values: &[String]) -> String {
+    match tag_values {
+        [] => format!("A `{rust_name}`."),
+        values => format!("Tagged {}.", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" or ")),
+    }
 }
 
 /// A variant name for a union member that has no name of its own.

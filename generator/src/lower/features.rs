@@ -8,18 +8,19 @@
 //! every group, so everything it names is there); a type that every group reaches is always
 //! compiled, and so is everything it reaches.
 
-use crate::model::{ALL_GROUPS, Api, BodyKind, Response, TypeDef, TypeRef};
+use crate::model::{ALL_GROUPS, Api, BodyKind, Response, TypeDef, TypeKind, TypeRef};
 use std::collections::BTreeMap;
 
 /// APIs with more groups than this get a cargo feature per group.
 pub(super) const MIN_GROUPS: usize = 16;
 
-/// Gives every group a feature and every type the features of the groups that reach it.
+/// Gives every group a feature and every type the features of the groups that reach it
+/// ([`TypeDef::features`]).
 pub(super) fn gate(api: &mut Api) {
     if api.groups.len() <= MIN_GROUPS {
         return;
     }
-    let uses: BTreeMap<&str, Vec<&str>> = api.types.iter().map(|def| (def.name(), named_uses(def))).collect();
+    let uses: BTreeMap<&str, Vec<&str>> = api.types.iter().map(|def| (def.name.as_str(), named_uses(def))).collect();
     let mut gates: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for group in &mut api.groups {
         let mut feature = group.file_stem.clone();
@@ -59,27 +60,28 @@ pub(super) fn gate(api: &mut Api) {
         gates.iter().filter(|(_, features)| features.len() == api.groups.len()).map(|(name, _)| name.clone()).collect();
     // A type every group needs is always compiled.
     gates.retain(|_, features| features.len() < api.groups.len());
-    for def in &api.types {
-        if !gates.contains_key(def.name()) && !reached_by_all.contains(def.name()) {
-            gates.insert(def.name().to_owned(), vec![ALL_GROUPS.to_owned()]);
-        }
+    for def in &mut api.types {
+        def.features = match gates.get(&def.name).cloned() {
+            Some(features) => features,
+            None if reached_by_all.contains(&def.name) => Vec::new(),
+            None => vec![ALL_GROUPS.to_owned()],
+        };
     }
-    api.gates = gates;
 }
 
 /// The named types a definition refers to, directly or inside lists, maps and boxes.
 fn named_uses(def: &TypeDef) -> Vec<&str> {
     let mut names = Vec::new();
-    match def {
-        TypeDef::Struct(def) => {
+    match &def.kind {
+        TypeKind::Struct(def) => {
             def.fields.iter().for_each(|field| collect(&field.ty, &mut names));
             if let Some(extra) = &def.additional {
                 collect(&extra.value, &mut names);
             }
         }
-        TypeDef::Union(def) => def.variants.iter().for_each(|variant| collect(&variant.ty, &mut names)),
-        TypeDef::Alias(def) => collect(&def.target, &mut names),
-        TypeDef::Enum(_) => {}
+        TypeKind::Union(def) => def.variants.iter().for_each(|variant| collect(&variant.ty, &mut names)),
+        TypeKind::Alias(def) => collect(&def.target, &mut names),
+        TypeKind::Enum(_) => {}
     }
     names
 }

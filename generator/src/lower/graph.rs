@@ -3,7 +3,7 @@
 
 use super::Lowerer;
 use crate::error::Pointer;
-use crate::model::{StructDef, TypeDef, TypeRef};
+use crate::model::{StructDef, TypeDef, TypeKind, TypeRef};
 use super::scc::Components;
 use std::collections::{BTreeSet, HashMap};
 
@@ -17,18 +17,19 @@ impl Lowerer<'_> {
         let edges: Vec<Vec<usize>> = self
             .types
             .iter()
-            .map(|def| match def {
-                TypeDef::Alias(alias) => {
+            .map(|def| match &def.kind {
+                TypeKind::Alias(alias) => {
                     let mut names = Vec::new();
                     named_in(&alias.target, &mut names);
                     let aliases = names.into_iter().filter_map(|name| indices.get(name).copied());
-                    aliases.filter(|&index| matches!(self.types.get(index), Some(TypeDef::Alias(_)))).collect()
+                    aliases.filter(|&index| matches!(self.types.get(index).map(|def| &def.kind), Some(TypeKind::Alias(_)))).collect()
                 }
                 _ => Vec::new(),
             })
             .collect();
         let graph = Components::find(edges.len(), |node| edges.get(node).map(Vec::as_slice).unwrap_or(&[]));
-        let wrapping = |def: &TypeDef| matches!(def, TypeDef::Alias(alias) if !matches!(alias.target, TypeRef::Named(_)));
+        let wrapping =
+            |def: &TypeDef| matches!(&def.kind, TypeKind::Alias(alias) if !matches!(alias.target, TypeRef::Named(_)));
         let broken: BTreeSet<usize> = self
             .types
             .iter()
@@ -38,11 +39,11 @@ impl Lowerer<'_> {
             .collect();
         let mut cyclic = Vec::new();
         for (index, def) in self.types.iter_mut().enumerate() {
-            let (TypeDef::Alias(alias), true) = (def, graph.is_cyclic(index)) else { continue };
+            let (TypeKind::Alias(alias), true) = (&mut def.kind, graph.is_cyclic(index)) else { continue };
             if !matches!(alias.target, TypeRef::Named(_)) {
                 alias.newtype = true;
             } else if !graph.of(index).is_some_and(|component| broken.contains(&component)) {
-                cyclic.push(alias.name.clone());
+                cyclic.push(def.name.clone());
             }
         }
         for name in cyclic {
@@ -76,10 +77,10 @@ impl Lowerer<'_> {
             .enumerate()
             .filter(|(owner, _)| graph.is_cyclic(*owner))
             .flat_map(|(owner, def)| {
-                let types: Vec<&TypeRef> = match def {
-                    TypeDef::Struct(def) => def.fields.iter().map(|field| &field.ty).collect(),
-                    TypeDef::Union(def) => def.variants.iter().map(|variant| &variant.ty).collect(),
-                    TypeDef::Alias(_) | TypeDef::Enum(_) => Vec::new(),
+                let types: Vec<&TypeRef> = match &def.kind {
+                    TypeKind::Struct(def) => def.fields.iter().map(|field| &field.ty).collect(),
+                    TypeKind::Union(def) => def.variants.iter().map(|variant| &variant.ty).collect(),
+                    TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
                 };
                 let positions = types.into_iter().enumerate().filter(|(_, ty)| recursive(owner, ty));
                 positions.map(|(position, _)| (owner, position)).collect::<Vec<_>>()
@@ -87,9 +88,9 @@ impl Lowerer<'_> {
             .collect();
         drop(indices);
         for (owner, position) in boxed {
-            let ty = match self.types.get_mut(owner) {
-                Some(TypeDef::Struct(def)) => def.fields.get_mut(position).map(|field| &mut field.ty),
-                Some(TypeDef::Union(def)) => def.variants.get_mut(position).map(|variant| &mut variant.ty),
+            let ty = match self.types.get_mut(owner).map(|def| &mut def.kind) {
+                Some(TypeKind::Struct(def)) => def.fields.get_mut(position).map(|field| &mut field.ty),
+                Some(TypeKind::Union(def)) => def.variants.get_mut(position).map(|variant| &mut variant.ty),
                 _ => None,
             };
             if let Some(ty) = ty {
@@ -112,13 +113,13 @@ impl Lowerer<'_> {
                 if !seen.insert(name.clone()) {
                     return false;
                 }
-                match self.find_type(name) {
-                    Some(TypeDef::Enum(_)) => true,
-                    Some(TypeDef::Alias(alias)) => !alias.newtype && self.is_scalar_inner(&alias.target.clone(), seen),
-                    Some(TypeDef::Union(union)) => {
+                match self.find_type(name).map(|def| &def.kind) {
+                    Some(TypeKind::Enum(_)) => true,
+                    Some(TypeKind::Alias(alias)) => !alias.newtype && self.is_scalar_inner(&alias.target.clone(), seen),
+                    Some(TypeKind::Union(union)) => {
                         union.tag.is_none() && union.variants.iter().all(|v| self.is_scalar_inner(&v.ty, seen))
                     }
-                    Some(TypeDef::Struct(_)) | None => false,
+                    Some(TypeKind::Struct(_)) | None => false,
                 }
             }
             _ => true,
@@ -136,13 +137,13 @@ impl Lowerer<'_> {
         let scalar: Vec<bool> = self
             .types
             .iter()
-            .map(|def| match def {
-                TypeDef::Union(union) => self.is_scalar(&TypeRef::Named(union.name.clone())),
+            .map(|def| match &def.kind {
+                TypeKind::Union(_) => self.is_scalar(&TypeRef::Named(def.name.clone())),
                 _ => false,
             })
             .collect();
         for (def, scalar) in self.types.iter_mut().zip(scalar) {
-            if let TypeDef::Union(union) = def {
+            if let TypeKind::Union(union) = &mut def.kind {
                 union.scalar = scalar;
             }
         }
@@ -153,8 +154,8 @@ impl Lowerer<'_> {
         let mut current = ty.clone();
         for _ in 0..super::MAX_REF_DEPTH {
             let TypeRef::Named(name) = &current else { break };
-            match self.find_type(name) {
-                Some(TypeDef::Alias(alias)) if !alias.newtype => current = alias.target.clone(),
+            match self.find_type(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(alias)) if !alias.newtype => current = alias.target.clone(),
                 _ => break,
             }
         }
@@ -164,8 +165,8 @@ impl Lowerer<'_> {
     /// The struct a type stands for, following aliases.
     pub(super) fn struct_def(&self, ty: &TypeRef) -> Option<&StructDef> {
         match self.unalias(ty) {
-            TypeRef::Named(name) => match self.find_type(&name) {
-                Some(TypeDef::Struct(def)) => Some(def),
+            TypeRef::Named(name) => match self.find_type(&name).map(|def| &def.kind) {
+                Some(TypeKind::Struct(def)) => Some(def),
                 _ => None,
             },
             _ => None,
@@ -173,13 +174,13 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn find_type(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|def| def.name() == name)
+        self.types.iter().find(|def| def.name == name)
     }
 }
 
 /// The position of every type in `types`, by name.
 fn indices(types: &[TypeDef]) -> HashMap<&str, usize> {
-    types.iter().enumerate().map(|(index, def)| (def.name(), index)).collect()
+    types.iter().enumerate().map(|(index, def)| (def.name.as_str(), index)).collect()
 }
 
 /// Every named type that `ty` mentions, also inside lists, maps and boxes.
@@ -198,11 +199,11 @@ pub(super) fn direct_uses(def: &TypeDef) -> Vec<String> {
         TypeRef::Named(name) => Some(name.clone()),
         _ => None,
     };
-    match def {
-        TypeDef::Struct(def) => def.fields.iter().filter_map(|field| named(&field.ty)).collect(),
-        TypeDef::Union(def) => def.variants.iter().filter_map(|variant| named(&variant.ty)).collect(),
-        TypeDef::Alias(def) if def.newtype => Vec::new(),
-        TypeDef::Alias(def) => named(&def.target).into_iter().collect(),
-        TypeDef::Enum(_) => Vec::new(),
+    match &def.kind {
+        TypeKind::Struct(def) => def.fields.iter().filter_map(|field| named(&field.ty)).collect(),
+        TypeKind::Union(def) => def.variants.iter().filter_map(|variant| named(&variant.ty)).collect(),
+        TypeKind::Alias(def) if def.newtype => Vec::new(),
+        TypeKind::Alias(def) => named(&def.target).into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
     }
 }

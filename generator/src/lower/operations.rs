@@ -90,6 +90,7 @@ impl Lowerer<'_> {
                     let description = spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.as_deref());
                     GroupBuilder {
                         group: Group {
+                            summary: format!("The `{type_name}` operations."),
                             type_name: type_name.clone(),
                             module: module.clone(),
                             file_stem: module.name().to_owned(),
@@ -112,7 +113,14 @@ impl Lowerer<'_> {
             // Operations without an operationId are named once every operationId has its name.
             let method_name = method_name.unwrap_or_else(|| builder.methods.operation_from_path(method, path));
             let builder_name = builder.types.camel(method_name.name());
-            let lowered = self.lower_operation(path, method, item, operation, &pointer, method_name, builder_name);
+            let builder_docs = format!(
+                "Request builder for [`{handle}::{method_name}`](super::{handle}::{method_name}): \
+                 set optional parameters, then call `send`.",
+                handle = builder.group.type_name,
+                method_name = method_name.name(),
+            );
+            let names = (method_name, builder_name, builder_docs);
+            let lowered = self.lower_operation(path, method, item, operation, &pointer, names);
             if let Some(lowered) = lowered
                 && let Some(group) = groups.get_mut(&tag)
             {
@@ -155,8 +163,7 @@ impl Lowerer<'_> {
         item: &openapiv3::PathItem,
         operation: &openapiv3::Operation,
         pointer: &Pointer,
-        method_name: Ident,
-        builder_name: String,
+        (method_name, builder_name, builder_docs): (Ident, String, String),
     ) -> Option<Operation> {
         if check_template(path).is_err() {
             // Reported with the path; its placeholders cannot be told apart.
@@ -253,6 +260,7 @@ impl Lowerer<'_> {
         Some(Operation {
             method_name,
             builder_name,
+            builder_docs,
             http_method,
             path: path.to_owned(),
             docs: docs(&[operation.summary.as_deref(), operation.description.as_deref(), Some(&location)])
@@ -347,7 +355,7 @@ impl Lowerer<'_> {
             media_type: media_type.clone(),
             kind,
             required: body.required,
-            docs: docs(&[body.description.as_deref()]),
+            docs: docs(&[body.description.as_deref()]).unwrap_or_else(|| "The request body.".to_owned()),
         })
     }
 

@@ -3,7 +3,7 @@
 
 use super::{Lowerer, components, docs};
 use crate::pointer::{Pointer, unescape};
-use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeRef, Variant};
+use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::Scope;
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, Type,
@@ -70,7 +70,8 @@ impl Lowerer<'_> {
             // check then reports.
             if lowered.ty != TypeRef::Named(name.clone()) || matches!(schema, ReferenceOr::Reference { .. }) {
                 let docs = lowered.docs.or_else(|| Some(format!("The `{key}` schema.")));
-                self.types.push(TypeDef::Alias(AliasDef { name, docs, target: lowered.ty, newtype: false }));
+                let kind = TypeKind::Alias(AliasDef { target: lowered.ty, newtype: false });
+                self.types.push(TypeDef::new(name, docs, kind));
             }
         }
         self.resolve_alias_cycles();
@@ -308,7 +309,8 @@ impl Lowerer<'_> {
         let all_optional = fields.iter().all(|field| field.optional);
         let additional = additional.map(|value| Extra { rust_name: scope.snake("additional_properties"), value });
         let docs = type_docs(data, &name);
-        self.fill_slot(slot, TypeDef::Struct(StructDef { name: name.clone(), docs, fields, all_optional, additional }));
+        let kind = TypeKind::Struct(StructDef { fields, all_optional, additional });
+        self.fill_slot(slot, TypeDef::new(name.clone(), docs, kind));
         TypeRef::Named(name)
     }
 
@@ -319,22 +321,19 @@ impl Lowerer<'_> {
         let variants = values
             .into_iter()
             .filter(|value| seen.insert(value.clone()))
-            .map(|value| Variant { rust_name: scope.camel(&value), wire_value: value })
+            .map(|value| Variant { rust_name: scope.camel(&value), docs: format!("`{value}`"), wire_value: value })
             .collect();
         let unknown_variant = scope.camel("Unknown");
-        self.types.push(TypeDef::Enum(EnumDef {
-            name: name.clone(),
-            docs: type_docs(data, &name),
-            variants,
-            unknown_variant,
-        }));
+        let kind = TypeKind::Enum(EnumDef { variants, unknown_variant });
+        self.types.push(TypeDef::new(name.clone(), type_docs(data, &name), kind));
         TypeRef::Named(name)
     }
 
     /// Keeps a place in the output for a type whose members are lowered first, so that a type
     /// comes before the inline types named after it.
     pub(super) fn reserve_slot(&mut self, name: &str) -> usize {
-        self.types.push(TypeDef::Alias(AliasDef { name: name.to_owned(), docs: None, target: TypeRef::Json, newtype: false }));
+        let kind = TypeKind::Alias(AliasDef { target: TypeRef::Json, newtype: false });
+        self.types.push(TypeDef::new(name.to_owned(), None, kind));
         self.types.len() - 1
     }
 
