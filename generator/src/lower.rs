@@ -32,13 +32,17 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),
-        base_url: spec.servers.first().map(|server| {
-            let mut url = server.url.clone();
-            for (name, variable) in server.variables.iter().flatten() {
-                url = url.replace(&format!("{{{name}}}"), &variable.default);
-            }
-            url
-        }),
+        // Without a server, requests go to the local machine unless the client is given a URL.
+        base_url: spec.servers.first().map_or_else(
+            || "http://localhost".to_owned(),
+            |server| {
+                let mut url = server.url.clone();
+                for (name, variable) in server.variables.iter().flatten() {
+                    url = url.replace(&format!("{{{name}}}"), &variable.default);
+                }
+                url
+            },
+        ),
         models_docs: format!("Request and response types of the {} {}.", spec.info.title, spec.info.version),
         operations_docs: format!("The operations of the {} {}, grouped by tag.", spec.info.title, spec.info.version),
         types: cx.types,

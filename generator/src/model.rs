@@ -12,8 +12,8 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
-    /// The first server URL, used as the client's default base URL.
-    pub base_url: Option<String>,
+    /// The client's default base URL: the first server URL (`http://localhost` without one).
+    pub base_url: String,
     /// Rustdoc of the models module.
     pub models_docs: String,
     /// Rustdoc of the operations module.

@@ -51,7 +51,7 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
             pub use #module::#handle;
         }
     });
-    let base_url = api.base_url.as_deref().unwrap_or("http://localhost");
+    let base_url = &api.base_url;
     quote! {
         #header
         #(#modules)*
