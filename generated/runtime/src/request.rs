@@ -134,12 +134,30 @@ pub enum QueryValue<'a> {
     Absent,
     /// `name=value`, formatted with `Display`.
     One(&'a dyn fmt::Display),
-    /// A list, `name=a&name=b` when exploded (`true`), else `name=a,b` (see [`DisplayList::push_to`]).
-    List(&'a dyn DisplayList, bool),
-    /// An object parameter as JSON, its properties sent as `key=value`, or as `name[key]=value`
-    /// when deep (`true`) (see [`object`] and `Query::push_json`); or why it cannot be written
-    /// as one, which [`Request::build`] reports after the path parameters, in the parameters' order.
-    Object(Result<serde_json::Value, String>, bool),
+    /// A list, written as the style says (see [`DisplayList::push_to`]).
+    List(&'a dyn DisplayList, ListStyle),
+    /// An object parameter as JSON, its properties written as the style says (see [`object`] and
+    /// `Query::push_json`); or why it cannot be written as one, which [`Request::build`] reports
+    /// after the path parameters, in the parameters' order.
+    Object(Result<serde_json::Value, String>, ObjectStyle),
+}
+
+/// How a list query parameter is written, so that a call site says it by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `name=a&name=b` (`style: form, explode: true`, the OpenAPI default).
+    Repeated,
+    /// `name=a,b` (`style: form, explode: false`).
+    CommaSeparated,
+}
+
+/// How an object query parameter is written, so that a call site says it by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `key=value` for each property (`style: form, explode: true`, the OpenAPI default).
+    Form,
+    /// `name[key]=value` for each property (`style: deepObject`).
+    Deep,
 }
 
 /// A scalar parameter, if set.
@@ -151,18 +169,18 @@ pub fn one<T: fmt::Display>(value: Option<&T>) -> QueryValue<'_> {
 }
 
 /// A list parameter, if set.
-pub fn list<T: fmt::Display>(values: Option<&Vec<T>>, explode: bool) -> QueryValue<'_> {
+pub fn list<T: fmt::Display>(values: Option<&Vec<T>>, style: ListStyle) -> QueryValue<'_> {
     match values {
-        Some(values) => QueryValue::List(values, explode),
+        Some(values) => QueryValue::List(values, style),
         None => QueryValue::Absent,
     }
 }
 
 /// An object parameter, if set, encoded through JSON (see `Query::push_json`). The encoding is
 /// compiled only with an operation that has such a parameter.
-pub fn object<T: serde::Serialize>(value: Option<&T>, deep: bool) -> QueryValue<'static> {
+pub fn object<T: serde::Serialize>(value: Option<&T>, style: ObjectStyle) -> QueryValue<'static> {
     match value {
-        Some(value) => QueryValue::Object(serde_json::to_value(value).map_err(|e| e.to_string()), deep),
+        Some(value) => QueryValue::Object(serde_json::to_value(value).map_err(|e| e.to_string()), style),
         None => QueryValue::Absent,
     }
 }
@@ -320,8 +338,13 @@ impl Request {
             match value {
                 QueryValue::Absent => {}
                 QueryValue::One(value) => request.query.push(name, *value),
-                QueryValue::List(values, explode) => values.push_to(&mut request.query, name, *explode),
-                QueryValue::Object(Ok(value), deep) => request.query.push_json(deep.then(|| (*name).to_owned()), value),
+                QueryValue::List(values, style) => {
+                    values.push_to(&mut request.query, name, *style == ListStyle::Repeated);
+                }
+                QueryValue::Object(Ok(value), style) => {
+                    let prefix = (*style == ObjectStyle::Deep).then(|| (*name).to_owned());
+                    request.query.push_json(prefix, value);
+                }
                 QueryValue::Object(Err(reason), _) => {
                     return Err(Error::invalid_argument(*name, format!("cannot be written as a query: {reason}")));
                 }
@@ -362,16 +385,16 @@ mod tests {
     #[test]
     fn object_parameters_explode_or_nest() {
         let value = serde_json::json!({"since": "2024-01-01T00:00:00Z", "limit": 5, "tags": ["a b", "c"], "none": null, "range": {"from": 1}});
-        let build = |name: &'static str, deep: bool| {
-            let query = [(name, object(Some(&value), deep))];
+        let build = |name: &'static str, style: ObjectStyle| {
+            let query = [(name, object(Some(&value), style))];
             Request::build(Method::GET, "/x", &[], &query, &RequestOptions::default()).expect("valid request").query
         };
-        let form = build("query", false);
+        let form = build("query", ObjectStyle::Form);
         assert_eq!(
             form.as_str(),
             "limit=5&range=%7B%22from%22%3A1%7D&since=2024-01-01T00%3A00%3A00Z&tags=a%20b&tags=c"
         );
-        let deep = build("filter", true);
+        let deep = build("filter", ObjectStyle::Deep);
         assert_eq!(
             deep.as_str(),
             "filter%5Blimit%5D=5&filter%5Brange%5D%5Bfrom%5D=1&filter%5Bsince%5D=2024-01-01T00%3A00%3A00Z&filter%5Btags%5D=a%20b&filter%5Btags%5D=c"
@@ -452,11 +475,11 @@ mod tests {
         let (page, view, filters, none): (u64, &str, Vec<&str>, Option<&u64>) = (2, "raw", vec!["a", "b c"], None);
         let object_value = serde_json::json!({"b": 1, "a": "x"});
         let query = [
-            ("filters", list(Some(&filters), false)),
+            ("filters", list(Some(&filters), ListStyle::CommaSeparated)),
             ("page_no", one(Some(&page))),
             ("absent", one(none)),
-            ("q", object(Some(&object_value), true)),
-            ("ids", list(Some(&filters), true)),
+            ("q", object(Some(&object_value), ObjectStyle::Deep)),
+            ("ids", list(Some(&filters), ListStyle::Repeated)),
             ("view", one(Some(&view))),
         ];
         let request = Request::build(Method::GET, "/m/{id}", &[("id", "x y")], &query, &RequestOptions::default())
@@ -486,7 +509,10 @@ mod tests {
             Err(Error::InvalidArgument { name, reason }) => (name, reason),
             other => panic!("expected an invalid argument, got {other:?}"),
         };
-        let bad_object = [("window", object(Some(&Unwritable), false)), ("deep", object(Some(&Unwritable), true))];
+        let bad_object = [
+            ("window", object(Some(&Unwritable), ObjectStyle::Form)),
+            ("deep", object(Some(&Unwritable), ObjectStyle::Deep)),
+        ];
         assert_eq!(argument("", &bad_object).0, "id");
         let (name, reason) = argument("x", &bad_object);
         assert_eq!(name, "window");
@@ -494,7 +520,7 @@ mod tests {
             reason.contains("cannot be written as a query") && reason.contains("no JSON for this value"),
             "{reason}"
         );
-        assert!(matches!(object::<Unwritable>(None, false), QueryValue::Absent));
+        assert!(matches!(object::<Unwritable>(None, ObjectStyle::Form), QueryValue::Absent));
     }
 
     #[test]

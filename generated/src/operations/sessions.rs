@@ -322,7 +322,13 @@ impl<'a> GetSessionParticipant<'a> {
                 ("participant_id", &self.participant_id),
             ],
             &[
-                ("filters", crate::request::list(self.filters.as_ref(), false)),
+                (
+                    "filters",
+                    crate::request::list(
+                        self.filters.as_ref(),
+                        crate::request::ListStyle::CommaSeparated,
+                    ),
+                ),
                 (
                     "include_peer_events",
                     crate::request::one(self.include_peer_events.as_ref()),

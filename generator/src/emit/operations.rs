@@ -324,11 +324,15 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let wire = &param.wire_name;
         let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
         let value = match (param.list, param.object) {
-            (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#value, false)),
-            (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#value, true)),
+            (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Form)),
+            (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Deep)),
             (None, None) => quote!(crate::request::one(#value)),
-            (Some(ListStyle::Repeated), None) => quote!(crate::request::list(#value, true)),
-            (Some(ListStyle::CommaSeparated), None) => quote!(crate::request::list(#value, false)),
+            (Some(ListStyle::Repeated), None) => {
+                quote!(crate::request::list(#value, crate::request::ListStyle::Repeated))
+            }
+            (Some(ListStyle::CommaSeparated), None) => {
+                quote!(crate::request::list(#value, crate::request::ListStyle::CommaSeparated))
+            }
         };
         quote!((#wire, #value))
     });
