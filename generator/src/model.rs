@@ -234,6 +234,12 @@ pub struct Operation {
     pub response: Response,
     /// How to walk the pages of a list operation.
     pub paging: Option<Paging>,
+    /// Whether the method is not idempotent (POST, PATCH): the request builder then has
+    /// `retry_non_idempotent`.
+    pub non_idempotent: bool,
+    /// The spec's example of a successful response body, as JSON text: what the mock server
+    /// serves when a test gives no answer.
+    pub response_example: Option<String>,
 }
 
 /// A parameter of an operation.

@@ -17,8 +17,20 @@ const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone
 /// Methods every group handle has (it derives `Clone` and `Debug`), which no operation may take.
 const HANDLE_MEMBERS: &[&str] = &["clone", "fmt"];
 /// Fields and methods every request builder has besides its parameters.
-const BUILDER_MEMBERS: &[&str] =
-    &["client", "options", "send", "stream", "request", "max_retries", "timeout", "clone", "fmt"];
+const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "send",
+    "stream",
+    "request",
+    "max_retries",
+    "timeout",
+    "header",
+    "max_body_size",
+    "retry_non_idempotent",
+    "clone",
+    "fmt",
+];
 /// Query parameters that choose the page of a list operation, and its size.
 const PAGE_PARAMS: &[&str] = &["page_no", "page"];
 const PER_PAGE_PARAMS: &[&str] = &["per_page", "page_size"];
@@ -243,6 +255,7 @@ impl Lowerer<'_> {
         let response = self.lower_response(operation, &path_pointer.push("responses"), &builder_name);
         let paging = self.detect_paging(&query_params, &response);
         let location = format!("`{} {path}`", method.to_uppercase());
+        let response_example = super::examples::response_example(self.spec, operation);
         Some(Operation {
             method_name,
             builder_name,
@@ -256,6 +269,9 @@ impl Lowerer<'_> {
             body,
             response,
             paging,
+            // POST and PATCH may not be sent twice safely: only they offer `retry_non_idempotent`.
+            non_idempotent: matches!(method, "post" | "patch"),
+            response_example,
         })
     }
 
@@ -471,7 +487,7 @@ fn template_params(path: &str) -> Vec<String> {
     path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
 }
 
-fn is_json(media_type: &str) -> bool {
+pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
