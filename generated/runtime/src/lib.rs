@@ -20,6 +20,8 @@ pub mod enums;
 mod error;
 mod hooks;
 mod json_path;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod raw;
 pub mod multipart;
 #[doc(hidden)]
