@@ -56,3 +56,45 @@ pub(super) fn response_example(spec: &OpenAPI, operation: &openapiv3::Operation)
         serde_json::to_string(&value).ok()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::response_example;
+
+    /// The example of the spec's only operation, from a YAML document.
+    fn example_of(yaml: &str) -> Option<String> {
+        let spec: openapiv3::OpenAPI = serde_yaml::from_str(yaml).expect("a valid document");
+        let operation =
+            spec.paths.paths.values().next().and_then(|item| item.as_item()).and_then(|item| item.get.clone());
+        response_example(&spec, &operation.expect("a GET"))
+    }
+
+    const HEAD: &str =
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    get:\n      responses:\n";
+
+    #[test]
+    fn the_media_types_example_comes_first_then_its_examples_then_the_schemas() {
+        let media = format!(
+            "{HEAD}        '404': {{description: no, content: {{application/json: {{example: {{lost: true}}}}}}}}\n        '200':\n          description: ok\n          content:\n            application/json:\n              example: {{id: 1}}\n              examples: {{a: {{value: {{id: 2}}}}}}\n              schema: {{type: object, example: {{id: 3}}}}\n"
+        );
+        assert_eq!(example_of(&media).as_deref(), Some(r#"{"id":1}"#));
+        let examples = format!(
+            "{HEAD}        '200':\n          description: ok\n          content:\n            application/json:\n              examples: {{a: {{$ref: '#/components/examples/A'}}}}\ncomponents:\n  examples:\n    A: {{value: {{id: 2}}}}\n"
+        );
+        assert_eq!(example_of(&examples).as_deref(), Some(r#"{"id":2}"#));
+        let schema = format!(
+            "{HEAD}        '200':\n          $ref: '#/components/responses/Ok'\ncomponents:\n  responses:\n    Ok: {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/T'}}}}}}}}\n  schemas:\n    T: {{type: object, example: {{id: 3}}}}\n"
+        );
+        assert_eq!(example_of(&schema).as_deref(), Some(r#"{"id":3}"#));
+    }
+
+    #[test]
+    fn no_example_or_a_dangling_reference_gives_none() {
+        let none = format!(
+            "{HEAD}        '200': {{description: ok, content: {{application/json: {{schema: {{type: object}}}}}}}}\n"
+        );
+        assert_eq!(example_of(&none), None);
+        let dangling = format!("{HEAD}        '200': {{$ref: '#/components/responses/Missing'}}\n");
+        assert_eq!(example_of(&dangling), None);
+    }
+}
