@@ -111,11 +111,12 @@ async fn query_parameters_match_exactly_as_the_client_writes_them() {
     // Another order is another query string (`filters=events,device_info`): no match.
     let reordered = sent(vec![ParticipantFilter::Events, ParticipantFilter::DeviceInfo]).await.expect_err("no match");
     assert_eq!(reordered.status().map(|s| s.as_u16()), Some(404));
-    let unmatched = mock.unmatched();
+    let unmatched = mock.take_unmatched();
     assert_eq!(unmatched.len(), 1, "{unmatched:?}");
     assert!(unmatched[0].contains("filters = \"events,device_info\""), "{unmatched:?}");
-    // The server reports it when dropped; here the test expects that.
-    std::mem::forget(mock);
+    // Taken, so neither `verify()` nor dropping the server reports it.
+    assert!(mock.unmatched().is_empty());
+    mock.verify().await;
 }
 
 #[tokio::test]

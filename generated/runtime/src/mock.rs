@@ -79,6 +79,12 @@ impl MockServer {
         self.unmatched.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
+    /// The requests that matched no expectation so far, which the server then no longer reports
+    /// (for a test that expects them).
+    pub fn take_unmatched(&self) -> Vec<String> {
+        std::mem::take(&mut *self.unmatched.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
     /// Panics if a request matched no expectation (listing them) or an expectation was not
     /// met as many times as it expects.
     pub async fn verify(&self) {

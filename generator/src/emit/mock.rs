@@ -91,6 +91,12 @@ pub(super) fn emit_mock(api: &Api) -> TokenStream {
                 self.server.unmatched()
             }
 
+            /// Like `unmatched`, and the server then no longer reports them: for a test that
+            /// expects requests to match nothing.
+            pub fn take_unmatched(&self) -> Vec<String> {
+                self.server.take_unmatched()
+            }
+
             /// Panics if a request matched no expectation, listing them, or an expectation was
             /// not met as many times as it expects (dropping the server checks the same).
             pub async fn verify(&self) {
