@@ -121,7 +121,7 @@ pub mod sessions {
             ListSessionParticipants {
                 expectation: crate::mock_support::Expectation::new(
                     &self.server.server,
-                    &super::OPERATIONS[0usize],
+                    &super::OPERATIONS[0],
                 ),
             }
         }
@@ -130,7 +130,7 @@ pub mod sessions {
             GetSessionParticipant {
                 expectation: crate::mock_support::Expectation::new(
                     &self.server.server,
-                    &super::OPERATIONS[1usize],
+                    &super::OPERATIONS[1],
                 ),
             }
         }
@@ -363,7 +363,7 @@ pub mod meetings {
             ListMeetingParticipants {
                 expectation: crate::mock_support::Expectation::new(
                     &self.server.server,
-                    &super::OPERATIONS[2usize],
+                    &super::OPERATIONS[2],
                 ),
             }
         }

@@ -127,7 +127,7 @@ fn emit_group(group: &Group, first: usize) -> (TokenStream, TokenStream) {
     let methods = group.operations.iter().enumerate().map(|(offset, op)| {
         let method = ident(&op.method_name);
         let builder = type_ident(&op.builder_name);
-        let index = first + offset;
+        let index = proc_macro2::Literal::usize_unsuffixed(first + offset);
         let docs = format!(
             " An expectation of [`{handle}::{name}`](crate::operations::{handle}::{name}) (`{} {}`).",
             op.http_method,
