@@ -25,9 +25,9 @@ fn generate(spec: &Path, name: &str) -> (PathBuf, xtask::Report) {
     (out, report)
 }
 
-/// Runs clippy with warnings denied on a generated crate.
+/// Runs clippy with warnings denied on a generated crate, its mock server included.
 fn clippy(dir: &Path) {
-    cargo(dir, &["clippy", "--quiet", "--", "-D", "warnings"]);
+    cargo(dir, &["clippy", "--quiet", "--features", "mock", "--", "-D", "warnings"]);
 }
 
 /// Runs a cargo command in a generated crate, which must succeed.
@@ -64,6 +64,9 @@ fn every_fixture_generates_a_crate_that_compiles_cleanly() {
             assert!(report.features.contains(&"default_group".to_owned()), "{:?}", report.features);
         }
     }
+    // The mock server of such a crate builds with one group's feature too.
+    let dir = scratch().join("fixture-many_groups");
+    cargo(&dir, &["check", "--quiet", "--no-default-features", "--features", "group_b,mock"]);
 }
 
 #[test]

@@ -4,10 +4,14 @@
 //! CLOUDFLARE_API_TOKEN=... cargo run -p cloudflare-realtimekit --example get_participant -- ACCOUNT_ID APP_ID SESSION_ID PARTICIPANT_ID
 //! ```
 //!
-//! `CLOUDFLARE_BASE_URL` points it at another server (a local mock, a proxy).
+//! `CLOUDFLARE_BASE_URL` points it at another server (a proxy, say). Without a token, with the
+//! `mock` feature, it talks to a mock server that serves the spec's examples:
+//! `cargo run -p cloudflare-realtimekit --example get_participant --features mock`.
 
 use cloudflare_realtimekit::Client;
 use cloudflare_realtimekit::models::ParticipantFilter;
+
+mod common;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -15,7 +19,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut next = |default: &str| args.next().unwrap_or_else(|| default.to_owned());
     let (account, app, session, participant) =
         (next("account-id"), next("app-id"), next("session-id"), next("participant-id"));
-    let client = Client::from_env()?;
+    let connection = common::connect(Client::builder()).await?;
+    let client = connection.client;
     let response = client
         .sessions()
         .get_session_participant(account, app, session, participant)

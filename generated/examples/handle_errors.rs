@@ -5,11 +5,15 @@
 //! CLOUDFLARE_API_TOKEN=... cargo run -p cloudflare-realtimekit --example handle_errors -- ACCOUNT_ID APP_ID SESSION_ID PARTICIPANT_ID
 //! ```
 //!
-//! `CLOUDFLARE_BASE_URL` points it at another server (a local mock, a proxy).
+//! `CLOUDFLARE_BASE_URL` points it at another server (a proxy, say). Without a token, with the
+//! `mock` feature, it talks to a mock server that serves the spec's examples:
+//! `cargo run -p cloudflare-realtimekit --example handle_errors --features mock`.
 
 use std::time::Duration;
 
 use cloudflare_realtimekit::{Client, Error};
+
+mod common;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,9 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut next = |default: &str| args.next().unwrap_or_else(|| default.to_owned());
     let (account, app, session, participant) =
         (next("account-id"), next("app-id"), next("session-id"), next("no-such-participant"));
-    let client = Client::builder().max_retries(1).timeout(Duration::from_secs(20)).build_from_env()?;
-    let outcome =
-        client.sessions().get_session_participant(account, app, session, participant).send().await;
+    let connection = common::connect(Client::builder().max_retries(1).timeout(Duration::from_secs(20))).await?;
+    let client = connection.client;
+    let outcome = client.sessions().get_session_participant(account, app, session, participant).send().await;
     match outcome {
         Ok(response) => println!("found (HTTP {})", response.status()),
         Err(error) if error.is_not_found() => {

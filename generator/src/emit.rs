@@ -5,6 +5,7 @@
 //! A file is emitted in parts (the models of a large API in runs of types) that are formatted
 //! independently and concatenated in order, so that parts can be worked on in parallel.
 
+mod mock;
 mod models;
 mod operations;
 
@@ -30,6 +31,8 @@ pub enum Part<'a> {
     Index(&'a Api),
     /// `src/operations/<group>.rs`.
     Group(&'a Group),
+    /// `src/mock.rs`, the mock server of the cargo feature `mock`.
+    Mock(&'a Api),
 }
 
 /// How many types one part of `src/models.rs` holds.
@@ -46,6 +49,7 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
         runs.into_iter().enumerate().map(|(index, types)| Part::Models { api, types, first: index == 0 }).collect();
     parts.push(Part::Index(api));
     parts.extend(api.groups.iter().map(Part::Group));
+    parts.push(Part::Mock(api));
     parts
 }
 
@@ -62,6 +66,7 @@ pub fn emit_part(part: &Part<'_>) -> EmittedFile {
             path: format!("src/operations/{}.rs", group.file_stem),
             tokens: operations::emit_group(group),
         },
+        Part::Mock(api) => EmittedFile { path: "src/mock.rs".to_owned(), tokens: mock::emit_mock(api) },
     }
 }
 

@@ -8,6 +8,7 @@
 //! `lower/features.rs` gates large APIs by cargo features.
 
 mod compose;
+mod examples;
 mod features;
 mod graph;
 mod operations;

@@ -244,6 +244,12 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The type of a successful response body, and for a list operation how to walk its pages.
     pub response: Response,
+    /// Whether the method is not idempotent (POST, PATCH): the request builder then has
+    /// `retry_non_idempotent`.
+    pub non_idempotent: bool,
+    /// The spec's example of a successful response body, as JSON text: what the mock server
+    /// serves when a test gives no answer.
+    pub response_example: Option<String>,
 }
 
 /// The HTTP method of an operation (the keys of an OpenAPI path item).

@@ -56,19 +56,34 @@ fn manifest(template: &str, workspace: &str, name: &str, features: &[String], ro
                 return Some(line);
             }
             let dep = line.split(['.', ' ', '=']).next()?;
-            versions.iter().find(|version| version.split([' ', '=']).next() == Some(dep)).cloned()
+            let version = versions.iter().find(|version| version.split([' ', '=']).next() == Some(dep))?;
+            // An optional dependency (the runtime's wiremock, for its `mock` feature) stays optional.
+            if !line.contains("optional = true") {
+                return Some(version.clone());
+            }
+            let (_, value) = version.split_once('=')?;
+            let value = value.trim();
+            Some(match value.strip_prefix('{') {
+                Some(table) => format!("{dep} = {{ optional = true,{table}"),
+                None => format!("{dep} = {{ version = {value}, optional = true }}"),
+            })
         })
         .collect();
+    // The template's own features (TLS, compression, `mock`), which name only dependencies the
+    // manifest has.
+    let own = section(template, "[features]");
     // One feature per group, all on by default: `default-features = false, features = [...]`
     // compiles only the groups a user names.
-    let features = if features.is_empty() {
-        String::new()
-    } else {
+    let mut lines = Vec::new();
+    if !features.is_empty() {
         let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-        let each: Vec<String> = features.iter().map(|f| format!("{f} = []")).collect();
         let all = generator::model::ALL_GROUPS;
-        format!("\n[features]\ndefault = [\"{all}\"]\n{all} = [{}]\n{}\n", quoted.join(", "), each.join("\n"))
-    };
+        lines.push(format!("default = [\"{all}\"]"));
+        lines.push(format!("{all} = [{}]", quoted.join(", ")));
+        lines.extend(features.iter().map(|f| format!("{f} = []")));
+    }
+    lines.extend(own);
+    let features = if lines.is_empty() { String::new() } else { format!("\n[features]\n{}\n", lines.join("\n")) };
     let workspace = if root { "\n[workspace]\n" } else { "" };
     format!(
         "# {}. Do not edit.\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n{features}{workspace}",

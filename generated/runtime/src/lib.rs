@@ -21,6 +21,8 @@ mod error;
 mod failures;
 mod hooks;
 mod json_path;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod raw;
 pub mod multipart;
 #[doc(hidden)]

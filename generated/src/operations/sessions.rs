@@ -152,6 +152,21 @@ impl<'a> ListSessionParticipants<'a> {
         self
     }
 
+    /// Adds a header to this request, replacing one of the same name the client would
+    /// send otherwise (a default header, an operation's header parameter). An invalid
+    /// name or value, or `Authorization`, makes `send` return
+    /// [`crate::Error::InvalidArgument`] before anything is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// The largest 2xx body this request reads, in bytes (overrides the client's setting).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.options.max_body_size = Some(bytes);
+        self
+    }
+
     /// Sends the request and decodes the response.
     ///
     /// # Errors
@@ -294,6 +309,21 @@ impl<'a> GetSessionParticipant<'a> {
     /// How long one attempt of this request may take (overrides the client's setting).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this request, replacing one of the same name the client would
+    /// send otherwise (a default header, an operation's header parameter). An invalid
+    /// name or value, or `Authorization`, makes `send` return
+    /// [`crate::Error::InvalidArgument`] before anything is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// The largest 2xx body this request reads, in bytes (overrides the client's setting).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.options.max_body_size = Some(bytes);
         self
     }
 

@@ -229,6 +229,17 @@ fn emit_builder(op: &Operation) -> TokenStream {
     };
     let json_body = attach_json_body(op, &quote!(self));
     let mutable = json_body.is_some().then(|| quote!(mut));
+    let retry_non_idempotent = op.non_idempotent.then(|| {
+        quote! {
+            /// Retries this request after any retryable failure, as if it were idempotent (by
+            /// default a POST or PATCH is retried only when it certainly did not reach the server
+            /// or the server asked for it). Only for requests that are safe to send twice.
+            pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+                self.options.retry_non_idempotent = retry;
+                self
+            }
+        }
+    });
     quote! {
         #builder_docs
         #[derive(Debug, Clone)]
@@ -254,6 +265,23 @@ fn emit_builder(op: &Operation) -> TokenStream {
                 self.options.timeout = Some(timeout);
                 self
             }
+
+            /// Adds a header to this request, replacing one of the same name the client would
+            /// send otherwise (a default header, an operation's header parameter). An invalid
+            /// name or value, or `Authorization`, makes `send` return
+            /// [`crate::Error::InvalidArgument`] before anything is sent.
+            pub fn header(mut self, name: &str, value: &str) -> Self {
+                self.options.header(name, value);
+                self
+            }
+
+            /// The largest 2xx body this request reads, in bytes (overrides the client's setting).
+            pub fn max_body_size(mut self, bytes: usize) -> Self {
+                self.options.max_body_size = Some(bytes);
+                self
+            }
+
+            #retry_non_idempotent
 
             /// Sends the request and decodes the response.
             ///

@@ -18,8 +18,20 @@ const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone
 /// Methods every group handle has (it derives `Clone` and `Debug`), which no operation may take.
 const HANDLE_MEMBERS: &[&str] = &["clone", "fmt"];
 /// Fields and methods every request builder has besides its parameters.
-const BUILDER_MEMBERS: &[&str] =
-    &["client", "options", "send", "stream", "request", "max_retries", "timeout", "clone", "fmt"];
+const BUILDER_MEMBERS: &[&str] = &[
+    "client",
+    "options",
+    "send",
+    "stream",
+    "request",
+    "max_retries",
+    "timeout",
+    "header",
+    "max_body_size",
+    "retry_non_idempotent",
+    "clone",
+    "fmt",
+];
 /// Query parameters that choose the page of a list operation, and its size.
 const PAGE_PARAMS: &[&str] = &["page_no", "page"];
 const PER_PAGE_PARAMS: &[&str] = &["per_page", "page_size"];
@@ -257,6 +269,7 @@ impl Lowerer<'_> {
             *paging = self.detect_paging(&query_params, ty).map(Box::new);
         }
         let location = format!("`{} {path}`", http_method.as_str());
+        let response_example = super::examples::response_example(self.spec, operation);
         Some(Operation {
             method_name,
             builder_name,
@@ -270,6 +283,9 @@ impl Lowerer<'_> {
             header_params,
             body,
             response,
+            // POST and PATCH may not be sent twice safely: only they offer `retry_non_idempotent`.
+            non_idempotent: matches!(http_method, HttpMethod::Post | HttpMethod::Patch),
+            response_example,
         })
     }
 
@@ -500,7 +516,7 @@ fn http_method(key: &str) -> Option<HttpMethod> {
     })
 }
 
-fn is_json(media_type: &str) -> bool {
+pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
