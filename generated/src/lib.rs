@@ -54,10 +54,10 @@ pub mod mock;
 use cloudflare_realtimekit_runtime as runtime;
 // The runtime's interface for the emitted code, as `crate::request`, `crate::paging` and
 // `crate::enums`.
-#[allow(unused_imports, reason = "a spec without operations, listings or enums uses less of it")]
-use runtime::{enums, paging, request};
 #[cfg(feature = "mock")]
 use runtime::mock as mock_support;
+#[allow(unused_imports, reason = "a spec without operations, listings or enums uses less of it")]
+use runtime::{enums, paging, request};
 
 pub use operations::DEFAULT_BASE_URL;
 pub use runtime::multipart;

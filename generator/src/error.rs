@@ -116,7 +116,8 @@ pub struct Errors {
 impl Errors {
     /// A single error at `pointer`.
     pub fn single(pointer: Pointer, line: Option<usize>, message: impl Into<String>) -> Self {
-        let diagnostic = Diagnostic { severity: Severity::Error, kind: Kind::General, pointer, line, message: message.into() };
+        let diagnostic =
+            Diagnostic { severity: Severity::Error, kind: Kind::General, pointer, line, message: message.into() };
         Errors { diagnostics: vec![diagnostic] }
     }
 }

@@ -303,11 +303,7 @@ fn types(api: &Api) -> Vec<Entry> {
                 }));
             }
             TypeKind::Alias(def) => {
-                entries.push(Entry::Alias {
-                    name: name.clone(),
-                    target: type_name(&def.target),
-                    newtype: def.newtype,
-                });
+                entries.push(Entry::Alias { name: name.clone(), target: type_name(&def.target), newtype: def.newtype });
             }
         }
     }

@@ -16,9 +16,9 @@ mod scc;
 mod types;
 
 use crate::error::Diagnostics;
-use crate::pointer::Pointer;
 use crate::model::{Api, TypeDef};
 use crate::naming::Scope;
+use crate::pointer::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, ReferenceOr};
 
@@ -133,7 +133,11 @@ fn components(spec: &OpenAPI) -> Option<&Components> {
 /// Joins paragraphs (title, description, notes) into rustdoc, or nothing if all are empty. Each
 /// paragraph is made safe on its own, so that a code fence one leaves open ends with it.
 fn docs(parts: &[Option<&str>]) -> Option<String> {
-    let text: Vec<String> =
-        parts.iter().flatten().map(|part| crate::rustdoc::doc_text(part.trim())).filter(|part| !part.is_empty()).collect();
+    let text: Vec<String> = parts
+        .iter()
+        .flatten()
+        .map(|part| crate::rustdoc::doc_text(part.trim()))
+        .filter(|part| !part.is_empty())
+        .collect();
     (!text.is_empty()).then(|| text.join("\n\n"))
 }

@@ -116,7 +116,8 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// apostrophes are dropped and every other character that is not an ASCII letter or digit
 /// becomes a word break.
 fn words(name: &str) -> String {
-    let ascii = if name.is_ascii() { Cow::Borrowed(name) } else { Cow::Owned(deunicode::deunicode_with_tofu(name, " ")) };
+    let ascii =
+        if name.is_ascii() { Cow::Borrowed(name) } else { Cow::Owned(deunicode::deunicode_with_tofu(name, " ")) };
     // An apostrophe joins (`user's` is one word, and so is the soft sign of `пользователь`).
     ascii.chars().filter(|c| *c != '\'').map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }

@@ -206,8 +206,9 @@ mod tests {
     /// Texts made of pieces of Markdown syntax, in every order a small generator finds.
     #[test]
     fn generated_markdown_never_holds_a_doctest() {
-        const PIECES: &[&str] =
-            &["```", "~~~", "`", "~", " ", "    ", "\t", "\n", "\n\n", "> ", "- ", "1. ", "[^a]: ", "rust", "x", "é", "|"];
+        const PIECES: &[&str] = &[
+            "```", "~~~", "`", "~", " ", "    ", "\t", "\n", "\n\n", "> ", "- ", "1. ", "[^a]: ", "rust", "x", "é", "|",
+        ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
             state ^= state << 13;

@@ -23,7 +23,8 @@ impl Alone {
         if let Ok(count) = value.parse() {
             return Ok(Alone::Sample(count));
         }
-        let listed: Vec<String> = value.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned).collect();
+        let listed: Vec<String> =
+            value.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned).collect();
         if listed.is_empty() {
             return Err("--features-alone needs a number or a list of features".to_owned());
         }

@@ -135,7 +135,8 @@ pub fn codegen_with(spec: &Path, out: &Path, mode: Mode, options: &Options) -> R
         return Err(message);
     }
     if !not_ours.is_empty() && !options.force {
-        let mut message = String::from("these files were not written by `cargo xtask codegen` (no do-not-edit header):\n");
+        let mut message =
+            String::from("these files were not written by `cargo xtask codegen` (no do-not-edit header):\n");
         for path in &not_ours {
             let _ = writeln!(message, "  {path}");
         }

@@ -38,7 +38,8 @@ enum Done {
 pub(crate) fn apply_failing_at(changes: &[Change<'_>], fail_at: usize) -> Result<(), String> {
     let mut done = Vec::new();
     let mut renames = 0;
-    let result = stage(changes, &mut done).and_then(|temporaries| commit(changes, &temporaries, &mut done, &mut renames, fail_at));
+    let result = stage(changes, &mut done)
+        .and_then(|temporaries| commit(changes, &temporaries, &mut done, &mut renames, fail_at));
     match result {
         Ok(()) => {
             // Every change is in place: drop the backups (a backup that cannot be removed is

@@ -23,10 +23,10 @@ mod hooks;
 mod json_path;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod raw;
 pub mod multipart;
 #[doc(hidden)]
 pub mod paging;
+mod raw;
 #[doc(hidden)]
 pub mod request;
 mod response;

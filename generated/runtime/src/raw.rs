@@ -59,7 +59,10 @@ impl Client {
         if !path_template.starts_with('/') {
             raw.fail(Error::invalid_argument("path", "the path template must start with `/`"));
         } else if path_template.contains(['?', '#']) {
-            raw.fail(Error::invalid_argument("path", "the path template must not hold a query or fragment: use `query`"));
+            raw.fail(Error::invalid_argument(
+                "path",
+                "the path template must not hold a query or fragment: use `query`",
+            ));
         }
         raw
     }

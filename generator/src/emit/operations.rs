@@ -71,7 +71,11 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
     let accessor_docs = doc_attrs(Some(&group.summary), false);
     let methods = group.operations.iter().map(emit_method);
     let builders = group.operations.iter().map(emit_builder);
-    let import = names_models(group).then(|| quote!(use crate::models;));
+    let import = names_models(group).then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
     quote! {
         #header
         #group_docs_inner

@@ -123,9 +123,7 @@ fn entry(line: &str) -> Option<Entry> {
                 tags: prefixed(attributes.next(), "tags ")?,
             }
         }
-        "alias" | "newtype" => {
-            Entry::Alias { name, target: attributes.next()?.to_owned(), newtype: kind == "newtype" }
-        }
+        "alias" | "newtype" => Entry::Alias { name, target: attributes.next()?.to_owned(), newtype: kind == "newtype" },
         _ => return None,
     };
     // Every attribute must have been read: anything left over is a line of another shape.

@@ -62,7 +62,8 @@ impl Found<'_, '_> {
         if mapping && !reference.contains(['#', '/']) {
             let schema = Pointer::root().push("components").push("schemas").push(reference);
             if self.root.pointer(schema.as_json_pointer()).is_none() {
-                let message = format!("the mapping names the schema `{reference}`, which is not in `#/components/schemas`");
+                let message =
+                    format!("the mapping names the schema `{reference}`, which is not in `#/components/schemas`");
                 self.diagnostics.error(&pointer_of(path), message);
             }
             return;
@@ -92,7 +93,9 @@ pub(super) fn check_values(json: &mut Value, diagnostics: &mut Diagnostics) {
             }
             format!("this integer does not fit in 64 bits and is read as {nearest}: precision is lost")
         } else {
-            format!("this integer does not fit in 64 bits and is read as the floating-point number {value:e}: precision is lost")
+            format!(
+                "this integer does not fit in 64 bits and is read as the floating-point number {value:e}: precision is lost"
+            )
         };
         diagnostics.warning(&pointer, message);
     }
@@ -147,7 +150,9 @@ fn walk<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, context: Context, found:
                             path.pop();
                             continue;
                         }
-                        if DATA.contains(&key.as_str()) || key.starts_with("x-") || (key == "examples" && child.is_array())
+                        if DATA.contains(&key.as_str())
+                            || key.starts_with("x-")
+                            || (key == "examples" && child.is_array())
                         {
                             Context::Data
                         } else if NAME_MAPS.contains(&key.as_str()) {
@@ -246,8 +251,10 @@ pub(super) fn unread_keys(paths: &serde_json::Map<String, Value>, diagnostics: &
             let Some(operation) = operation.as_object() else { continue };
             for field in operation.keys() {
                 if !field.starts_with("x-") && !OPERATION_FIELDS.contains(&field.as_str()) {
-                    diagnostics
-                        .warning(&pointer.push(field), format!("`{field}` is not a field of an operation and is ignored"));
+                    diagnostics.warning(
+                        &pointer.push(field),
+                        format!("`{field}` is not a field of an operation and is ignored"),
+                    );
                 }
             }
         }

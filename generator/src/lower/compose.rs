@@ -3,9 +3,9 @@
 
 use super::Lowerer;
 use super::types::{Naming, Node, component_schema, type_docs};
-use crate::pointer::Pointer;
 use crate::model::{Tag, TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant};
 use crate::naming::Scope;
+use crate::pointer::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema, SchemaData, SchemaKind, Type};
 use std::collections::{BTreeMap, BTreeSet};

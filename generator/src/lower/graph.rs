@@ -2,9 +2,9 @@
 //! a cycle (both from one strongly-connected-components pass over the types, in linear time), which types are scalars or objects, and what an alias stands for.
 
 use super::Lowerer;
+use super::scc::Components;
 use crate::error::Pointer;
 use crate::model::{StructDef, TypeDef, TypeKind, TypeRef};
-use super::scc::Components;
 use std::collections::{BTreeSet, HashMap};
 
 impl Lowerer<'_> {
@@ -22,7 +22,9 @@ impl Lowerer<'_> {
                     let mut names = Vec::new();
                     named_in(&alias.target, &mut names);
                     let aliases = names.into_iter().filter_map(|name| indices.get(name).copied());
-                    aliases.filter(|&index| matches!(self.types.get(index).map(|def| &def.kind), Some(TypeKind::Alias(_)))).collect()
+                    aliases
+                        .filter(|&index| matches!(self.types.get(index).map(|def| &def.kind), Some(TypeKind::Alias(_))))
+                        .collect()
                 }
                 _ => Vec::new(),
             })

@@ -3,12 +3,12 @@
 
 use super::types::{Naming, Node};
 use super::{Lowerer, docs};
-use crate::pointer::Pointer;
 use crate::model::{
     Body, BodyKind, Group, HttpMethod, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef,
     TypeRef,
 };
 use crate::naming::{self, Ident, Scope};
+use crate::pointer::Pointer;
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 use std::collections::BTreeMap;
@@ -146,7 +146,13 @@ impl Lowerer<'_> {
     /// renamed. An id whose name another operation of the group (or the handle itself) has is an
     /// error, since either rename would surprise; the operation is then named with a number so
     /// that its other problems are found too.
-    fn operation_id_method(&mut self, builder: &mut GroupBuilder, id: &str, pointer: &Pointer, duplicate: bool) -> Ident {
+    fn operation_id_method(
+        &mut self,
+        builder: &mut GroupBuilder,
+        id: &str,
+        pointer: &Pointer,
+        duplicate: bool,
+    ) -> Ident {
         if let Some(name) = builder.methods.snake_exactly(id) {
             builder.method_owners.insert(name.clone(), (id.to_owned(), pointer.clone()));
             return name;

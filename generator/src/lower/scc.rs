@@ -127,7 +127,8 @@ mod tests {
         let edges: Vec<Vec<usize>> = (0..len).map(|node| vec![(node + 1) % len]).collect();
         let graph = find(&edges);
         assert!(graph.on_cycle(len - 1, 0));
-        let chain: Vec<Vec<usize>> = (0..len).map(|node| if node + 1 < len { vec![node + 1] } else { vec![] }).collect();
+        let chain: Vec<Vec<usize>> =
+            (0..len).map(|node| if node + 1 < len { vec![node + 1] } else { vec![] }).collect();
         assert!(!find(&chain).is_cyclic(0));
     }
 }

@@ -2,9 +2,9 @@
 //! parameters and bodies become model types.
 
 use super::{Lowerer, components, docs};
-use crate::pointer::{Pointer, unescape};
 use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::Scope;
+use crate::pointer::{Pointer, unescape};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, Type,
     VariantOrUnknownOrEmpty,
