@@ -287,7 +287,13 @@ pub mod sessions {
                 .into_iter()
                 .collect();
             self.expectation
-                .query_param("filters", crate::request::list(Some(&filters), false));
+                .query_param(
+                    "filters",
+                    crate::request::list(
+                        Some(&filters),
+                        crate::request::ListStyle::CommaSeparated,
+                    ),
+                );
             self
         }
         /// Matches only requests whose query parameter `include_peer_events` is written as the client writes this value.

@@ -3,7 +3,7 @@
 //! matchers, a typed answer) over the runtime's `mock::Expectation`.
 
 use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{Api, Group, ListStyle, ObjectStyle, Operation, Param, Response, TypeRef};
+use crate::model::{Api, Group, Operation, Param, Response, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -303,14 +303,7 @@ fn query_setter(param: &Param) -> TokenStream {
         (None, TypeRef::String) => (quote!(impl Into<String>), quote!(let #name: String = #name.into();)),
         (None, ty) => (type_tokens(ty, &models), TokenStream::new()),
     };
-    let value = quote!(Some(&#name));
-    let value = match (param.list, param.object) {
-        (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#value, false)),
-        (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#value, true)),
-        (None, None) => quote!(crate::request::one(#value)),
-        (Some(ListStyle::Repeated), None) => quote!(crate::request::list(#value, true)),
-        (Some(ListStyle::CommaSeparated), None) => quote!(crate::request::list(#value, false)),
-    };
+    let value = super::operations::query_value(param, quote!(Some(&#name)));
     quote! {
         #docs
         pub fn #name(mut self, #name: #ty) -> Self {

@@ -355,17 +355,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
         let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
-        let value = match (param.list, param.object) {
-            (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Form)),
-            (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Deep)),
-            (None, None) => quote!(crate::request::one(#value)),
-            (Some(ListStyle::Repeated), None) => {
-                quote!(crate::request::list(#value, crate::request::ListStyle::Repeated))
-            }
-            (Some(ListStyle::CommaSeparated), None) => {
-                quote!(crate::request::list(#value, crate::request::ListStyle::CommaSeparated))
-            }
-        };
+        let value = query_value(param, value);
         quote!((#wire, #value))
     });
     let headers = op.header_params.iter().map(|param| {
@@ -520,6 +510,20 @@ fn emit_stream(op: &Operation, response: &TypeRef, paging: &Paging) -> TokenStre
             }
             let (total_count, end_offset) = counts(&body).unwrap_or_default();
             crate::paging::PageParts { items: items(body).unwrap_or_default(), total_count, end_offset }
+        }
+    }
+}
+
+/// The runtime's query value of `param` from `value` (an `Option<&T>` expression), in the
+/// parameter's style: what the client sends, and what the mock server expects.
+pub(super) fn query_value(param: &Param, value: TokenStream) -> TokenStream {
+    match (param.list, param.object) {
+        (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Form)),
+        (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Deep)),
+        (None, None) => quote!(crate::request::one(#value)),
+        (Some(ListStyle::Repeated), None) => quote!(crate::request::list(#value, crate::request::ListStyle::Repeated)),
+        (Some(ListStyle::CommaSeparated), None) => {
+            quote!(crate::request::list(#value, crate::request::ListStyle::CommaSeparated))
         }
     }
 }
