@@ -92,38 +92,51 @@ impl<'a> Lowerer<'a> {
         'a: 's,
     {
         let spec: &'s OpenAPI = self.spec;
-        let mut current = item;
-        let mut at = pointer.clone();
-        for _ in 0..MAX_REF_DEPTH {
-            let reference = match current {
-                ReferenceOr::Item(found) => return Some((found, at)),
-                ReferenceOr::Reference { reference } => reference,
-            };
-            let prefix = format!("#/components/{section}/");
-            let Some(name) = reference.strip_prefix(&prefix) else {
-                let message = if reference.starts_with('#') {
-                    format!("unsupported $ref `{reference}`: expected a reference into `{prefix}`")
-                } else {
-                    crate::error::external_ref(reference)
-                };
-                self.diagnostics.error(&at.push("$ref"), message);
-                return None;
-            };
-            let name = crate::pointer::unescape(name);
-            match components(spec).and_then(|c| pick(c).get(&name)) {
-                Some(next) => {
-                    current = next;
-                    at = Pointer::root().push("components").push(section).push(&name);
-                }
-                None => {
-                    self.diagnostics.error(&at.push("$ref"), crate::error::unresolved_ref(reference));
-                    return None;
-                }
+        match follow(spec, item, section, pick, pointer) {
+            Ok(found) => Some(found),
+            Err((at, message)) => {
+                self.diagnostics.error(&at, message);
+                None
             }
         }
-        self.diagnostics.error(pointer, "$ref cycle: these references never reach a definition");
-        None
     }
+}
+
+/// Follows a chain of `$ref`s into `components.<section>`, returning the item and its pointer, or
+/// where and why the chain breaks (the caller decides whether that is reported).
+fn follow<'s, T>(
+    spec: &'s OpenAPI,
+    item: &'s ReferenceOr<T>,
+    section: &str,
+    pick: fn(&Components) -> &IndexMap<String, ReferenceOr<T>>,
+    pointer: &Pointer,
+) -> Result<(&'s T, Pointer), (Pointer, String)> {
+    let prefix = format!("#/components/{section}/");
+    let mut current = item;
+    let mut at = pointer.clone();
+    for _ in 0..MAX_REF_DEPTH {
+        let reference = match current {
+            ReferenceOr::Item(found) => return Ok((found, at)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let Some(name) = reference.strip_prefix(&prefix) else {
+            let message = if reference.starts_with('#') {
+                format!("unsupported $ref `{reference}`: expected a reference into `{prefix}`")
+            } else {
+                crate::error::external_ref(reference)
+            };
+            return Err((at.push("$ref"), message));
+        };
+        let name = crate::pointer::unescape(name);
+        match components(spec).and_then(|c| pick(c).get(&name)) {
+            Some(next) => {
+                current = next;
+                at = Pointer::root().push("components").push(section).push(&name);
+            }
+            None => return Err((at.push("$ref"), crate::error::unresolved_ref(reference))),
+        }
+    }
+    Err((pointer.clone(), "$ref cycle: these references never reach a definition".to_owned()))
 }
 
 fn components(spec: &OpenAPI) -> Option<&Components> {

@@ -2,30 +2,18 @@
 //! taken from its media type (`example`, else the first of `examples`) or else from its schema's
 //! `example`, as JSON text.
 
+use crate::pointer::Pointer;
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 
-/// The longest `$ref` chain followed; a longer one (a cycle) has no example. The references
+/// Follows `$ref`s into `components.<section>` without reporting anything: the references
 /// themselves are checked, with diagnostics, where the response is lowered.
-const MAX_DEPTH: usize = 32;
-
-/// Follows `$ref`s into `components.<section>` without reporting anything.
 fn follow<'s, T>(
     spec: &'s OpenAPI,
-    mut item: &'s ReferenceOr<T>,
+    item: &'s ReferenceOr<T>,
     section: &str,
-    pick: fn(&'s openapiv3::Components) -> &'s indexmap::IndexMap<String, ReferenceOr<T>>,
+    pick: fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
 ) -> Option<&'s T> {
-    let prefix = format!("#/components/{section}/");
-    for _ in 0..MAX_DEPTH {
-        match item {
-            ReferenceOr::Item(found) => return Some(found),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix(&prefix)?;
-                item = pick(spec.components.as_ref()?).get(name)?;
-            }
-        }
-    }
-    None
+    super::follow(spec, item, section, pick, &Pointer::root()).ok().map(|(found, _)| found)
 }
 
 /// The example of the operation's first 2xx JSON response, as compact JSON text, if it has one.
