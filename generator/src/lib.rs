@@ -30,6 +30,7 @@ pub mod pointer;
 pub mod render;
 pub mod rustdoc;
 pub mod source_map;
+pub mod sources;
 
 pub use error::{Diagnostic, Errors, Kind, Severity};
 pub use render::GeneratedFile;
@@ -50,12 +51,23 @@ pub struct Output {
 /// Generates the client sources for `spec_text`; `source` names the spec in the file headers
 /// (e.g. `spec/realtimekit.yaml`).
 pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
-    let document = load::load(spec_text)?;
-    let mut diagnostics = document.diagnostics;
-    let api = lower::lower(&document.api, &mut diagnostics);
+    generate_from(spec_text, source, std::path::Path::new(source), &load::files::NoFiles)
+}
+
+/// [`generate`] for the spec at `path`, whose `$ref`s may name other files, read from `files`
+/// (relative to the file that holds the `$ref`); diagnostics about those files name them.
+pub fn generate_from(
+    spec_text: &str,
+    source: &str,
+    path: &std::path::Path,
+    files: &dyn load::files::SpecFiles,
+) -> Result<Output, Errors> {
+    let load::Document { api: document, diagnostics: mut found, sources } =
+        load::load_from(spec_text, path, source, files)?;
+    let api = lower::lower(&document, &mut found);
     // The model holds everything the later passes need; free the document before they allocate.
-    drop(document.api);
-    let diagnostics = diagnostics.finish(spec_text);
+    drop(document);
+    let diagnostics = found.finish_in(load::without_bom(spec_text), &sources);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Errors { diagnostics });
     }

@@ -13,11 +13,14 @@
 //! would silently drop (an upper-case `GET:`, a path without its leading `/`, a misspelt
 //! operation field) are reported as warnings.
 
+mod bundle;
 mod check;
+pub mod files;
 
 use crate::error::{Diagnostics, Errors};
 use crate::pointer::Pointer;
 use crate::source_map::SourceMap;
+use crate::sources::Sources;
 use openapiv3::OpenAPI;
 use serde::Deserialize as _;
 use serde_json::Value;
@@ -29,14 +32,37 @@ pub struct Document {
     pub api: OpenAPI,
     /// Tolerated deviations seen while loading.
     pub diagnostics: Diagnostics,
+    /// The other files its `$ref`s read, and where each of their nodes is in `api` (empty for a
+    /// spec in one file): what [`Diagnostics::finish_in`] needs to name files and lines.
+    pub sources: Sources,
 }
 
-/// Parses and checks `text`.
+/// Parses and checks `text`, a spec in one file.
 pub fn load(text: &str) -> Result<Document, Errors> {
+    load_from(text, std::path::Path::new(""), "", &files::NoFiles)
+}
+
+/// Parses and checks `text`, the spec at `path` (named `label` in messages), reading the files its
+/// `$ref`s name from `files` (see `load/bundle.rs`).
+pub fn load_from(
+    text: &str,
+    path: &std::path::Path,
+    label: &str,
+    files: &dyn files::SpecFiles,
+) -> Result<Document, Errors> {
     let text = without_bom(text);
     let mut json = parse(text)?;
     check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
     let mut diagnostics = Diagnostics::default();
+    let mut sources = Sources::default();
+    if bundle::has_external_refs(&json) {
+        let (found, bundled) = bundle::bundle(&mut json, text, path, label, files);
+        sources = found;
+        if bundled.has_errors() {
+            return Err(Errors { diagnostics: bundled.finish_in(text, &sources) });
+        }
+        diagnostics = bundled;
+    }
     check::check_values(&mut json, &mut diagnostics);
     if let Some(paths) = json.get("paths").and_then(Value::as_object) {
         check::unread_keys(paths, &mut diagnostics);
@@ -44,15 +70,25 @@ pub fn load(text: &str) -> Result<Document, Errors> {
     lint(&json, &mut diagnostics);
     // Decoding the value by value moves its strings instead of copying them. Decoding with path
     // tracking costs half as much again; it runs, on the text read anew, only to locate a failure.
+    // A bundled document cannot be read anew from the text: it is kept for that case.
+    let bundled = (!sources.is_empty()).then(|| json.clone());
     let api = match OpenAPI::deserialize(json) {
         Ok(api) => api,
-        Err(_) => serde_path_to_error::deserialize::<_, OpenAPI>(&parse(text)?).map_err(|error| {
-            let pointer = path_to_pointer(error.path());
-            let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
-            located(text, pointer, message)
-        })?,
+        Err(_) => {
+            let json = match bundled {
+                Some(json) => json,
+                None => parse(text)?,
+            };
+            serde_path_to_error::deserialize::<_, OpenAPI>(&json).map_err(|error| {
+                let pointer = path_to_pointer(error.path());
+                let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
+                let mut found = Diagnostics::default();
+                found.error(&pointer, message);
+                Errors { diagnostics: found.finish_in(text, &sources) }
+            })?
+        }
     };
-    Ok(Document { api, diagnostics })
+    Ok(Document { api, diagnostics, sources })
 }
 
 /// `text` without the UTF-8 byte-order mark some editors put first, which is not part of the
