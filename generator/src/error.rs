@@ -11,9 +11,12 @@ pub(crate) fn unresolved_ref(reference: &str) -> String {
     format!("unresolved $ref `{reference}`: the document has nothing at that location")
 }
 
-/// The message for a `$ref` into another document.
+/// The message for a `$ref` into another document that was not read: one in a place no `$ref`
+/// is read from (see `load/bundle.rs`).
 pub(crate) fn external_ref(reference: &str) -> String {
-    format!("unsupported $ref `{reference}`: only references within the document (`#/...`) are read")
+    format!(
+        "unsupported $ref `{reference}`: another file is read only where OpenAPI allows a $ref (and for a whole operation, tag, `info`, description or summary)"
+    )
 }
 
 /// How bad a diagnostic is.

@@ -55,19 +55,21 @@ pub fn load_from(
     check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
     let mut diagnostics = Diagnostics::default();
     let mut sources = Sources::default();
+    let mut unreadable = std::collections::HashSet::new();
     if bundle::has_external_refs(&json) {
-        let (found, bundled) = bundle::bundle(&mut json, text, path, label, files);
-        sources = found;
-        if bundled.has_errors() {
-            return Err(Errors { diagnostics: bundled.finish_in(text, &sources) });
-        }
-        diagnostics = bundled;
+        let bundled = bundle::bundle(&mut json, text, path, label, files);
+        (sources, diagnostics, unreadable) = (bundled.sources, bundled.diagnostics, bundled.failed);
     }
-    check::check_values(&mut json, &mut diagnostics);
+    check::check_values(&mut json, &mut diagnostics, &unreadable);
     if let Some(paths) = json.get("paths").and_then(Value::as_object) {
         check::unread_keys(paths, &mut diagnostics);
     }
     lint(&json, &mut diagnostics);
+    if !unreadable.is_empty() {
+        // What the `$ref`s that could not be read stand for is unknown: lowering would only add
+        // errors about them.
+        return Err(Errors { diagnostics: diagnostics.finish_in(text, &sources) });
+    }
     // Decoding the value by value moves its strings instead of copying them. Decoding with path
     // tracking costs half as much again; it runs, on the text read anew, only to locate a failure.
     // A bundled document cannot be read anew from the text: it is kept for that case.

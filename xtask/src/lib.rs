@@ -6,7 +6,7 @@ pub mod api_diff;
 mod check;
 mod crate_name;
 mod scaffold;
-mod spec_files;
+pub mod spec_files;
 mod write;
 
 pub use check::{Alone, build_features_alone, check_spec};

@@ -210,6 +210,17 @@ struct Bundler<'f> {
     inlining: Vec<(usize, String)>,
     diagnostics: Diagnostics,
     sources: Sources,
+    /// The pointers, in the bundled document, of the `$ref`s that could not be read (and were
+    /// reported).
+    failed: HashSet<String>,
+}
+
+/// What bundling found: where the copies came from, the diagnostics, and the pointers (in the
+/// bundled document) of the `$ref`s that could not be read, which are reported already.
+pub(super) struct Bundled {
+    pub sources: Sources,
+    pub diagnostics: Diagnostics,
+    pub failed: HashSet<String>,
 }
 
 /// Whether `value` has a `$ref` (or a discriminator mapping) that names another file: only then is
@@ -230,15 +241,8 @@ pub(super) fn has_external_refs(value: &Value) -> bool {
 }
 
 /// Copies into `root` (the spec at `path`, named `label`, whose text is `text`) everything its
-/// `$ref`s name in other files, read from `files`. Returns where the copies came from and the
-/// diagnostics found (an error for anything that could not be read).
-pub(super) fn bundle(
-    root: &mut Value,
-    text: &str,
-    path: &Path,
-    label: &str,
-    files: &dyn SpecFiles,
-) -> (Sources, Diagnostics) {
+/// `$ref`s name in other files, read from `files`.
+pub(super) fn bundle(root: &mut Value, text: &str, path: &Path, label: &str, files: &dyn SpecFiles) -> Bundled {
     let canonical = files.canonical(path).unwrap_or_else(|_| normalise(path));
     let mut bundler = Bundler {
         files_on_disk: files,
@@ -250,6 +254,7 @@ pub(super) fn bundle(
         inlining: Vec::new(),
         diagnostics: Diagnostics::default(),
         sources: Sources::default(),
+        failed: HashSet::new(),
     };
     bundler.claim_components(root);
     let at = At { file: 0, origin: String::new(), output: String::new() };
@@ -266,11 +271,11 @@ pub(super) fn bundle(
         bundler.walk(&mut value, kind, &at);
         bundler.put(root, section, name, value);
     }
-    let Bundler { files, mut sources, diagnostics, .. } = bundler;
+    let Bundler { files, mut sources, diagnostics, failed, .. } = bundler;
     for file in files.into_iter().skip(1) {
         sources.add_file(file.label, file.text);
     }
-    (sources, diagnostics)
+    Bundled { sources, diagnostics, failed }
 }
 
 impl Bundler<'_> {
@@ -479,6 +484,14 @@ impl Bundler<'_> {
     /// The file and pointer `reference`, found at `at`, names, once the file is read and the
     /// pointer found in it; `None` after reporting why not.
     fn resolve(&mut self, reference: &str, at: &At) -> Option<(usize, String)> {
+        let resolved = self.resolve_in_file(reference, at);
+        if resolved.is_none() {
+            self.failed.insert(at.output.clone());
+        }
+        resolved
+    }
+
+    fn resolve_in_file(&mut self, reference: &str, at: &At) -> Option<(usize, String)> {
         let target = match parse_ref(reference) {
             Ok(target) => target,
             Err(message) => return self.error(at, message),
@@ -498,6 +511,14 @@ impl Bundler<'_> {
     /// The text a `$ref` in a `description` or `summary` names: a string of a JSON or YAML file,
     /// or the whole of any other file (Markdown, usually).
     fn text(&mut self, reference: &str, at: &At) -> Option<String> {
+        let text = self.text_in_file(reference, at);
+        if text.is_none() {
+            self.failed.insert(at.output.clone());
+        }
+        text
+    }
+
+    fn text_in_file(&mut self, reference: &str, at: &At) -> Option<String> {
         let target = match parse_ref(reference) {
             Ok(target) => target,
             Err(message) => return self.error(at, message),
@@ -599,6 +620,7 @@ impl Bundler<'_> {
 
     /// Reports an error at the `$ref` at `at`; returns `None` for the caller to give up.
     fn error<T>(&mut self, at: &At, message: String) -> Option<T> {
+        self.failed.insert(at.output.clone());
         self.diagnostics.in_file(Severity::Error, at.file, Pointer::from_json_pointer(&at.origin), None, message);
         None
     }
