@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per pass:
 //!
-//! 1. [`load`]: spec text → `openapiv3::OpenAPI` (YAML or JSON; only OpenAPI 3.0.x).
+//! 1. [`load`]: spec text → `openapiv3::OpenAPI` (YAML or JSON; only OpenAPI 3.0.x; what `$ref`s
+//!    name in other files is copied in first, see `load/bundle.rs`).
 //! 2. [`lower`]: openapiv3 → [`model::Api`], plain data in which every name, type and order is decided.
 //! 3. [`emit`]: the model → token streams, one per part of a file.
 //! 4. [`render`]: token streams → formatted parts → files with the do-not-edit header.
@@ -14,8 +15,9 @@
 //! one of several threads (token streams cannot move between threads), and the parts are then
 //! assembled in order, so the output does not depend on the number of threads.
 //!
-//! The generator is pure: it reads a string and returns files. Writing them is the caller's job
-//! (`cargo xtask codegen`). It never panics on spec content: every problem is reported with the
+//! The generator is pure: it reads a string and returns files. The other files of a multi-file
+//! spec come through the [`load::files::SpecFiles`] the caller passes to [`generate_from`];
+//! reading and writing files is the caller's job (`cargo xtask codegen`). It never panics on spec content: every problem is reported with the
 //! JSON pointer of the spec node it is about, all problems of a run at once.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 

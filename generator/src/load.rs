@@ -7,7 +7,9 @@
 //! anything else, or JSON that does not parse but is valid YAML, as YAML. A leading byte-order
 //! mark is skipped. Only OpenAPI 3.0.x is accepted.
 //!
-//! The generic value is checked before it is typed: every `$ref` must point at a node of the
+//! When a `$ref` names another file, what it names is copied into the document first
+//! (`load/bundle.rs`, with the files read through `load/files.rs`), so that everything after
+//! reads one document. The generic value is checked before it is typed: every `$ref` must point at a node of the
 //! document (openapiv3 keeps references without looking at them, and drops some), integers
 //! beyond 64 bits are read as the nearest 64-bit integer with a warning, and keys that openapiv3
 //! would silently drop (an upper-case `GET:`, a path without its leading `/`, a misspelt
