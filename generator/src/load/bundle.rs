@@ -29,6 +29,10 @@ use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
+/// How deep copies in place may nest, and how many there may be in all.
+const MAX_NESTED_COPIES: usize = 64;
+const MAX_COPIES: usize = 10_000;
+
 /// What a node of the document is, which decides how a `$ref` in it is read and which of its
 /// children are nodes of which kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -213,6 +217,8 @@ struct Bundler<'f> {
     /// The pointers, in the bundled document, of the `$ref`s that could not be read (and were
     /// reported).
     failed: HashSet<String>,
+    /// How many targets were copied in place.
+    copies: usize,
 }
 
 /// What bundling found: where the copies came from, the diagnostics, and the pointers (in the
@@ -255,6 +261,7 @@ pub(super) fn bundle(root: &mut Value, text: &str, path: &Path, label: &str, fil
         diagnostics: Diagnostics::default(),
         sources: Sources::default(),
         failed: HashSet::new(),
+        copies: 0,
     };
     bundler.claim_components(root);
     let at = At { file: 0, origin: String::new(), output: String::new() };
@@ -407,6 +414,16 @@ impl Bundler<'_> {
         }
         if self.inlining.contains(&(file, pointer.clone())) {
             self.error::<()>(&at_ref, format!("$ref cycle: `{reference}` is part of itself"));
+            return;
+        }
+        // Copies in place may hold copies in place (callbacks of callbacks): a bound keeps a
+        // document from growing without end, or the walk from going too deep.
+        self.copies += 1;
+        if self.inlining.len() >= MAX_NESTED_COPIES || self.copies > MAX_COPIES {
+            self.error::<()>(
+                &at_ref,
+                format!("`{reference}` is not read: the $refs copied in place nest too deep or are too many"),
+            );
             return;
         }
         let Some(mut target) = self.value(file).and_then(|v| v.pointer(&pointer)).cloned() else { return };

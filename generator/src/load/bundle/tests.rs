@@ -190,3 +190,21 @@ fn discriminator_mappings_and_shared_targets_follow_the_copies() {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
 }
+
+#[test]
+fn copies_in_place_are_bounded() {
+    // Each callback holds the next one twice: without a bound, 2^80 copies.
+    let mut callbacks = String::new();
+    for n in 0..80 {
+        let next = n + 1;
+        callbacks.push_str(&format!(
+            "C{n}:\n  '{{$url}}':\n    post:\n      responses: {{'200': {{description: ok}}}}\n      callbacks: {{a: {{$ref: 'cb.yaml#/C{next}'}}, b: {{$ref: 'cb.yaml#/C{next}'}}}}\n"
+        ));
+    }
+    callbacks.push_str("C80: {}\n");
+    let spec = format!(
+        "{HEAD}paths:\n  /a:\n    post:\n      responses: {{'200': {{description: ok}}}}\n      callbacks: {{c: {{$ref: 'cb.yaml#/C0'}}}}\n"
+    );
+    let errors = generate(&spec, &files(&[("spec/cb.yaml", &callbacks)])).err().unwrap_or_default();
+    assert!(errors.contains("nest too deep or are too many"), "{errors}");
+}
