@@ -56,9 +56,11 @@ fn fixtures_list_their_reviewed_public_api() {
 
 #[test]
 fn generation_is_deterministic() {
-    let text = fs::read_to_string(tests::workspace_root().join("spec/realtimekit.yaml")).expect("spec is readable");
-    let first = generator::generate(&text, "spec/realtimekit.yaml").expect("spec generates");
-    let second = generator::generate(&text, "spec/realtimekit.yaml").expect("spec generates");
+    let path = tests::workspace_root().join(xtask::DEFAULT_SPEC);
+    let text = fs::read_to_string(&path).expect("spec is readable");
+    let generate = || generator::generate_from(&text, xtask::DEFAULT_SPEC, &path, &xtask::spec_files::Disk);
+    let first = generate().expect("spec generates");
+    let second = generate().expect("spec generates");
     assert_eq!(first.files, second.files);
 }
 

@@ -95,6 +95,21 @@ pub fn load_from(
     Ok(Document { api, diagnostics, sources })
 }
 
+/// The spec at `path` as one document, for tools that read no other file: what its `$ref`s name
+/// in other files copied in (see `load/bundle.rs`); `None` when it refers to no other file.
+pub fn bundled(text: &str, path: &std::path::Path, files: &dyn files::SpecFiles) -> Result<Option<Value>, Errors> {
+    let text = without_bom(text);
+    let mut json = parse(text)?;
+    if !bundle::has_external_refs(&json) {
+        return Ok(None);
+    }
+    let bundled = bundle::bundle(&mut json, text, path, &path.display().to_string(), files);
+    if bundled.diagnostics.has_errors() {
+        return Err(Errors { diagnostics: bundled.diagnostics.finish_in(text, &bundled.sources) });
+    }
+    Ok(Some(json))
+}
+
 /// `text` without the UTF-8 byte-order mark some editors put first, which is not part of the
 /// document in JSON or YAML.
 pub fn without_bom(text: &str) -> &str {
