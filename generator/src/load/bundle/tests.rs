@@ -208,3 +208,29 @@ fn copies_in_place_are_bounded() {
     let errors = generate(&spec, &files(&[("spec/cb.yaml", &callbacks)])).err().unwrap_or_default();
     assert!(errors.contains("nest too deep or are too many"), "{errors}");
 }
+
+#[test]
+fn a_bundled_copy_refers_to_no_other_file() {
+    let spec = format!(
+        "{HEAD}paths:\n  /a: {{$ref: 'paths.yaml#/a'}}\ncomponents:\n  responses:\n    Ok: {{$ref: 'responses.yaml#/Ok'}}\n"
+    );
+    let files = files(&[
+        ("spec/paths.yaml", "a:\n  get:\n    responses:\n      '200': {$ref: 'api.yaml#/components/responses/Ok'}\n"),
+        (
+            "spec/responses.yaml",
+            "Ok:\n  description: ok\n  content: {application/json: {schema: {$ref: 'schemas.json#/Thing'}}}\n",
+        ),
+        ("spec/schemas.json", "{\"Thing\": {\"type\": \"string\"}}"),
+    ]);
+    let bundled = crate::load::bundled(&spec, Path::new("spec/api.yaml"), &files)
+        .unwrap_or_else(|errors| panic!("{errors}"))
+        .unwrap_or_default();
+    let text = serde_json::to_string(&bundled).unwrap_or_default();
+    assert!(!text.contains(".yaml") && !text.contains(".json"), "{text}");
+    let at = |pointer: &str| bundled.pointer(pointer).cloned().unwrap_or_default();
+    assert_eq!(at("/paths/~1a/get/responses/200/$ref"), "#/components/responses/Ok");
+    assert_eq!(at("/components/responses/Ok/content/application~1json/schema/$ref"), "#/components/schemas/Thing");
+    assert_eq!(at("/components/schemas/Thing/type"), "string");
+    let single = format!("{HEAD}paths: {{}}\n");
+    assert!(matches!(crate::load::bundled(&single, Path::new("spec/api.yaml"), &files), Ok(None)));
+}
