@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// How deep copies in place may nest, and how many there may be in all.
-const MAX_NESTED_COPIES: usize = 64;
+const MAX_NESTED_COPIES: usize = 32;
 const MAX_COPIES: usize = 10_000;
 
 /// What a node of the document is, which decides how a `$ref` in it is read and which of its
@@ -236,7 +236,7 @@ pub(super) fn has_external_refs(value: &Value) -> bool {
         Value::Object(map) => map.iter().any(|(key, child)| match (key.as_str(), child) {
             ("$ref", Value::String(reference)) => !reference.starts_with('#'),
             ("mapping", Value::Object(mapping)) => {
-                mapping.values().any(|target| target.as_str().is_some_and(|t| t.contains('#') && !t.starts_with('#')))
+                mapping.values().any(|target| target.as_str().is_some_and(|t| !t.starts_with('#') && is_mapping_ref(t)))
                     || has_external_refs(child)
             }
             _ => has_external_refs(child),
@@ -244,6 +244,13 @@ pub(super) fn has_external_refs(value: &Value) -> bool {
         Value::Array(items) => items.iter().any(has_external_refs),
         _ => false,
     }
+}
+
+/// Whether a discriminator mapping's value is a reference (`pets.yaml#/Cat`, `#/components/...`,
+/// `cat.json`) rather than the name of one of the spec's component schemas.
+fn is_mapping_ref(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    target.contains(['#', '/']) || [".yaml", ".yml", ".json"].iter().any(|end| lower.ends_with(end))
 }
 
 /// Copies into `root` (the spec at `path`, named `label`, whose text is `text`) everything its
@@ -352,7 +359,7 @@ impl Bundler<'_> {
                         let Value::String(reference) = target else { continue };
                         // A bare name is a schema of the spec's own components, as is a local
                         // reference in the spec's own file.
-                        if !reference.contains(['#', '/']) || (at.file == 0 && reference.starts_with('#')) {
+                        if !is_mapping_ref(reference) || (at.file == 0 && reference.starts_with('#')) {
                             continue;
                         }
                         let reference = reference.clone();

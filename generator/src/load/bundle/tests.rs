@@ -172,18 +172,21 @@ fn operations_and_texts_from_other_files_are_read_with_a_warning() {
 #[test]
 fn discriminator_mappings_and_shared_targets_follow_the_copies() {
     let spec = format!(
-        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      oneOf: [{{$ref: 'pets.yaml#/Cat'}}, {{$ref: 'pets.yaml#/Dog'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{cat: 'pets.yaml#/Cat', dog: 'pets.yaml#/Dog'}}\n    Feline: {{$ref: 'pets.yaml#/Cat'}}\n    Kitty: {{$ref: 'pets.yaml#/Cat'}}\n"
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      oneOf: [{{$ref: 'pets.yaml#/Cat'}}, {{$ref: 'dog.yaml'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{cat: 'pets.yaml#/Cat', dog: 'dog.yaml'}}\n    Feline: {{$ref: 'pets.yaml#/Cat'}}\n    Kitty: {{$ref: 'pets.yaml#/Cat'}}\n"
     );
-    let files = files(&[(
-        "spec/pets.yaml",
-        "Cat: {type: object, required: [kind], properties: {kind: {type: string}, meows: {type: boolean}}}\nDog: {type: object, required: [kind], properties: {kind: {type: string}}}\n",
-    )]);
+    let files = files(&[
+        (
+            "spec/pets.yaml",
+            "Cat: {type: object, required: [kind], properties: {kind: {type: string}, meows: {type: boolean}}}\n",
+        ),
+        ("spec/dog.yaml", "{type: object, required: [kind], properties: {kind: {type: string}}}\n"),
+    ]);
     let (text, warnings) = generate(&spec, &files).unwrap_or_else(|errors| panic!("{errors}"));
     assert!(warnings.is_empty(), "{warnings:?}");
     for expected in [
         "pub struct Feline",
         "pub type Kitty = Feline;",
-        "pub struct Dog",
+        "pub struct Dog ",
         "/// Tagged `cat`.\n    Feline(Feline),",
         "/// Tagged `dog`.\n    Dog(Dog),",
     ] {
