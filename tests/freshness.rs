@@ -26,3 +26,34 @@ fn a_stale_listing_is_reported() {
     let stale: Vec<&str> = message.lines().filter(|line| line.contains("stale or missing")).collect();
     assert_eq!(stale, ["  stale or missing: API.md"], "{message}");
 }
+
+/// `--check` reads every file of a multi-file spec: a change in a file that only a `$ref` names
+/// makes the crate stale.
+#[test]
+fn a_change_in_any_file_of_a_multi_file_spec_is_noticed() {
+    let root = tests::workspace_root();
+    let scratch = tempfile::tempdir().expect("temporary directory");
+    copy_dir(&root.join("tests/multi_file"), scratch.path());
+    let spec = scratch.path().join("spec/api.yaml");
+    let out = scratch.path().join("crate");
+    xtask::codegen(&spec, &out, xtask::Mode::Write).expect("the spec generates");
+    xtask::codegen(&spec, &out, xtask::Mode::Check).expect("up to date right after writing");
+    let kind = scratch.path().join("spec/schemas/kind.json");
+    let text = std::fs::read_to_string(&kind).expect("readable");
+    std::fs::write(&kind, text.replace("\"dog\"", "\"dog\", \"fish\"")).expect("edited");
+    let message = xtask::codegen(&spec, &out, xtask::Mode::Check).expect_err("a stale crate");
+    assert!(message.contains("stale or missing: src/models.rs"), "{message}");
+    assert!(message.contains("stale or missing: API.md"), "{message}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).expect("readable directory").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("directory created");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("file copied");
+        }
+    }
+}

@@ -3,6 +3,8 @@
 //! crates under `target/` that must pass `cargo clippy -- -D warnings`; for the RealtimeKit
 //! definition every operation must be present as a method.
 //!
+//! A spec split over several files (`tests/multi_file/`) is built the same way.
+//!
 //! A crate with a cargo feature per group (`many_groups.yaml`) is also built with each feature
 //! alone. The whole 2024 Cloudflare API is checked by `cargo xtask check-spec PATH`, which
 //! `.ci/run` calls (with a sample of its features alone), because it takes minutes rather than
@@ -67,6 +69,19 @@ fn every_fixture_generates_a_crate_that_compiles_cleanly() {
     // The mock server of such a crate builds with one group's feature too.
     let dir = scratch().join("fixture-many_groups");
     cargo(&dir, &["check", "--quiet", "--no-default-features", "--features", "group_b,mock"]);
+}
+
+/// A spec split over several files (`tests/multi_file/`) builds with `--spec PATH --out DIR`.
+#[test]
+fn a_spec_in_several_files_generates_a_crate_that_compiles_cleanly() {
+    let spec = tests::workspace_root().join("tests/multi_file/spec/api.yaml");
+    let (dir, report) = generate(&spec, "multi-file");
+    assert_eq!(report.warnings.len(), 5, "{:#?}", report.warnings);
+    let models = fs::read_to_string(dir.join("src/models.rs")).expect("models");
+    for name in ["Pet", "Owner", "Kind", "Tag", "Address", "NewOwner"] {
+        assert!(models.contains(&format!(" {name} ")), "{name} is missing");
+    }
+    clippy(&dir);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 // Every diagnostic carries a pointer; the type lives in `pointer`, which owns the escaping.
 pub use crate::pointer::Pointer;
+use crate::sources::Sources;
 use std::fmt;
 
 /// The message for a `$ref` that points at nothing in the document.
@@ -10,9 +11,12 @@ pub(crate) fn unresolved_ref(reference: &str) -> String {
     format!("unresolved $ref `{reference}`: the document has nothing at that location")
 }
 
-/// The message for a `$ref` into another document.
+/// The message for a `$ref` into another document that was not read: one in a place no `$ref`
+/// is read from (see `load/bundle.rs`).
 pub(crate) fn external_ref(reference: &str) -> String {
-    format!("unsupported $ref `{reference}`: only references within the document (`#/...`) are read")
+    format!(
+        "unsupported $ref `{reference}`: another file is read only where OpenAPI allows a $ref (and for a whole operation, tag, `info`, description or summary)"
+    )
 }
 
 /// How bad a diagnostic is.
@@ -41,7 +45,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What it means for the output.
     pub kind: Kind,
-    /// Where in the spec.
+    /// The file the pointer is in when it is not the spec itself but a file a `$ref` led to,
+    /// named from the spec's own name (`spec/schemas/pet.yaml`); `None` for the spec.
+    pub file: Option<String>,
+    /// Where in the spec (or in `file`).
     pub pointer: Pointer,
     /// The 1-based line of that node in the spec text, where it could be found.
     pub line: Option<usize>,
@@ -55,6 +62,9 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        if let Some(file) = &self.file {
+            write!(f, "{file}: ")?;
+        }
         write!(f, "{label}: {}", self.pointer)?;
         if let Some(line) = self.line {
             write!(f, " (line {line})")?;
@@ -66,7 +76,9 @@ impl fmt::Display for Diagnostic {
 /// Collects diagnostics while a pass runs.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
-    list: Vec<Diagnostic>,
+    /// Each with the index of the file its pointer is in, when it was given (see
+    /// [`Sources`]); otherwise the pointer is in the bundled document.
+    list: Vec<(Diagnostic, Option<usize>)>,
 }
 
 impl Diagnostics {
@@ -86,23 +98,67 @@ impl Diagnostics {
     }
 
     fn add(&mut self, severity: Severity, kind: Kind, pointer: &Pointer, message: String) {
-        self.list.push(Diagnostic { severity, kind, pointer: pointer.clone(), line: None, message });
+        let diagnostic = Diagnostic { severity, kind, file: None, pointer: pointer.clone(), line: None, message };
+        self.list.push((diagnostic, None));
+    }
+
+    /// Records a diagnostic at `pointer` in file `file` of a multi-file spec (0 is the spec
+    /// itself), with its line if it is known already.
+    pub(crate) fn in_file(
+        &mut self,
+        severity: Severity,
+        file: usize,
+        pointer: Pointer,
+        line: Option<usize>,
+        message: String,
+    ) {
+        let diagnostic = Diagnostic { severity, kind: Kind::General, file: None, pointer, line, message };
+        self.list.push((diagnostic, Some(file)));
+    }
+
+    /// Whether an error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|(d, _)| d.severity == Severity::Error)
     }
 
     /// Everything recorded, in the order found, each problem once (a schema used in many places
     /// reports its problem once), with the line of its node in `spec_text`. The positions are
     /// read only when there is something to report.
     pub fn finish(self, spec_text: &str) -> Vec<Diagnostic> {
+        self.finish_in(spec_text, &Sources::default())
+    }
+
+    /// [`Diagnostics::finish`] for a spec whose `$ref`s read other files: each pointer into the
+    /// bundled document becomes the file it came from and the pointer within that file, with the
+    /// line there.
+    pub fn finish_in(self, spec_text: &str, sources: &Sources) -> Vec<Diagnostic> {
         let mut seen = std::collections::HashSet::new();
-        let mut list: Vec<Diagnostic> =
-            self.list.into_iter().filter(|d| seen.insert((d.pointer.clone(), d.message.clone()))).collect();
-        if !list.is_empty() {
-            let map = crate::source_map::SourceMap::new(spec_text, list.iter().map(|d| &d.pointer));
-            for diagnostic in &mut list {
+        let mut list: Vec<(Diagnostic, usize)> = Vec::new();
+        for (mut diagnostic, file) in self.list {
+            let file = match file {
+                Some(file) => file,
+                None => {
+                    let (file, pointer) = sources.origin(&diagnostic.pointer);
+                    diagnostic.pointer = pointer;
+                    file
+                }
+            };
+            if seen.insert((file, diagnostic.pointer.clone(), diagnostic.message.clone())) {
+                diagnostic.file = sources.label(file).map(str::to_owned);
+                list.push((diagnostic, file));
+            }
+        }
+        let mut files: Vec<usize> = list.iter().map(|(_, file)| *file).collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            let pointers = list.iter().filter(|(d, f)| *f == file && d.line.is_none()).map(|(d, _)| &d.pointer);
+            let map = crate::source_map::SourceMap::new(sources.text(file, spec_text), pointers);
+            for (diagnostic, _) in list.iter_mut().filter(|(_, f)| *f == file) {
                 diagnostic.line = diagnostic.line.or_else(|| map.line(&diagnostic.pointer));
             }
         }
-        list
+        list.into_iter().map(|(diagnostic, _)| diagnostic).collect()
     }
 }
 
@@ -116,8 +172,14 @@ pub struct Errors {
 impl Errors {
     /// A single error at `pointer`.
     pub fn single(pointer: Pointer, line: Option<usize>, message: impl Into<String>) -> Self {
-        let diagnostic =
-            Diagnostic { severity: Severity::Error, kind: Kind::General, pointer, line, message: message.into() };
+        let diagnostic = Diagnostic {
+            severity: Severity::Error,
+            kind: Kind::General,
+            file: None,
+            pointer,
+            line,
+            message: message.into(),
+        };
         Errors { diagnostics: vec![diagnostic] }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per pass:
 //!
-//! 1. [`load`]: spec text → `openapiv3::OpenAPI` (YAML or JSON; only OpenAPI 3.0.x).
+//! 1. [`load`]: spec text → `openapiv3::OpenAPI` (YAML or JSON; only OpenAPI 3.0.x; what `$ref`s
+//!    name in other files is copied in first, see `load/bundle.rs`).
 //! 2. [`lower`]: openapiv3 → [`model::Api`], plain data in which every name, type and order is decided.
 //! 3. [`emit`]: the model → token streams, one per part of a file.
 //! 4. [`render`]: token streams → formatted parts → files with the do-not-edit header.
@@ -14,8 +15,9 @@
 //! one of several threads (token streams cannot move between threads), and the parts are then
 //! assembled in order, so the output does not depend on the number of threads.
 //!
-//! The generator is pure: it reads a string and returns files. Writing them is the caller's job
-//! (`cargo xtask codegen`). It never panics on spec content: every problem is reported with the
+//! The generator is pure: it reads a string and returns files. The other files of a multi-file
+//! spec come through the [`load::files::SpecFiles`] the caller passes to [`generate_from`];
+//! reading and writing files is the caller's job (`cargo xtask codegen`). It never panics on spec content: every problem is reported with the
 //! JSON pointer of the spec node it is about, all problems of a run at once.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
@@ -30,6 +32,7 @@ pub mod pointer;
 pub mod render;
 pub mod rustdoc;
 pub mod source_map;
+pub mod sources;
 
 pub use error::{Diagnostic, Errors, Kind, Severity};
 pub use render::GeneratedFile;
@@ -50,12 +53,23 @@ pub struct Output {
 /// Generates the client sources for `spec_text`; `source` names the spec in the file headers
 /// (e.g. `spec/realtimekit.yaml`).
 pub fn generate(spec_text: &str, source: &str) -> Result<Output, Errors> {
-    let document = load::load(spec_text)?;
-    let mut diagnostics = document.diagnostics;
-    let api = lower::lower(&document.api, &mut diagnostics);
+    generate_from(spec_text, source, std::path::Path::new(source), &load::files::NoFiles)
+}
+
+/// [`generate`] for the spec at `path`, whose `$ref`s may name other files, read from `files`
+/// (relative to the file that holds the `$ref`); diagnostics about those files name them.
+pub fn generate_from(
+    spec_text: &str,
+    source: &str,
+    path: &std::path::Path,
+    files: &dyn load::files::SpecFiles,
+) -> Result<Output, Errors> {
+    let load::Document { api: document, diagnostics: mut found, sources } =
+        load::load_from(spec_text, path, source, files)?;
+    let api = lower::lower(&document, &mut found);
     // The model holds everything the later passes need; free the document before they allocate.
-    drop(document.api);
-    let diagnostics = diagnostics.finish(spec_text);
+    drop(document);
+    let diagnostics = found.finish_in(load::without_bom(spec_text), &sources);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Errors { diagnostics });
     }

@@ -7,17 +7,22 @@
 //! anything else, or JSON that does not parse but is valid YAML, as YAML. A leading byte-order
 //! mark is skipped. Only OpenAPI 3.0.x is accepted.
 //!
-//! The generic value is checked before it is typed: every `$ref` must point at a node of the
+//! When a `$ref` names another file, what it names is copied into the document first
+//! (`load/bundle.rs`, with the files read through `load/files.rs`), so that everything after
+//! reads one document. The generic value is checked before it is typed: every `$ref` must point at a node of the
 //! document (openapiv3 keeps references without looking at them, and drops some), integers
 //! beyond 64 bits are read as the nearest 64-bit integer with a warning, and keys that openapiv3
 //! would silently drop (an upper-case `GET:`, a path without its leading `/`, a misspelt
 //! operation field) are reported as warnings.
 
+mod bundle;
 mod check;
+pub mod files;
 
 use crate::error::{Diagnostics, Errors};
 use crate::pointer::Pointer;
 use crate::source_map::SourceMap;
+use crate::sources::Sources;
 use openapiv3::OpenAPI;
 use serde::Deserialize as _;
 use serde_json::Value;
@@ -29,30 +34,80 @@ pub struct Document {
     pub api: OpenAPI,
     /// Tolerated deviations seen while loading.
     pub diagnostics: Diagnostics,
+    /// The other files its `$ref`s read, and where each of their nodes is in `api` (empty for a
+    /// spec in one file): what [`Diagnostics::finish_in`] needs to name files and lines.
+    pub sources: Sources,
 }
 
-/// Parses and checks `text`.
+/// Parses and checks `text`, a spec in one file.
 pub fn load(text: &str) -> Result<Document, Errors> {
+    load_from(text, std::path::Path::new(""), "", &files::NoFiles)
+}
+
+/// Parses and checks `text`, the spec at `path` (named `label` in messages), reading the files its
+/// `$ref`s name from `files` (see `load/bundle.rs`).
+pub fn load_from(
+    text: &str,
+    path: &std::path::Path,
+    label: &str,
+    files: &dyn files::SpecFiles,
+) -> Result<Document, Errors> {
     let text = without_bom(text);
     let mut json = parse(text)?;
     check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
     let mut diagnostics = Diagnostics::default();
-    check::check_values(&mut json, &mut diagnostics);
+    let mut sources = Sources::default();
+    let mut unreadable = std::collections::HashSet::new();
+    if bundle::has_external_refs(&json) {
+        let bundled = bundle::bundle(&mut json, text, path, label, files);
+        (sources, diagnostics, unreadable) = (bundled.sources, bundled.diagnostics, bundled.failed);
+    }
+    check::check_values(&mut json, &mut diagnostics, &unreadable);
     if let Some(paths) = json.get("paths").and_then(Value::as_object) {
         check::unread_keys(paths, &mut diagnostics);
     }
     lint(&json, &mut diagnostics);
+    if !unreadable.is_empty() {
+        // What the `$ref`s that could not be read stand for is unknown: lowering would only add
+        // errors about them.
+        return Err(Errors { diagnostics: diagnostics.finish_in(text, &sources) });
+    }
     // Decoding the value by value moves its strings instead of copying them. Decoding with path
     // tracking costs half as much again; it runs, on the text read anew, only to locate a failure.
+    // A bundled document cannot be read anew from the text: it is kept for that case.
+    let bundled = (!sources.is_empty()).then(|| json.clone());
     let api = match OpenAPI::deserialize(json) {
         Ok(api) => api,
-        Err(_) => serde_path_to_error::deserialize::<_, OpenAPI>(&parse(text)?).map_err(|error| {
-            let pointer = path_to_pointer(error.path());
-            let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
-            located(text, pointer, message)
-        })?,
+        Err(_) => {
+            let json = match bundled {
+                Some(json) => json,
+                None => parse(text)?,
+            };
+            serde_path_to_error::deserialize::<_, OpenAPI>(&json).map_err(|error| {
+                let pointer = path_to_pointer(error.path());
+                let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
+                let mut found = Diagnostics::default();
+                found.error(&pointer, message);
+                Errors { diagnostics: found.finish_in(text, &sources) }
+            })?
+        }
     };
-    Ok(Document { api, diagnostics })
+    Ok(Document { api, diagnostics, sources })
+}
+
+/// The spec at `path` as one document, for tools that read no other file: what its `$ref`s name
+/// in other files copied in (see `load/bundle.rs`); `None` when it refers to no other file.
+pub fn bundled(text: &str, path: &std::path::Path, files: &dyn files::SpecFiles) -> Result<Option<Value>, Errors> {
+    let text = without_bom(text);
+    let mut json = parse(text)?;
+    if !bundle::has_external_refs(&json) {
+        return Ok(None);
+    }
+    let bundled = bundle::bundle(&mut json, text, path, &path.display().to_string(), files);
+    if bundled.diagnostics.has_errors() {
+        return Err(Errors { diagnostics: bundled.diagnostics.finish_in(text, &bundled.sources) });
+    }
+    Ok(Some(json))
 }
 
 /// `text` without the UTF-8 byte-order mark some editors put first, which is not part of the

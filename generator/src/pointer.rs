@@ -18,6 +18,11 @@ impl Pointer {
         reference.strip_prefix('#').map(|rest| Pointer(rest.to_owned()))
     }
 
+    /// A pointer already in RFC 6901 form (`/a/b~1c`, or `""` for the root).
+    pub fn from_json_pointer(pointer: &str) -> Self {
+        Pointer(pointer.to_owned())
+    }
+
     /// The pointer to the child `token` of this node (escaping `~` and `/`).
     pub fn push(&self, token: impl fmt::Display) -> Self {
         let mut pointer = self.0.clone();

@@ -103,14 +103,15 @@ pub fn against_revision(root: &Path, base: &str) -> Result<Vec<Change>, String> 
     let old = String::from_utf8(output.stdout).map_err(|_| format!("{committed} at {base} is not UTF-8"))?;
     let spec = root.join(DEFAULT_SPEC);
     let text = fs::read_to_string(&spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
-    let new = listing_of(&text, DEFAULT_SPEC)?;
+    let new = listing_of(&text, DEFAULT_SPEC, &spec)?;
     report(&old, &new).map_err(|error| format!("{error} (at {base})"))
 }
 
-/// The listing that the spec `text` produces; `source` names the spec in its header and errors.
-pub fn listing_of(text: &str, source: &str) -> Result<String, String> {
-    let generated =
-        generator::generate(text, source).map_err(|errors| format!("{source} does not generate:\n{errors}"))?;
+/// The listing that the spec `text`, at `path`, produces; `source` names the spec in its header
+/// and errors. The files its `$ref`s name are read from the disk.
+pub fn listing_of(text: &str, source: &str, path: &std::path::Path) -> Result<String, String> {
+    let generated = generator::generate_from(text, source, path, &crate::spec_files::Disk)
+        .map_err(|errors| format!("{source} does not generate:\n{errors}"))?;
     let listing = generated.files.into_iter().find(|file| file.path == listing::PATH);
     listing.map(|file| file.contents).ok_or_else(|| format!("the generator wrote no {}", listing::PATH))
 }

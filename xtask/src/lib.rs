@@ -6,6 +6,7 @@ pub mod api_diff;
 mod check;
 mod crate_name;
 mod scaffold;
+pub mod spec_files;
 mod write;
 
 pub use check::{Alone, build_features_alone, check_spec};
@@ -77,17 +78,17 @@ pub fn codegen_with(spec: &Path, out: &Path, mode: Mode, options: &Options) -> R
     let source = spec.strip_prefix(&root).unwrap_or(spec).display().to_string().replace('\\', "/");
     let bytes = fs::read(spec).map_err(|error| format!("cannot read {}: {error}", spec.display()))?;
     let text = String::from_utf8(bytes).map_err(|error| not_utf8(&source, error.as_bytes(), error.utf8_error()))?;
-    let output = generator::generate(&text, &source).map_err(|errors| {
+    let output = generator::generate_from(&text, &source, spec, &spec_files::Disk).map_err(|errors| {
         let mut message = String::new();
         for diagnostic in &errors.diagnostics {
-            let _ = writeln!(message, "{source}: {diagnostic}");
+            let _ = writeln!(message, "{}", located(&source, diagnostic));
         }
         let count = errors.diagnostics.iter().filter(|d| d.severity == generator::Severity::Error).count();
         let _ = write!(message, "{count} error(s) in {source}; nothing was written");
         message
     })?;
     let mut report = Report {
-        warnings: output.warnings.iter().map(|warning| format!("{source}: {warning}")).collect(),
+        warnings: output.warnings.iter().map(|warning| located(&source, warning)).collect(),
         operations_left_out: output.warnings.iter().filter(|w| w.kind == generator::Kind::OperationLeftOut).count(),
         features: output.features.clone(),
         ..Report::default()
@@ -152,6 +153,15 @@ pub fn codegen_with(spec: &Path, out: &Path, mode: Mode, options: &Options) -> R
     changes.extend(report.removed.iter().map(|path| write::Change { path: out.join(path), contents: None }));
     write::apply(&changes)?;
     Ok(report)
+}
+
+/// A diagnostic as one line that starts with the file it is about: the spec (`source`), or the
+/// other file a `$ref` led to, which the diagnostic names itself.
+fn located(source: &str, diagnostic: &generator::Diagnostic) -> String {
+    match diagnostic.file {
+        Some(_) => diagnostic.to_string(),
+        None => format!("{source}: {diagnostic}"),
+    }
 }
 
 /// Whether a file starts with the do-not-edit header (after `//` in Rust sources, `#` in

@@ -20,7 +20,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out D
 
   codegen          regenerate generated/ from spec/realtimekit.yaml (writes only changed files)
   --check          write nothing; fail if generated/ is not what the spec produces
-  --spec PATH      read another OpenAPI 3.0 document
+  --spec PATH      read another OpenAPI 3.0 document (its $refs may name other local files,
+                   relative to the file that holds them; URLs are refused)
   --out DIR        write a standalone crate into DIR (with a manifest, lib.rs and the runtime);
                    files there without the do-not-edit header are never overwritten or removed:
                    the run fails naming them

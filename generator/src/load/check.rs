@@ -49,6 +49,8 @@ const DATA: &[&str] = &["example", "default", "enum", "value", "const"];
 /// one that fails), integers beyond 64 bits are collected to be replaced afterwards.
 struct Found<'a, 'd> {
     root: &'a Value,
+    /// The pointers of `$ref`s already reported (files that could not be read).
+    reported: &'a std::collections::HashSet<String>,
     diagnostics: &'d mut Diagnostics,
     /// Integers that did not fit 64 bits (read as floats), by pointer, and whether they are
     /// bounds or allowed values, which an integer schema holds as `i64`.
@@ -68,10 +70,14 @@ impl Found<'_, '_> {
             }
             return;
         }
-        match reference.strip_prefix('#') {
-            Some(local) if self.root.pointer(local).is_some() => {}
-            Some(_) => self.diagnostics.error(&pointer_of(path), error::unresolved_ref(reference)),
-            None => self.diagnostics.error(&pointer_of(path), error::external_ref(reference)),
+        let message = match reference.strip_prefix('#') {
+            Some(local) if self.root.pointer(local).is_some() => return,
+            Some(_) => error::unresolved_ref(reference),
+            None => error::external_ref(reference),
+        };
+        let pointer = pointer_of(path);
+        if !self.reported.contains(pointer.as_json_pointer()) {
+            self.diagnostics.error(&pointer, message);
         }
     }
 }
@@ -79,8 +85,13 @@ impl Found<'_, '_> {
 /// Reports references that lead nowhere and integers beyond 64 bits. Those that are bounds
 /// (`minimum`, `maximum`, `multipleOf`) or allowed values (`enum`) are replaced with the nearest
 /// 64-bit integer, which is how openapiv3 reads them in an integer schema; others stay floats.
-pub(super) fn check_values(json: &mut Value, diagnostics: &mut Diagnostics) {
-    let mut found = Found { root: json, diagnostics, beyond_64_bits: Vec::new() };
+/// `$ref`s at the pointers in `reported` are not checked again.
+pub(super) fn check_values(
+    json: &mut Value,
+    diagnostics: &mut Diagnostics,
+    reported: &std::collections::HashSet<String>,
+) {
+    let mut found = Found { root: json, reported, diagnostics, beyond_64_bits: Vec::new() };
     walk(json, &mut Vec::new(), Context::Keywords, &mut found);
     let Found { diagnostics, beyond_64_bits, .. } = found;
     for (pointer, value, bound) in beyond_64_bits {

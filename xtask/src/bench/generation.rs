@@ -48,6 +48,20 @@ pub(super) fn progenitor_invocation(progenitor: &Path, root: &Path, spec: &Path,
         .arg("0.1.0")
 }
 
+/// `spec` as one file, for a generator that reads no other: the spec itself, or, when its `$ref`s
+/// name other files, a copy with them bundled in, under `target/bench/out/`.
+fn single_file(root: &Path, spec: &Path) -> Result<PathBuf, String> {
+    let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let bundled = generator::load::bundled(&text, spec, &xtask::spec_files::Disk).map_err(|e| e.to_string())?;
+    let Some(value) = bundled else { return Ok(spec.to_owned()) };
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let path = root.join("target/bench/out").join(format!("{stem}-bundled.json"));
+    let json = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    fs::create_dir_all(root.join("target/bench/out")).map_err(|e| format!("cannot create target/bench/out: {e}"))?;
+    fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
 /// The gist of a failed run's stderr: a panic's location (within its crate) and message.
 fn failure_summary(stderr: &str) -> String {
     let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
@@ -90,13 +104,9 @@ pub(super) fn generation_processes(
         let theirs_out = out_dir.join(format!("{}-progenitor", document.key));
         let ours =
             Invocation::new(&xtask, root).arg("codegen").arg("--spec").arg(&document.path).arg("--out").arg(&ours_out);
-        let theirs = progenitor_invocation(
-            progenitor,
-            root,
-            &document.path,
-            &theirs_out,
-            &format!("{}-progenitor", document.key),
-        );
+        let their_spec = single_file(root, &document.path)?;
+        let theirs =
+            progenitor_invocation(progenitor, root, &their_spec, &theirs_out, &format!("{}-progenitor", document.key));
         let mut our_runs = Vec::new();
         let mut their_runs = Vec::new();
         for round in 0..rounds {
