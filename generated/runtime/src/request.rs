@@ -305,6 +305,8 @@ pub struct Request {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
     pub(crate) options: RequestOptions,
+    /// The operation's security requirement; `None` for the API's default (see [`Request::set_security`]).
+    pub(crate) security: Option<crate::auth::Security>,
 }
 
 impl Request {
@@ -318,6 +320,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             options: options.clone(),
+            security: None,
         }
     }
 
@@ -351,6 +354,12 @@ impl Request {
             }
         }
         Ok(request)
+    }
+
+    /// The operation's security requirement (see [`crate::auth`]): what every operation's
+    /// `request()` says after [`Request::build`]. Without it, the API's default requirement applies.
+    pub fn set_security(&mut self, security: crate::auth::Security) {
+        self.security = Some(security);
     }
 
     /// Sets a header parameter; an invalid name or value is an `InvalidArgument`.
@@ -403,7 +412,7 @@ mod tests {
 
     use super::*;
 
-    const T: &str = "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}";
+    const T: &str = "/accounts/{account_id}/apps/{app_id}/meetings/{meeting_id}";
 
     fn expand(value: &str) -> Result<String, Error> {
         expand_path(T, &[("account_id", "acc"), ("app_id", "app"), ("meeting_id", value)])
@@ -426,7 +435,7 @@ mod tests {
         ];
         for (value, encoded) in table {
             let path = expand(value).expect("valid value");
-            assert_eq!(path, format!("/accounts/acc/realtime/kit/app/meetings/{encoded}"), "value {value:?}");
+            assert_eq!(path, format!("/accounts/acc/apps/app/meetings/{encoded}"), "value {value:?}");
         }
     }
 
