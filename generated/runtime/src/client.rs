@@ -188,6 +188,7 @@ impl Client {
     /// One attempt: send, then read the whole body, all within `timeout`.
     /// A non-2xx answer is returned as [`Error::Api`] (its body cut at [`MAX_ERROR_BODY`]); a 2xx
     /// body longer than `max_body_size` is [`Error::BodyTooLarge`], and is read no further.
+    #[allow(clippy::too_many_arguments, reason = "one private call site; each is a plain value of the request")]
     async fn attempt(
         &self,
         request: &Request,
