@@ -249,8 +249,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// Builds a client configured from the process environment, whose variables override what
-    /// was set on the builder: with the prefix of the API (see [`ClientConfig::env_prefix`];
-    /// `CLOUDFLARE` for RealtimeKit), `PREFIX_API_TOKEN` (bearer schemes), `PREFIX_USERNAME` and
+    /// was set on the builder: with the prefix of the API (see [`ClientConfig::env_prefix`]),
+    /// `PREFIX_API_TOKEN` (bearer schemes), `PREFIX_USERNAME` and
     /// `PREFIX_PASSWORD` (basic schemes), `PREFIX_API_KEY` (every API key scheme) and
     /// `PREFIX_BASE_URL`. Those the API's default requirement needs must be set.
     pub fn build_from_env(self) -> Result<C, Error> {
