@@ -279,3 +279,18 @@ async fn no_credential_shows_in_debug_errors_or_hooks() {
         }
     }
 }
+
+#[tokio::test]
+async fn raw_requests_use_the_api_default_requirement() {
+    let server = server().await;
+    let client =
+        builder(&server).api_key("header_key", HEADER_KEY).api_key("query_key", QUERY_KEY).build().expect("valid");
+    let response = client.raw(Method::GET, "/things/{id}").path_param("id", "7").query("page", 2).send_bytes().await;
+    response.expect("answered 204");
+    let heads = server.heads();
+    let head: Vec<&str> = heads[0].lines().filter(|line| !line.is_empty() && !line.starts_with("host:")).collect();
+    let wanted = expected("/things/7?page=2&client%20id=qk%2FSECRET%203%26x", &["x-api-key: hk-SECRET-2"]);
+    // `send_bytes` accepts any media type.
+    let wanted: Vec<String> = wanted.into_iter().map(|line| line.replace("application/json", "*/*")).collect();
+    assert_eq!(head, wanted);
+}

@@ -79,8 +79,8 @@ pub(crate) fn parse_extra_header(name: &str, value: &str, where_: &str) -> Resul
         .map_err(|_| "is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)".to_owned())?;
     if header_name == reqwest::header::AUTHORIZATION {
         return Err(format!(
-            "`Authorization` cannot be set {where_}: the client sends `Authorization: Bearer <token>` from its \
-             API token (ClientBuilder::api_token); use a client built with another token instead"
+            "`Authorization` cannot be set {where_}: the client sends `Authorization` from its credentials \
+             (ClientBuilder::api_token, ClientBuilder::basic_auth); use a client built with other credentials instead"
         ));
     }
     // The value is never quoted: it may be a secret.
