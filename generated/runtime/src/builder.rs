@@ -322,9 +322,8 @@ impl Config {
                 format!("no credentials: this API needs {needs} (or set the variables and use Client::from_env)")
             }));
         }
-        let mut user_agent = HeaderValue::from_str(api.user_agent)
+        let user_agent = HeaderValue::from_str(api.user_agent)
             .map_err(|_| Error::config("the user agent contains characters not allowed in an HTTP header"))?;
-        user_agent.set_sensitive(false);
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(api.default_base_url))
             .map_err(|reason| Error::config(format!("invalid base URL: {reason}")))?;
         let mut default_headers = HeaderMap::new();

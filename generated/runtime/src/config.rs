@@ -2,7 +2,11 @@
 //! user agent, environment variables, security schemes and the shape of its error bodies — so
 //! that the runtime itself names no API.
 
+use serde_json::Value;
+
+use crate::ApiError;
 use crate::auth::{Scheme, SchemeKind, Security};
+use crate::error::{ErrorDetail, detail_from};
 
 /// What a generated crate tells the runtime about its API; built in a `const` with the `const`
 /// setters below and handed to [`ClientBuilder::with_config`](crate::ClientBuilder::with_config).
@@ -112,5 +116,23 @@ impl ClientConfig {
             })
             .collect();
         parts.join(" and ")
+    }
+}
+
+impl ApiError {
+    /// Adds what the API's error envelope says: the details of its list property, and its hint.
+    pub(crate) fn with_envelope(mut self, envelope: &ErrorEnvelope) -> Self {
+        self.auth_hint = envelope.auth_hint;
+        if let Some(property) = envelope.details
+            && !self.body_truncated
+            && let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(&self.body)
+            && let Some(Value::Array(items)) = root.get(property)
+        {
+            let listed: Vec<ErrorDetail> = items.iter().filter_map(detail_from).collect();
+            // The list comes first; a top-level message that repeats one of it is dropped.
+            self.details.retain(|d| !listed.contains(d));
+            self.details.splice(0..0, listed);
+        }
+        self
     }
 }

@@ -236,22 +236,6 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Adds what the API's error envelope says: the details of its list property, and its hint.
-    pub(crate) fn with_envelope(mut self, envelope: &crate::ErrorEnvelope) -> Self {
-        self.auth_hint = envelope.auth_hint;
-        if let Some(property) = envelope.details
-            && !self.body_truncated
-            && let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(&self.body)
-            && let Some(Value::Array(items)) = root.get(property)
-        {
-            let listed: Vec<ErrorDetail> = items.iter().filter_map(detail_from).collect();
-            // The list comes first; a top-level message that repeats one of it is dropped.
-            self.details.retain(|d| !listed.iter().any(|l| l.message == d.message && l.code == d.code));
-            self.details.splice(0..0, listed);
-        }
-        self
-    }
-
     /// Builds the error from a response; `body` holds at most [`MAX_ERROR_BODY`] bytes.
     pub(crate) fn from_response(
         method: Method,
@@ -398,7 +382,7 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
 }
 
 /// One detail from `{"code":..,"message":..}` or a bare string.
-fn detail_from(value: &Value) -> Option<ErrorDetail> {
+pub(crate) fn detail_from(value: &Value) -> Option<ErrorDetail> {
     match value {
         Value::String(message) if !message.is_empty() => Some(ErrorDetail { code: None, message: message.clone() }),
         Value::Object(obj) => {
