@@ -97,6 +97,20 @@ async fn oauth2_and_openid_connect_send_the_bearer_token() {
 }
 
 #[tokio::test]
+async fn a_bearer_scheme_may_have_a_token_of_its_own() {
+    let server = server().await;
+    let client = builder(&server).api_token(TOKEN).bearer_token_for("oidc", "id-token").build().expect("valid");
+    let head = sent(&client, things(Some(&[&["oidc"]]), &RequestOptions::default()), &server).await;
+    assert_eq!(head, expected("/things?page=2", &["authorization: Bearer id-token"]));
+    let head = sent(&client, things(Some(&[&["oauth"]]), &RequestOptions::default()), &server).await;
+    assert_eq!(head, expected("/things?page=2", &["authorization: Bearer tok-SECRET-1"]));
+    let error = builder(&server).bearer_token_for("basic", TOKEN).build().expect_err("not a bearer scheme");
+    let shown = error.to_string();
+    assert!(shown.contains("its bearer schemes: `bearer`, `oauth`, `oidc`"), "{shown}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+}
+
+#[tokio::test]
 async fn basic_auth_is_base64_of_user_and_password() {
     let server = server().await;
     let client = builder(&server).basic_auth(USER, PASSWORD).bearer_token(TOKEN).build().expect("valid");

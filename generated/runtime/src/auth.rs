@@ -55,12 +55,27 @@ impl fmt::Debug for Secret {
 }
 
 /// What the builder was given: a bearer token and a user name and password for every scheme of
-/// those kinds, and API keys by scheme name.
+/// those kinds, and tokens and API keys by scheme name.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Given {
     pub(crate) bearer: Option<Secret>,
     pub(crate) basic: Option<(Secret, Secret)>,
     pub(crate) keys: Vec<(String, Secret)>,
+    /// Bearer tokens of one scheme each, which take precedence over `bearer` for it.
+    pub(crate) tokens: Vec<(String, Secret)>,
+}
+
+/// `Authorization: Bearer <token>` for a token (trimmed; empty means none), checked without
+/// ever quoting it.
+fn bearer_value(token: &str) -> Result<Option<HeaderValue>, String> {
+    let token = token.trim();
+    if token.get(..7).is_some_and(|start| start.eq_ignore_ascii_case("bearer ")) {
+        return Err("the API token starts with `Bearer `: give the token alone, the client sends \
+                    `Authorization: Bearer <token>` itself"
+            .to_owned());
+    }
+    check_visible("the API token", token)?;
+    (!token.is_empty()).then(|| sensitive(&format!("Bearer {token}"), "the API token")).transpose()
 }
 
 /// A credential ready to be written into a request.
@@ -144,17 +159,18 @@ impl Credentials {
                 ));
             }
         }
-        let bearer = match &given.bearer {
-            Some(Secret(token)) => {
-                let token = token.trim();
-                if token.get(..7).is_some_and(|start| start.eq_ignore_ascii_case("bearer ")) {
-                    return Err("the API token starts with `Bearer `: give the token alone, the client sends \
-                                `Authorization: Bearer <token>` itself"
-                        .to_owned());
-                }
-                check_visible("the API token", token)?;
-                (!token.is_empty()).then(|| sensitive(&format!("Bearer {token}"), "the API token")).transpose()?
+        for (name, _) in &given.tokens {
+            if !schemes.iter().any(|s| s.name == name && s.kind == SchemeKind::Bearer) {
+                let known: Vec<String> =
+                    schemes.iter().filter(|s| s.kind == SchemeKind::Bearer).map(|s| format!("`{}`", s.name)).collect();
+                let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+                return Err(format!(
+                    "a bearer token was given for `{name}`, which is not a bearer scheme of this API (its bearer schemes: {known})"
+                ));
             }
+        }
+        let bearer = match &given.bearer {
+            Some(Secret(token)) => bearer_value(token)?,
             None => None,
         };
         let basic = match &given.basic {
@@ -182,7 +198,14 @@ impl Credentials {
                 given.keys.iter().rev().find(|(name, _)| name == scheme.name).map(|(_, Secret(key))| key.as_str());
             let what = format!("the API key `{}`", scheme.name);
             ready.push(match (scheme.kind, key) {
-                (SchemeKind::Bearer, _) => bearer.clone().map(|value| Ready::Header(header::AUTHORIZATION, value)),
+                (SchemeKind::Bearer, _) => {
+                    let own = given.tokens.iter().rev().find(|(name, _)| name == scheme.name);
+                    let value = match own {
+                        Some((_, Secret(token))) => bearer_value(token)?,
+                        None => bearer.clone(),
+                    };
+                    value.map(|value| Ready::Header(header::AUTHORIZATION, value))
+                }
                 (SchemeKind::Basic, _) => basic.clone().map(|value| Ready::Header(header::AUTHORIZATION, value)),
                 (_, None) => None,
                 (_, Some("")) => return Err(format!("{what} is empty")),

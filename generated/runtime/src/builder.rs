@@ -137,6 +137,15 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// The bearer token of the scheme called `scheme` in the spec alone, for an API whose bearer
+    /// schemes take different tokens; it takes precedence over [`ClientBuilder::bearer_token`]
+    /// for that scheme. A name that is not a bearer scheme of the API makes
+    /// [`ClientBuilder::build`] fail.
+    pub fn bearer_token_for(mut self, scheme: impl Into<String>, token: impl Into<String>) -> Self {
+        self.config.credentials.tokens.push((scheme.into(), Secret(token.into())));
+        self
+    }
+
     /// The user name and password of every HTTP `basic` scheme of the API, sent as
     /// `Authorization: Basic <base64 of user:password>`.
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
