@@ -157,3 +157,56 @@ fn valid_key_name(name: &str, kind: &SchemeKind) -> bool {
         _ => !name.is_empty() && name.chars().all(token),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Diagnostics;
+    use crate::model::{Api, SchemeKind};
+
+    /// The lowered API of a YAML document, and how many errors it had.
+    fn lowered(yaml: &str) -> (Api, usize) {
+        let spec: openapiv3::OpenAPI = serde_yaml::from_str(yaml).expect("a valid document");
+        let mut diagnostics = Diagnostics::default();
+        let api = super::super::lower(&spec, &mut diagnostics);
+        let errors = diagnostics.finish(yaml).iter().filter(|d| d.severity == crate::Severity::Error).count();
+        (api, errors)
+    }
+
+    const SCHEMES: &str = "components:\n  securitySchemes:\n    a: {type: http, scheme: BEARER}\n    b: {type: apiKey, in: cookie, name: sid}\n    d: {type: http, scheme: digest}\n";
+
+    fn requirement_of(global: &str, own: &str) -> Vec<Vec<String>> {
+        let yaml = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{global}paths:\n  /x:\n    get:\n{own}      responses: {{'204': {{description: ok}}}}\n{SCHEMES}"
+        );
+        let (api, errors) = lowered(&yaml);
+        assert_eq!(errors, 0, "{yaml}");
+        api.groups.first().and_then(|g| g.operations.first()).map(|op| op.security.clone()).expect("an operation")
+    }
+
+    #[test]
+    fn an_operation_takes_its_own_requirement_else_the_global_one() {
+        let names = |list: &[&[&str]]| -> Vec<Vec<String>> {
+            list.iter().map(|alt| alt.iter().map(|n| (*n).to_owned()).collect()).collect()
+        };
+        let global = "security: [{a: []}, {b: []}]\n";
+        assert_eq!(requirement_of(global, ""), names(&[&["a"], &["b"]]));
+        assert_eq!(requirement_of(global, "      security: []\n"), names(&[]));
+        assert_eq!(requirement_of(global, "      security: [{a: [], b: []}, {}]\n"), names(&[&["a", "b"], &[]]));
+        assert_eq!(requirement_of("", ""), names(&[]));
+        // The digest alternative is left out; the bearer one stays.
+        assert_eq!(requirement_of("", "      security: [{d: []}, {a: []}]\n"), names(&[&["a"]]));
+    }
+
+    #[test]
+    fn schemes_say_how_their_credential_is_sent() {
+        let yaml = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n{SCHEMES}");
+        let (api, errors) = lowered(&yaml);
+        assert_eq!(errors, 0);
+        let kinds: Vec<(String, SchemeKind)> =
+            api.security_schemes.into_iter().map(|scheme| (scheme.name, scheme.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![("a".to_owned(), SchemeKind::Bearer), ("b".to_owned(), SchemeKind::Cookie("sid".to_owned()))]
+        );
+    }
+}
