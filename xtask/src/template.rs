@@ -102,7 +102,7 @@ pub fn library_root(
     let env_docs = if needs.is_empty() {
         format!("Optionally set `{prefix}_BASE_URL` to send requests elsewhere than the spec's server, then:")
     } else {
-        format!("Set {} (and optionally `{prefix}_BASE_URL`), then:", needs.join(" and "))
+        format!("Set {}, and optionally `{prefix}_BASE_URL`, then:", needs.join(" and "))
     };
     let mut auth_docs: Vec<String> = schemes
         .iter()
