@@ -66,6 +66,25 @@ fn a_crate_for_another_api_names_no_cloudflare_and_its_doc_tests_pass() {
 }
 
 #[test]
+fn a_published_security_example_generates_without_cloudflare() {
+    let spec = tests::workspace_root().join("tests/neutral/3.0-security-multiple.yaml");
+    let out = tempfile::tempdir().expect("temporary directory");
+    xtask::codegen(&spec, out.path(), xtask::Mode::Write).unwrap_or_else(|message| panic!("{message}"));
+    for path in files(out.path()) {
+        let text = fs::read_to_string(&path).expect("text");
+        assert!(!text.to_lowercase().contains("cloudflare"), "{} names Cloudflare", path.display());
+    }
+    let operations = fs::read_to_string(out.path().join("src/operations/general.rs")).expect("operations");
+    for requirement in [
+        r#"request.set_security(&[&["apiKey_header", "basic", "oauth2"]]);"#,
+        r#"request.set_security(&[&["oauth2"], &["apiKey_header"]]);"#,
+        r#"request.set_security(&[&["oauth2", "apiKey_header"], &["oauth2_alternate"]]);"#,
+    ] {
+        assert!(operations.contains(requirement), "{requirement} missing:\n{operations}");
+    }
+}
+
+#[test]
 fn the_identity_flags_reach_lib_rs() {
     let out = tempfile::tempdir().expect("temporary directory");
     let options = xtask::Options {
