@@ -57,7 +57,7 @@ use cloudflare_realtimekit_runtime as runtime;
 #[cfg(feature = "mock")]
 use runtime::mock as mock_support;
 #[allow(unused_imports, reason = "a spec without operations, listings or enums uses less of it")]
-use runtime::{enums, paging, request};
+use runtime::{auth, config, enums, paging, request};
 
 pub use operations::DEFAULT_BASE_URL;
 pub use runtime::multipart;
@@ -84,10 +84,16 @@ pub struct Client(runtime::Client);
 /// Configures a [`Client`]; see each method for its default.
 pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
+/// What the runtime is told about the API: the spec's part (base URL, security schemes, error
+/// bodies: `operations::API`), and this crate's user agent and environment variables
+/// (`CLOUDFLARE_API_TOKEN`, `CLOUDFLARE_BASE_URL`).
+const CONFIG: runtime::ClientConfig =
+    operations::API.user_agent(concat!("cloudflare-realtimekit/", env!("CARGO_PKG_VERSION"))).env_prefix("CLOUDFLARE");
+
 impl Client {
     /// A builder to configure a client, with [`DEFAULT_BASE_URL`] as its base URL.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(DEFAULT_BASE_URL)
+        ClientBuilder::with_config(CONFIG)
     }
 
     /// A client configured from the process environment: `CLOUDFLARE_API_TOKEN` (required)

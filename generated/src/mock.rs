@@ -32,14 +32,14 @@ impl MockServer {
         self.server.uri()
     }
 
-    /// A client with default settings pointed at the server, with a placeholder token.
+    /// A client with default settings pointed at the server, with placeholder credentials for every security scheme.
     ///
     /// # Panics
     ///
     /// Never in practice: the server's URL and the token are valid.
     pub fn client(&self) -> crate::Client {
         crate::Client::builder()
-            .api_token("mock-token")
+            .placeholder_credentials("mock-token")
             .base_url(self.uri())
             .build()
             .unwrap_or_else(|error| panic!("a client of the mock server: {error}"))

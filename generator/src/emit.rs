@@ -8,6 +8,7 @@
 mod mock;
 mod models;
 mod operations;
+mod security;
 
 use crate::model::{Api, Group, TypeDef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

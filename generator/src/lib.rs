@@ -48,6 +48,12 @@ pub struct Output {
     pub features: Vec<String>,
     /// The spec's `info.title`.
     pub title: String,
+    /// The spec's `info.version`.
+    pub version: String,
+    /// The spec's `info.description`, as rustdoc text (see [`rustdoc::doc_text`]).
+    pub description: Option<String>,
+    /// The API's security schemes and default requirement, for a crate's documentation.
+    pub security: (Vec<model::SecurityScheme>, model::Security),
 }
 
 /// Generates the client sources for `spec_text`; `source` names the spec in the file headers
@@ -78,7 +84,16 @@ pub fn generate_from(
     let formatted = in_parallel(&parts, |part| render::format(emit::emit_part(part)));
     let mut files = render::assemble(formatted.into_iter().collect::<Result<_, _>>()?, source);
     files.push(GeneratedFile { path: listing::PATH.to_owned(), contents: listing::listing(&api, source) });
-    Ok(Output { files, warnings: diagnostics, features, title: api.title.clone() })
+    let description = api.description.as_deref().map(rustdoc::doc_text).filter(|text| !text.is_empty());
+    Ok(Output {
+        files,
+        warnings: diagnostics,
+        features,
+        title: api.title.clone(),
+        version: api.version.clone(),
+        description,
+        security: (api.security_schemes.clone(), api.security.clone()),
+    })
 }
 
 /// `work` applied to every item, on as many threads as the machine has cores, results in the

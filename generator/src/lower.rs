@@ -13,6 +13,7 @@ mod features;
 mod graph;
 mod operations;
 mod scc;
+mod security;
 mod types;
 
 use crate::error::Diagnostics;
@@ -25,6 +26,9 @@ use openapiv3::{Components, OpenAPI, ReferenceOr};
 /// Lowers a loaded document; diagnostics (errors and warnings) are added to `diagnostics`.
 pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     let mut cx = Lowerer::new(spec, diagnostics);
+    cx.security_schemes = cx.lower_security_schemes();
+    cx.security = cx.lower_global_security();
+    let error_envelope = cx.lower_error_envelope();
     cx.lower_components();
     let groups = cx.lower_operations();
     cx.box_recursive_fields();
@@ -48,6 +52,9 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
         operations_docs: format!("The operations of the {} {}, grouped by tag.", spec.info.title, spec.info.version),
         types: cx.types,
         groups,
+        security_schemes: cx.security_schemes,
+        security: cx.security,
+        error_envelope,
     };
     features::gate(&mut api);
     api
@@ -65,6 +72,10 @@ struct Lowerer<'a> {
     types: Vec<TypeDef>,
     /// The struct each merged `allOf` became, by the address of its member list in the spec.
     merged: std::collections::HashMap<usize, String>,
+    /// The supported security schemes, lowered first.
+    security_schemes: Vec<crate::model::SecurityScheme>,
+    /// The API's default security requirement.
+    security: crate::model::Security,
 }
 
 /// The longest `$ref` chain followed before it is called a cycle.
@@ -76,7 +87,16 @@ impl<'a> Lowerer<'a> {
         let component_names = components(spec)
             .map(|c| c.schemas.keys().map(|key| (key.clone(), type_names.camel(key))).collect())
             .unwrap_or_default();
-        Lowerer { spec, diagnostics, component_names, type_names, types: Vec::new(), merged: Default::default() }
+        Lowerer {
+            spec,
+            diagnostics,
+            component_names,
+            type_names,
+            types: Vec::new(),
+            merged: Default::default(),
+            security_schemes: Vec::new(),
+            security: Vec::new(),
+        }
     }
 
     /// Follows a chain of `$ref`s into a section of `components` (`parameters`, `responses`,

@@ -57,7 +57,7 @@ pub fn check_spec(spec: &Path, alone: &Alone) -> Result<(), String> {
     let target = root.join("target/generated-crates/target");
     let started = Instant::now();
     // The directory belongs to this command: files of an older layout may be overwritten.
-    let options = Options { name: Some(crate::crate_name::from_title(&name)), force: true };
+    let options = Options { name: Some(crate::crate_name::from_title(&name)), force: true, ..Options::default() };
     let report = codegen_with(spec, &out, Mode::Write, &options)?;
     for warning in &report.warnings {
         eprintln!("{warning}");

@@ -7,6 +7,7 @@ mod check;
 mod crate_name;
 mod scaffold;
 pub mod spec_files;
+mod template;
 mod write;
 
 pub use check::{Alone, build_features_alone, check_spec};
@@ -59,6 +60,13 @@ pub struct Options {
     pub name: Option<String>,
     /// Overwrite files in the output directory that do not carry the do-not-edit header.
     pub force: bool,
+    /// The prefix of the environment variables of a crate written with `--out` (`PREFIX_API_TOKEN`,
+    /// `PREFIX_BASE_URL`, ...); by default made from the package name.
+    pub env_prefix: Option<String>,
+    /// The `User-Agent` of a crate written with `--out`; by default `<name>/<version>`.
+    pub user_agent: Option<String>,
+    /// The description in the docs of a crate written with `--out`; by default the spec's.
+    pub description: Option<String>,
 }
 
 /// Generates the client for `spec` into the crate at `out`. Nothing is written unless the whole
@@ -93,14 +101,16 @@ pub fn codegen_with(spec: &Path, out: &Path, mode: Mode, options: &Options) -> R
         features: output.features.clone(),
         ..Report::default()
     };
-    let mut files: Vec<(String, String)> = output.files.into_iter().map(|file| (file.path, file.contents)).collect();
+    let mut files: Vec<(String, String)> =
+        output.files.iter().map(|file| (file.path.clone(), file.contents.clone())).collect();
     if !same_dir(out, &root.join(DEFAULT_OUT)) {
         // A crate of its own: add a manifest, a root module and the runtime.
         let name = match &options.name {
             Some(name) => crate_name::checked(name)?,
             None => crate_name::from_title(&output.title),
         };
-        files.extend(scaffold::files(&root.join(DEFAULT_OUT), &name, &source, &report.features)?);
+        let identity = template::Identity::new(name, &output, options)?;
+        files.extend(scaffold::files(&root.join(DEFAULT_OUT), &identity, &source, &report.features, &output.security)?);
     }
     let wanted: HashSet<PathBuf> = files.iter().map(|(path, _)| out.join(path)).collect();
     let mut not_ours = Vec::new();

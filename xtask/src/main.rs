@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use xtask::{DEFAULT_OUT, DEFAULT_SPEC, Mode, Options, codegen_with, workspace_root};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR [--name NAME] [--force]]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR [--name NAME] [--env-prefix PREFIX]
+                     [--user-agent AGENT] [--description TEXT] [--force]]
        cargo xtask check-spec PATH [--features-alone N|FEATURE,...]
        cargo xtask api-diff [--base REV]
        cargo xtask bench [--smoke] [--rounds N] [--only SECTIONS] [--max-wait SECONDS]
@@ -26,6 +27,13 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out D
                    files there without the do-not-edit header are never overwritten or removed:
                    the run fails naming them
   --name NAME      the package name of that crate (default: made from the spec's title)
+  --env-prefix PREFIX
+                   the prefix of its environment variables, PREFIX_API_TOKEN, PREFIX_BASE_URL, ...
+                   (default: the package name in upper case, without a last -api or -client)
+  --user-agent AGENT
+                   its User-Agent (default: NAME/VERSION)
+  --description TEXT
+                   the description in its docs (default: the spec's info.description)
   --force          overwrite files without the do-not-edit header
   api-diff         list the changes to the public API (generated/API.md) from a git revision
                    (--base REV, default HEAD) to what the working tree's spec produces, each
@@ -93,6 +101,15 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             "--name" => choices.name = Some(options.next().ok_or("--name needs a package name")?.clone()),
             "--force" => choices.force = true,
+            "--env-prefix" => {
+                choices.env_prefix = Some(options.next().ok_or("--env-prefix needs a prefix")?.clone());
+            }
+            "--user-agent" => {
+                choices.user_agent = Some(options.next().ok_or("--user-agent needs a value")?.clone());
+            }
+            "--description" => {
+                choices.description = Some(options.next().ok_or("--description needs a text")?.clone());
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());

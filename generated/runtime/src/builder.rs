@@ -1,5 +1,5 @@
 //! [`ClientBuilder`]: the configuration of a [`Client`], its defaults, the environment
-//! variables it reads and the checks of the token and base URL.
+//! variables it reads and the checks of the credentials and base URL.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,15 +9,13 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
+use crate::auth::{Credentials, Given, SchemeKind, Secret};
 use crate::client::Inner;
+use crate::config::ClientConfig;
 use crate::error::{TEXT_CHARS, capped};
 use crate::request::parse_extra_header;
 use crate::{Client, Error, Hook, RetryPolicy};
 
-/// The environment variable holding the API token.
-const TOKEN_VAR: &str = "CLOUDFLARE_API_TOKEN";
-/// The environment variable that may override the base URL.
-const BASE_URL_VAR: &str = "CLOUDFLARE_BASE_URL";
 /// Default per-attempt timeout.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default connect timeout.
@@ -29,41 +27,6 @@ const DEFAULT_MAX_PAGES: u64 = 10_000;
 /// participant; a page of 1,000 participants with 50 events each is about 13 MB, so the cap
 /// leaves more than twice that while keeping a runaway body from exhausting memory.
 pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 32 * 1024 * 1024;
-
-/// The API token; its `Debug` never shows the value.
-#[derive(Clone)]
-pub(crate) struct ApiToken(pub(crate) String);
-
-impl fmt::Debug for ApiToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt("<redacted>", f)
-    }
-}
-
-/// Checks the shape of a token (already trimmed) without ever quoting it: a token is visible
-/// ASCII, and the `Bearer` scheme is the client's to add.
-fn check_token(token: &str) -> Result<(), String> {
-    if token.get(..7).is_some_and(|start| start.eq_ignore_ascii_case("bearer ")) {
-        return Err("the API token starts with `Bearer `: give the token alone, the client sends \
-                    `Authorization: Bearer <token>` itself"
-            .to_owned());
-    }
-    if let Some((at, c)) = token.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic()) {
-        let what = if c.is_whitespace() {
-            "whitespace"
-        } else if c.is_control() {
-            "a control character"
-        } else {
-            "a non-ASCII character"
-        };
-        return Err(format!(
-            "the API token contains {what} at character {}; a token is visible ASCII only \
-             (check for a stray quote, line break or copy-paste artefact)",
-            at + 1
-        ));
-    }
-    Ok(())
-}
 
 /// Validates a base URL (absolute http(s), with a host, no query or fragment) and trims the trailing `/`.
 fn parse_base_url(base_url: &str) -> Result<String, String> {
@@ -91,10 +54,10 @@ pub struct ClientBuilder<C = Client> {
 
 /// What a [`ClientBuilder`] has been told; building it and reading the environment are not
 /// generic, so that they are compiled here once.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Config {
-    default_base_url: &'static str,
-    api_token: Option<ApiToken>,
+    api: ClientConfig,
+    credentials: Given,
     base_url: Option<String>,
     max_retries: Option<u32>,
     timeout: Option<Duration>,
@@ -118,8 +81,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = &self.config;
         f.debug_struct("ClientBuilder")
-            .field("api_token", &config.api_token)
-            .field("base_url", &config.base_url.as_deref().unwrap_or(config.default_base_url))
+            .field("credentials", &config.credentials)
+            .field("base_url", &config.base_url.as_deref().unwrap_or(config.api.default_base_url))
             .field("max_retries", &config.max_retries)
             .field("timeout", &config.timeout)
             .field("connect_timeout", &config.connect_timeout)
@@ -135,14 +98,81 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
-    /// A builder whose base URL is `default_base_url` unless [`ClientBuilder::base_url`] sets one.
+    /// A builder whose base URL is `default_base_url` unless [`ClientBuilder::base_url`] sets one,
+    /// for an API that takes a bearer token on every request (see [`ClientConfig::new`]).
     pub fn new(default_base_url: &'static str) -> Self {
-        ClientBuilder { config: Config { default_base_url, ..Config::default() }, client: PhantomData }
+        Self::with_config(ClientConfig::new(default_base_url))
     }
 
-    /// The API token sent as `Authorization: Bearer <token>` (required).
-    pub fn api_token(mut self, token: impl Into<String>) -> Self {
-        self.config.api_token = Some(ApiToken(token.into()));
+    /// A builder for the API that `config` describes: what a generated crate's
+    /// `Client::builder()` starts with.
+    pub fn with_config(api: ClientConfig) -> Self {
+        let config = Config {
+            api,
+            credentials: Given::default(),
+            base_url: None,
+            max_retries: None,
+            timeout: None,
+            connect_timeout: None,
+            retry_policy: None,
+            max_pages: None,
+            max_body_size: None,
+            http_client: None,
+            default_headers: Vec::new(),
+            hooks: Vec::new(),
+        };
+        ClientBuilder { config, client: PhantomData }
+    }
+
+    /// The API token sent as `Authorization: Bearer <token>` by the operations that use a bearer
+    /// scheme (HTTP `bearer`, and the access token of `oauth2` and `openIdConnect` schemes,
+    /// which the client does not obtain itself). The same as [`ClientBuilder::bearer_token`].
+    pub fn api_token(self, token: impl Into<String>) -> Self {
+        self.bearer_token(token)
+    }
+
+    /// The bearer token of every bearer scheme of the API (see [`ClientBuilder::api_token`]).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.config.credentials.bearer = Some(Secret(token.into()));
+        self
+    }
+
+    /// The bearer token of the scheme called `scheme` in the spec alone, for an API whose bearer
+    /// schemes take different tokens; it takes precedence over [`ClientBuilder::bearer_token`]
+    /// for that scheme. A name that is not a bearer scheme of the API makes
+    /// [`ClientBuilder::build`] fail.
+    pub fn bearer_token_for(mut self, scheme: impl Into<String>, token: impl Into<String>) -> Self {
+        self.config.credentials.tokens.push((scheme.into(), Secret(token.into())));
+        self
+    }
+
+    /// The user name and password of every HTTP `basic` scheme of the API, sent as
+    /// `Authorization: Basic <base64 of user:password>`.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.config.credentials.basic = Some((Secret(user.into()), Secret(password.into())));
+        self
+    }
+
+    /// The API key of the `apiKey` scheme called `scheme` in the spec, sent in the header, query
+    /// parameter or cookie the scheme names. A name that is not an API key scheme of the API
+    /// makes [`ClientBuilder::build`] fail.
+    pub fn api_key(mut self, scheme: impl Into<String>, key: impl Into<String>) -> Self {
+        self.config.credentials.keys.push((scheme.into(), Secret(key.into())));
+        self
+    }
+
+    /// Placeholder credentials for every scheme of the API (`value` as the token, the user name,
+    /// the password and every key): what a mock server's client sends.
+    #[doc(hidden)]
+    pub fn placeholder_credentials(mut self, value: &str) -> Self {
+        let credentials = &mut self.config.credentials;
+        credentials.bearer = Some(Secret(value.to_owned()));
+        credentials.basic = Some((Secret(value.to_owned()), Secret(value.to_owned())));
+        for scheme in self.config.api.schemes {
+            if !matches!(scheme.kind, SchemeKind::Bearer | SchemeKind::Basic) {
+                credentials.keys.push((scheme.name.to_owned(), Secret(value.to_owned())));
+            }
+        }
         self
     }
 
@@ -218,15 +248,20 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Builds the client; a missing or empty token, a token that starts with `Bearer ` or holds
-    /// anything but visible ASCII (surrounding whitespace aside), an invalid base URL or an
-    /// invalid default header is an [`Error::Config`], which never shows the token.
+    /// Builds the client. Credentials the API's default requirement (the spec's global
+    /// `security`) needs but that were not given, a token that starts with `Bearer ` or holds
+    /// anything but visible ASCII (surrounding whitespace aside), an API key for a scheme the API
+    /// does not have, an invalid base URL or an invalid default header is an [`Error::Config`],
+    /// which never shows a credential.
     pub fn build(self) -> Result<C, Error> {
-        self.config.build().map(C::from)
+        self.config.build(false).map(C::from)
     }
 
-    /// Builds a client configured from the process environment: `CLOUDFLARE_API_TOKEN` (required)
-    /// and `CLOUDFLARE_BASE_URL` (optional) override what was set on the builder.
+    /// Builds a client configured from the process environment, whose variables override what
+    /// was set on the builder: with the prefix of the API (see [`ClientConfig::env_prefix`]),
+    /// `PREFIX_API_TOKEN` (bearer schemes), `PREFIX_USERNAME` and
+    /// `PREFIX_PASSWORD` (basic schemes), `PREFIX_API_KEY` (every API key scheme) and
+    /// `PREFIX_BASE_URL`. Those the API's default requirement needs must be set.
     pub fn build_from_env(self) -> Result<C, Error> {
         self.build_from_env_with(|name| std::env::var(name).ok())
     }
@@ -235,50 +270,70 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// process environment.
     pub fn build_from_env_with(mut self, mut var: impl FnMut(&str) -> Option<String>) -> Result<C, Error> {
         self.config.read_env(&mut var)?;
-        self.build()
+        self.config.build(true).map(C::from)
     }
 }
 
 impl Config {
-    /// Takes the token and, if set, the base URL from the variables `var` reads.
+    /// Takes the credentials and, if set, the base URL from the variables `var` reads; a variable
+    /// that is set but empty is an error.
     fn read_env(&mut self, var: &mut dyn FnMut(&str) -> Option<String>) -> Result<(), Error> {
-        let token = match var(TOKEN_VAR) {
-            None => {
-                return Err(Error::config(format!(
-                    "environment variable {TOKEN_VAR} is not set; set it to a Cloudflare API token with Realtime permissions"
-                )));
+        let api = self.api;
+        let mut read = |suffix: &str| -> Result<Option<String>, Error> {
+            let name = api.var(suffix);
+            match var(&name) {
+                Some(value) if value.trim().is_empty() => {
+                    Err(Error::config(format!("environment variable {name} is empty; set it or unset it")))
+                }
+                other => Ok(other),
             }
-            Some(token) if token.trim().is_empty() => {
-                return Err(Error::config(format!(
-                    "environment variable {TOKEN_VAR} is empty; set it to a Cloudflare API token with Realtime permissions"
-                )));
-            }
-            Some(token) => token,
         };
-        self.api_token = Some(ApiToken(token));
-        if let Some(base_url) = var(BASE_URL_VAR).filter(|v| !v.trim().is_empty()) {
+        let kinds = || api.schemes.iter().map(|s| s.kind);
+        if kinds().any(|k| k == SchemeKind::Bearer)
+            && let Some(token) = read("API_TOKEN")?
+        {
+            self.credentials.bearer = Some(Secret(token));
+        }
+        if kinds().any(|k| k == SchemeKind::Basic)
+            && let (Some(user), Some(password)) = (read("USERNAME")?, read("PASSWORD")?)
+        {
+            self.credentials.basic = Some((Secret(user), Secret(password)));
+        }
+        if kinds().any(|k| matches!(k, SchemeKind::Header(_) | SchemeKind::Query(_) | SchemeKind::Cookie(_)))
+            && let Some(key) = read("API_KEY")?
+        {
+            for scheme in api.schemes {
+                if !matches!(scheme.kind, SchemeKind::Bearer | SchemeKind::Basic) {
+                    self.credentials.keys.push((scheme.name.to_owned(), Secret(key.clone())));
+                }
+            }
+        }
+        let base_url_var = api.var("BASE_URL");
+        if let Some(base_url) = var(&base_url_var).filter(|v| !v.trim().is_empty()) {
             parse_base_url(&base_url)
-                .map_err(|reason| Error::config(format!("environment variable {BASE_URL_VAR}: {reason}")))?;
+                .map_err(|reason| Error::config(format!("environment variable {base_url_var}: {reason}")))?;
             self.base_url = Some(base_url);
         }
         Ok(())
     }
 
-    fn build(self) -> Result<Client, Error> {
-        let token = match &self.api_token {
-            Some(ApiToken(token)) if !token.trim().is_empty() => token,
-            _ => {
-                return Err(Error::config(format!(
-                    "no API token: call ClientBuilder::api_token or set {TOKEN_VAR} and use Client::from_env"
-                )));
-            }
-        };
-        let token = token.trim();
-        check_token(token).map_err(Error::config)?;
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {token}"))
-            .map_err(|_| Error::config("the API token contains characters not allowed in an HTTP header"))?;
-        authorization.set_sensitive(true);
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(self.default_base_url))
+    /// Builds the client; `from_env` says whether the credentials were looked for in the
+    /// environment, which the error for missing ones then names.
+    fn build(self, from_env: bool) -> Result<Client, Error> {
+        let api = self.api;
+        let credentials = Credentials::new(api.schemes, api.security, &self.credentials).map_err(Error::config)?;
+        if !credentials.satisfies(api.security) {
+            let needs: Vec<String> = api.security.iter().map(|alternative| api.describe(alternative)).collect();
+            let needs = needs.join(", or ");
+            return Err(Error::config(if from_env {
+                format!("environment variables not set: this API needs {needs}")
+            } else {
+                format!("no credentials: this API needs {needs} (or set the variables and use Client::from_env)")
+            }));
+        }
+        let user_agent = HeaderValue::from_str(api.user_agent)
+            .map_err(|_| Error::config("the user agent contains characters not allowed in an HTTP header"))?;
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(api.default_base_url))
             .map_err(|reason| Error::config(format!("invalid base URL: {reason}")))?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
@@ -300,7 +355,9 @@ impl Config {
         Ok(Client::new(Inner {
             http,
             base_url,
-            authorization,
+            credentials,
+            user_agent,
+            config: api,
             retry,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             max_pages: self.max_pages.unwrap_or(DEFAULT_MAX_PAGES),
@@ -316,7 +373,7 @@ impl Config {
 #[cfg(test)]
 impl Client {
     pub(crate) fn builder() -> ClientBuilder {
-        ClientBuilder::new(crate::DEFAULT_BASE_URL)
+        ClientBuilder::with_config(ClientConfig::new(crate::DEFAULT_BASE_URL).env_prefix("EXAMPLE"))
     }
 
     pub(crate) fn from_env_with(var: impl FnMut(&str) -> Option<String>) -> Result<Client, Error> {
@@ -340,7 +397,7 @@ mod tests {
         let shown = format!("{client:?}");
         assert!(!shown.contains(TOKEN), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
-        assert!(shown.contains("api.cloudflare.com"), "{shown}");
+        assert!(shown.contains("api.example.com"), "{shown}");
     }
 
     #[test]
@@ -399,27 +456,27 @@ mod tests {
     fn from_env_errors_name_the_variable() {
         match Client::from_env_with(|_| None) {
             Err(Error::Config { reason }) => {
-                assert!(reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("not set"), "{reason}")
+                assert!(reason.contains("EXAMPLE_API_TOKEN") && reason.contains("not set"), "{reason}")
             }
             other => panic!("{other:?}"),
         }
         match Client::from_env_with(|_| Some(String::new())) {
             Err(Error::Config { reason }) => {
-                assert!(reason.contains("CLOUDFLARE_API_TOKEN") && reason.contains("empty"), "{reason}")
+                assert!(reason.contains("EXAMPLE_API_TOKEN") && reason.contains("empty"), "{reason}")
             }
             other => panic!("{other:?}"),
         }
         let env = |bad_url: &'static str| {
             move |name: &str| match name {
-                "CLOUDFLARE_API_TOKEN" => Some(TOKEN.to_owned()),
-                "CLOUDFLARE_BASE_URL" => Some(bad_url.to_owned()),
+                "EXAMPLE_API_TOKEN" => Some(TOKEN.to_owned()),
+                "EXAMPLE_BASE_URL" => Some(bad_url.to_owned()),
                 _ => None,
             }
         };
         match Client::from_env_with(env("nope")) {
             Err(e @ Error::Config { .. }) => {
                 let shown = e.to_string();
-                assert!(shown.contains("CLOUDFLARE_BASE_URL"), "{shown}");
+                assert!(shown.contains("EXAMPLE_BASE_URL"), "{shown}");
                 assert!(!shown.contains(TOKEN), "{shown}");
             }
             other => panic!("{other:?}"),

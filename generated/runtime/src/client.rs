@@ -11,7 +11,8 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::builder::ApiToken;
+use crate::auth::{Credentials, Selected};
+use crate::config::ClientConfig;
 use crate::error::{
     ApiError, BodyTooLargeError, DecodeError, MAX_ERROR_BODY, TimeoutError, TransportError, TransportKind,
 };
@@ -19,15 +20,13 @@ use crate::hooks::{Hook, HookRequest, HookResponse};
 use crate::request::Request;
 use crate::{Error, Response, RetryPolicy};
 
-/// Sent as `User-Agent` on every request.
-const USER_AGENT: &str = concat!("cloudflare-realtimekit/", env!("CARGO_PKG_VERSION"));
 /// The `Accept` header of JSON operations.
 const ACCEPT_JSON: &str = "application/json";
 
 /// The sending half of a generated crate's client, which wraps it and dereferences to it.
 ///
-/// Cheap to clone (the configuration and connection pool are shared). Every request carries
-/// `Authorization: Bearer <token>`, is retried according to the [`RetryPolicy`] and each attempt
+/// Cheap to clone (the configuration and connection pool are shared). Every request carries the
+/// credentials its operation's security requirement asks for, is retried according to the [`RetryPolicy`] and each attempt
 /// (connecting, waiting and reading the body) is bounded by the timeout.
 #[derive(Clone)]
 pub struct Client {
@@ -38,7 +37,12 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    pub(crate) authorization: HeaderValue,
+    /// What the generated crate said about its API.
+    pub(crate) config: ClientConfig,
+    /// The credentials, by security scheme.
+    pub(crate) credentials: Credentials,
+    /// `config.user_agent`, checked.
+    pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) max_pages: u64,
@@ -53,7 +57,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("api_token", &ApiToken(String::new()))
+            .field("credentials", &self.inner.credentials)
             .field("retry_policy", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("max_pages", &self.inner.max_pages)
@@ -120,6 +124,9 @@ impl Client {
         let url = self.url(request)?;
         // A header rejected by `RequestOptions::header` fails the request before anything is sent.
         request.options.headers.checked()?;
+        // The credentials are chosen once, before anything is sent: missing ones fail here.
+        let security = request.security.unwrap_or(inner.credentials.default_security());
+        let credentials = inner.credentials.select(security, &|alternative| inner.config.describe(alternative))?;
         let max_retries = request.options.max_retries.unwrap_or(inner.retry.max_retries());
         let timeout = request.options.timeout.unwrap_or(inner.timeout);
         let max_body_size = request.options.max_body_size.unwrap_or(inner.max_body_size);
@@ -127,7 +134,7 @@ impl Client {
         let mut retry = 0;
         loop {
             let started = Instant::now();
-            let outcome = self.attempt(request, &url, accept, timeout, max_body_size, retry + 1).await;
+            let outcome = self.attempt(request, &url, &credentials, accept, timeout, max_body_size, retry + 1).await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let error = match outcome {
                 Ok((status, headers, body)) => {
@@ -137,7 +144,7 @@ impl Client {
                         attempt = retry + 1,
                         status = status.as_u16(),
                         elapsed_ms,
-                        "realtimekit request succeeded"
+                        "request succeeded"
                     );
                     return Ok((status, headers, body));
                 }
@@ -154,7 +161,7 @@ impl Client {
                 error = error_kind(&error),
                 elapsed_ms,
                 will_retry,
-                "realtimekit request failed"
+                "request failed"
             );
             if !will_retry {
                 return Err(error);
@@ -181,10 +188,12 @@ impl Client {
     /// One attempt: send, then read the whole body, all within `timeout`.
     /// A non-2xx answer is returned as [`Error::Api`] (its body cut at [`MAX_ERROR_BODY`]); a 2xx
     /// body longer than `max_body_size` is [`Error::BodyTooLarge`], and is read no further.
+    #[allow(clippy::too_many_arguments, reason = "one private call site; each is a plain value of the request")]
     async fn attempt(
         &self,
         request: &Request,
         url: &Url,
+        credentials: &Selected<'_>,
         accept: &'static str,
         timeout: Duration,
         max_body_size: usize,
@@ -199,7 +208,7 @@ impl Client {
         }
         let headers = http_request.headers_mut();
         headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
-        headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        headers.insert(header::USER_AGENT, self.inner.user_agent.clone());
         if let Some(body) = &request.body {
             headers.insert(header::CONTENT_TYPE, body.content_type.clone());
         }
@@ -212,8 +221,8 @@ impl Client {
                 hook.on_request(&mut view);
             }
         }
-        // After the hooks, which never see the token, and last, so that nothing replaces it.
-        http_request.headers_mut().insert(header::AUTHORIZATION, self.inner.authorization.clone());
+        // After the hooks, which never see the credentials, and last, so that nothing replaces them.
+        credentials.apply(&mut http_request);
         let exchange = async {
             let mut response =
                 self.inner.http.execute(http_request).await.map_err(|e| transport_error(request, e, false))?;
@@ -259,14 +268,15 @@ impl Client {
                 }
                 Ok((status, headers, body))
             } else {
-                Err(Error::Api(Box::new(ApiError::from_response(
+                let error = ApiError::from_response(
                     request.method.clone(),
                     request.path_template,
                     status,
                     headers,
                     body,
                     truncated,
-                ))))
+                );
+                Err(Error::Api(Box::new(error.with_envelope(&self.inner.config.error_envelope))))
             }
         };
         match tokio::time::timeout(timeout, exchange).await {
@@ -439,7 +449,7 @@ mod tests {
     use crate::request::{Method, RequestOptions, expand_path};
 
     const TOKEN: &str = "sekrit-token-123";
-    const TEMPLATE: &str = "/accounts/{account_id}/realtime/kit/{app_id}/meetings";
+    const TEMPLATE: &str = "/accounts/{account_id}/apps/{app_id}/meetings";
 
     /// A policy without jitter whose sleeper records the delays and returns at once.
     fn recording_policy() -> (RetryPolicy, Arc<Mutex<Vec<Duration>>>) {
@@ -484,11 +494,11 @@ mod tests {
     async fn sends_headers_path_and_query_and_decodes() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .and(path("/client/v4/accounts/acc%201/realtime/kit/app/meetings"))
+            .and(path("/client/v4/accounts/acc%201/apps/app/meetings"))
             .and(query_param("search", "secret-query-value"))
             .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
             .and(header("accept", "application/json"))
-            .and(header("user-agent", USER_AGENT))
+            .and(header("user-agent", concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))))
             .respond_with(
                 ResponseTemplate::new(200)
                     .insert_header("x-request-id", "r1")
@@ -503,7 +513,6 @@ mod tests {
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers().get("x-request-id").map(|v| v.as_bytes()), Some(&b"r1"[..]));
         assert_eq!(response["data"][1], 2);
-        assert!(USER_AGENT.starts_with("cloudflare-realtimekit/0."));
     }
 
     #[tokio::test]
@@ -581,7 +590,7 @@ mod tests {
         assert_eq!(request_count(&server).await, 3);
         assert_eq!(recorded(&delays), vec![Duration::from_millis(500), Duration::from_millis(1000)]);
         let shown = error.to_string();
-        assert!(shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"), "{shown}");
+        assert!(shown.contains("GET /accounts/{account_id}/apps/{app_id}/meetings"), "{shown}");
         assert!(shown.contains("upstream down"), "{shown}");
         assert!(!shown.contains(TOKEN) && !shown.contains("secret-query-value"), "{shown}");
 
@@ -805,7 +814,7 @@ mod tests {
             tracing::subscriber::Interest::sometimes()
         }
         fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-            metadata.target().starts_with("cloudflare_realtimekit")
+            metadata.target().starts_with(env!("CARGO_CRATE_NAME"))
         }
         fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
             tracing::span::Id::from_u64(1)

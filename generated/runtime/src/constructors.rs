@@ -26,7 +26,7 @@ impl ApiError {
     /// use cloudflare_realtimekit_runtime::{ApiError, Error, Method, StatusCode};
     ///
     /// let error: Error = ApiError::new(StatusCode::NOT_FOUND, r#"{"error":{"code":404,"message":"Meeting not found"}}"#)
-    ///     .with_request(Method::GET, "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}")
+    ///     .with_request(Method::GET, "/accounts/{account_id}/apps/{app_id}/meetings/{meeting_id}")
     ///     .into();
     /// assert!(error.is_not_found());
     /// assert_eq!(error.message(), Some("Meeting not found"));

@@ -24,7 +24,7 @@ pub(crate) const TEXT_CHARS: usize = 300;
 /// How many of the server's `(code, message)` pairs an [`ApiError`]'s `Display` lists.
 const SHOWN_DETAILS: usize = 5;
 
-/// Everything that can go wrong when calling the RealtimeKit API.
+/// Everything that can go wrong when calling the API.
 ///
 /// Use the helpers ([`Error::status`], [`Error::is_not_found`], [`Error::is_retryable`], ...)
 /// for common decisions, or match on the variant for details.
@@ -231,6 +231,8 @@ pub struct ApiError {
     pub(crate) body: Bytes,
     pub(crate) body_truncated: bool,
     pub(crate) details: Vec<ErrorDetail>,
+    /// Added to the message of a 401 or 403 (the API's `x-error-envelope` hint).
+    pub(crate) auth_hint: Option<&'static str>,
 }
 
 impl ApiError {
@@ -244,7 +246,7 @@ impl ApiError {
         body_truncated: bool,
     ) -> Self {
         let details = if body_truncated { Vec::new() } else { parse_error_details(&body) };
-        ApiError { method, path_template, status, headers, body, body_truncated, details }
+        ApiError { method, path_template, status, headers, body, body_truncated, details, auth_hint: None }
     }
 
     /// The HTTP status.
@@ -282,7 +284,7 @@ impl ApiError {
         &self.method
     }
 
-    /// The OpenAPI path template of the operation, e.g. `/accounts/{account_id}/realtime/kit/{app_id}/meetings`.
+    /// The OpenAPI path template of the operation, e.g. `/pets/{pet_id}/photos`.
     pub fn path_template(&self) -> &'static str {
         self.path_template
     }
@@ -333,9 +335,11 @@ impl fmt::Display for ApiError {
             }
         }
         match self.status {
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => f.write_str(
-                " — check that the API token (CLOUDFLARE_API_TOKEN) is valid and has the Realtime permissions",
-            ),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                let hint =
+                    self.auth_hint.unwrap_or("check that the client's credentials are valid and allowed to do this");
+                write!(f, " — {hint}")
+            }
             StatusCode::TOO_MANY_REQUESTS => match self.retry_after() {
                 Some(d) => write!(f, " — rate limited, retry after {} s", d.as_secs_f64().ceil()),
                 None => f.write_str(" — rate limited, retry later"),
@@ -345,9 +349,11 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// Parses every error shape the API uses into `(code, message)` pairs:
-/// RealtimeKit `{"error":{"code","message"}}`, Cloudflare v4 `{"errors":[{"code","message"}]}`,
-/// and a bare `{"message":".."}`. Anything else (HTML, truncated JSON) yields no details.
+/// Parses the error shapes common to APIs into `(code, message)` pairs: `{"error":{"code","message"}}`
+/// (or `{"error":".."}`), a bare `{"message":".."}` (with a `code` beside it), and RFC 7807
+/// problem details `{"title","detail","status"}`. Anything else (HTML, plain text, truncated
+/// JSON) yields no details; the body is then shown as an excerpt. An API's own list of errors
+/// is read by [`ApiError::with_envelope`].
 pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
     let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
         return Vec::new();
@@ -356,9 +362,6 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
     if let Some(error) = root.get("error") {
         details.extend(detail_from(error));
     }
-    if let Some(Value::Array(errors)) = root.get("errors") {
-        details.extend(errors.iter().filter_map(detail_from));
-    }
     if let Some(Value::String(message)) = root.get("message")
         && !message.is_empty()
         && !details.iter().any(|d| &d.message == message)
@@ -366,11 +369,20 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
         let code = root.get("code").and_then(parse_code);
         details.push(ErrorDetail { code, message: message.clone() });
     }
+    // RFC 7807: `detail` says what happened this time, `title` what kind of problem it is.
+    if details.is_empty()
+        && let Some(Value::String(message)) =
+            root.get("detail").filter(|d| d.as_str().is_some_and(|d| !d.is_empty())).or_else(|| root.get("title"))
+        && !message.is_empty()
+    {
+        let code = root.get("status").and_then(parse_code);
+        details.push(ErrorDetail { code, message: message.clone() });
+    }
     details
 }
 
 /// One detail from `{"code":..,"message":..}` or a bare string.
-fn detail_from(value: &Value) -> Option<ErrorDetail> {
+pub(crate) fn detail_from(value: &Value) -> Option<ErrorDetail> {
     match value {
         Value::String(message) if !message.is_empty() => Some(ErrorDetail { code: None, message: message.clone() }),
         Value::Object(obj) => {
@@ -447,7 +459,7 @@ pub(crate) fn excerpt(body: &[u8], around: usize) -> String {
 mod tests {
     #[test]
     fn error_bodies_decode_into_the_documented_model() {
-        // The shape of RealtimeKit's documented `ErrorResponse`.
+        // An API's documented `ErrorResponse`, `{"error": {"code", "message"}}`.
         #[derive(serde::Deserialize)]
         struct ErrorResponse {
             error: Detail,
@@ -469,7 +481,7 @@ mod tests {
     fn api_error(status: u16, body: &str) -> ApiError {
         ApiError::from_response(
             Method::GET,
-            "/accounts/{account_id}/realtime/kit/{app_id}/meetings",
+            "/accounts/{account_id}/apps/{app_id}/meetings",
             StatusCode::from_u16(status).expect("valid status"),
             HeaderMap::new(),
             Bytes::copy_from_slice(body.as_bytes()),
@@ -478,22 +490,22 @@ mod tests {
     }
 
     #[test]
-    fn parses_realtimekit_shape() {
+    fn parses_an_error_object() {
         let e = api_error(404, r#"{"success":false,"error":{"code":404,"message":"Meeting not found"}}"#);
         assert_eq!(e.code(), Some(404));
         assert_eq!(e.message(), Some("Meeting not found"));
         assert_eq!(e.details().len(), 1);
         let shown = e.to_string();
         assert!(shown.contains("Meeting not found (code 404)"), "{shown}");
-        assert!(shown.contains("GET /accounts/{account_id}/realtime/kit/{app_id}/meetings"), "{shown}");
+        assert!(shown.contains("GET /accounts/{account_id}/apps/{app_id}/meetings"), "{shown}");
     }
 
     #[test]
-    fn parses_cloudflare_v4_shape_with_all_pairs() {
-        let e = api_error(
-            400,
-            r#"{"success":false,"errors":[{"code":7003,"message":"No route"},{"code":10000,"message":"Auth"}],"messages":[]}"#,
-        );
+    fn an_envelope_names_the_list_of_errors() {
+        let body = r#"{"success":false,"errors":[{"code":7003,"message":"No route"},{"code":10000,"message":"Auth"}],"messages":[]}"#;
+        // Without the API's envelope, the list is not read.
+        assert!(api_error(400, body).details().is_empty());
+        let e = api_error(400, body).with_envelope(&crate::ErrorEnvelope::new().details("errors"));
         let pairs: Vec<_> = e.details().iter().map(|d| (d.code(), d.message().to_owned())).collect();
         assert_eq!(pairs, vec![(Some(7003), "No route".to_owned()), (Some(10000), "Auth".to_owned())]);
         assert_eq!(e.code(), Some(7003));
@@ -507,7 +519,19 @@ mod tests {
         assert_eq!(e.code(), None);
         let e = api_error(401, r#"{"error":"Unauthorized"}"#);
         assert_eq!(e.message(), Some("Unauthorized"));
-        assert!(e.to_string().contains("CLOUDFLARE_API_TOKEN"));
+        assert!(e.to_string().contains("check that the client's credentials are valid"), "{e}");
+        let hinted =
+            api_error(403, "{}").with_envelope(&crate::ErrorEnvelope::new().auth_hint("use a token of scope X"));
+        assert!(hinted.to_string().ends_with(" — use a token of scope X"), "{hinted}");
+    }
+
+    #[test]
+    fn parses_problem_details() {
+        let e = api_error(404, r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"No pet 7"}"#);
+        assert_eq!(e.message(), Some("No pet 7"));
+        assert_eq!(e.code(), Some(404));
+        let e = api_error(409, r#"{"title":"Conflict"}"#);
+        assert_eq!(e.message(), Some("Conflict"));
     }
 
     #[test]
@@ -518,13 +542,14 @@ mod tests {
         assert_eq!(e.code(), None);
         let e = api_error(404, r#"{"error":{"code":1e300,"message":"x"}}"#);
         assert_eq!(e.code(), None);
-        let e = api_error(404, r#"{"errors":[{"code":"1001","message":"x"}]}"#);
+        let e = api_error(404, r#"{"errors":[{"code":"1001","message":"x"}]}"#)
+            .with_envelope(&crate::ErrorEnvelope::new().details("errors"));
         assert_eq!(e.code(), Some(1001));
     }
 
     #[test]
     fn html_body_has_no_details_but_an_excerpt() {
-        let html = "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>cloudflare</body></html>";
+        let html = "<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>gateway</body></html>";
         let e = api_error(502, html);
         assert!(e.details().is_empty());
         assert_eq!(e.message(), None);

@@ -1,6 +1,8 @@
-//! The handwritten runtime of [`cloudflare-realtimekit`](https://crates.io/crates/cloudflare-realtimekit)
-//! and of every client crate that `cargo xtask codegen --out` writes: configuration and
-//! authentication, sending requests with retries and timeouts, pagination, errors, open enums.
+//! The handwritten runtime of the client crates that `cargo xtask codegen` generates from
+//! OpenAPI documents: configuration and authentication, sending requests with retries and
+//! timeouts, pagination, errors, open enums. It names no API: each generated crate describes its
+//! own (base URL, user agent, environment variables, security schemes, error bodies) in a
+//! [`ClientConfig`].
 //!
 //! A generated crate re-exports what its users need from here and wraps [`Client`] in its own
 //! client type, on which the operations are methods. The modules `request`, `paging` and `enums`
@@ -12,8 +14,10 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 mod builder;
 mod client;
+pub mod config;
 mod constructors;
 #[doc(hidden)]
 pub mod enums;
@@ -34,6 +38,7 @@ mod retry;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
+pub use config::{ClientConfig, ErrorEnvelope};
 pub use enums::UnknownValue;
 pub use error::{
     ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
@@ -56,4 +61,4 @@ pub use reqwest::{Method, StatusCode, Url};
 
 /// The base URL of the tests' clients, as a generated crate's would be.
 #[cfg(test)]
-const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+const DEFAULT_BASE_URL: &str = "https://api.example.com/v4";

@@ -52,7 +52,7 @@ impl Form {
     /// Encodes the form with a boundary that occurs in none of its parts.
     fn encode(&self) -> (String, Bytes) {
         let boundary = loop {
-            let candidate = format!("----cloudflare-realtimekit-{:016x}", fastrand::u64(..));
+            let candidate = format!("----boundary-{:016x}", fastrand::u64(..));
             let needle = candidate.as_bytes();
             if !self.parts.iter().any(|part| part.data.windows(needle.len()).any(|w| w == needle)) {
                 break candidate;

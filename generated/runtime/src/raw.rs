@@ -32,9 +32,9 @@ impl Client {
     /// struct Livestreams { success: bool }
     ///
     /// # async fn run() -> Result<(), cloudflare_realtimekit_runtime::Error> {
-    /// let client: Client = ClientBuilder::new("https://api.cloudflare.com/client/v4").api_token("token").build()?;
+    /// let client: Client = ClientBuilder::new("https://api.example.com/v4").api_token("token").build()?;
     /// let response = client
-    ///     .raw(Method::GET, "/accounts/{account_id}/realtime/kit/{app_id}/livestreams")
+    ///     .raw(Method::GET, "/accounts/{account_id}/apps/{app_id}/livestreams")
     ///     .path_param("account_id", "023e105f4ecef8ad9ca31a8372d0c353")
     ///     .path_param("app_id", "my-app")
     ///     .query("per_page", 20)

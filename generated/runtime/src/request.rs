@@ -79,8 +79,8 @@ pub(crate) fn parse_extra_header(name: &str, value: &str, where_: &str) -> Resul
         .map_err(|_| "is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)".to_owned())?;
     if header_name == reqwest::header::AUTHORIZATION {
         return Err(format!(
-            "`Authorization` cannot be set {where_}: the client sends `Authorization: Bearer <token>` from its \
-             API token (ClientBuilder::api_token); use a client built with another token instead"
+            "`Authorization` cannot be set {where_}: the client sends `Authorization` from its credentials \
+             (ClientBuilder::api_token, ClientBuilder::basic_auth); use a client built with other credentials instead"
         ));
     }
     // The value is never quoted: it may be a secret.
@@ -305,6 +305,8 @@ pub struct Request {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
     pub(crate) options: RequestOptions,
+    /// The operation's security requirement; `None` for the API's default (see [`Request::set_security`]).
+    pub(crate) security: Option<crate::auth::Security>,
 }
 
 impl Request {
@@ -318,6 +320,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             options: options.clone(),
+            security: None,
         }
     }
 
@@ -351,6 +354,12 @@ impl Request {
             }
         }
         Ok(request)
+    }
+
+    /// The operation's security requirement (see [`crate::auth`]): what every operation's
+    /// `request()` says after [`Request::build`]. Without it, the API's default requirement applies.
+    pub fn set_security(&mut self, security: crate::auth::Security) {
+        self.security = Some(security);
     }
 
     /// Sets a header parameter; an invalid name or value is an `InvalidArgument`.
@@ -403,7 +412,7 @@ mod tests {
 
     use super::*;
 
-    const T: &str = "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}";
+    const T: &str = "/accounts/{account_id}/apps/{app_id}/meetings/{meeting_id}";
 
     fn expand(value: &str) -> Result<String, Error> {
         expand_path(T, &[("account_id", "acc"), ("app_id", "app"), ("meeting_id", value)])
@@ -426,7 +435,7 @@ mod tests {
         ];
         for (value, encoded) in table {
             let path = expand(value).expect("valid value");
-            assert_eq!(path, format!("/accounts/acc/realtime/kit/app/meetings/{encoded}"), "value {value:?}");
+            assert_eq!(path, format!("/accounts/acc/apps/app/meetings/{encoded}"), "value {value:?}");
         }
     }
 

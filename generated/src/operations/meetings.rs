@@ -173,7 +173,7 @@ impl<'a> ListMeetingParticipants<'a> {
 
     #[inline]
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        crate::request::Request::build(
+        let mut request = crate::request::Request::build(
             crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants",
             &[
@@ -186,6 +186,8 @@ impl<'a> ListMeetingParticipants<'a> {
                 ("per_page", crate::request::one(self.per_page.as_ref())),
             ],
             &self.options,
-        )
+        )?;
+        request.set_security(&[&["api_token"]]);
+        Ok(request)
     }
 }

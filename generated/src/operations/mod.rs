@@ -14,3 +14,26 @@ pub use meetings::Meetings;
 
 /// The base URL requests go to unless the client is given another: the spec's first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+/// What the runtime is told about the API: its default base URL, its security schemes
+/// (`components.securitySchemes`) with the default requirement (the global `security`),
+/// and its error bodies (`x-error-envelope`).
+pub(crate) const API: crate::config::ClientConfig = crate::config::ClientConfig::new(
+        DEFAULT_BASE_URL,
+    )
+    .security(
+        &[
+            crate::auth::Scheme {
+                name: "api_token",
+                kind: crate::auth::SchemeKind::Bearer,
+            },
+        ],
+        &[&["api_token"]],
+    )
+    .error_envelope(
+        crate::config::ErrorEnvelope::new()
+            .details("errors")
+            .auth_hint(
+                "check that the API token (CLOUDFLARE_API_TOKEN) is valid and has the Realtime permissions",
+            ),
+    );

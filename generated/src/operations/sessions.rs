@@ -243,7 +243,7 @@ impl<'a> ListSessionParticipants<'a> {
 
     #[inline]
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        crate::request::Request::build(
+        let mut request = crate::request::Request::build(
             crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants",
             &[
@@ -264,7 +264,9 @@ impl<'a> ListSessionParticipants<'a> {
                 ("view", crate::request::one(self.view.as_ref())),
             ],
             &self.options,
-        )
+        )?;
+        request.set_security(&[&["api_token"]]);
+        Ok(request)
     }
 }
 
@@ -342,7 +344,7 @@ impl<'a> GetSessionParticipant<'a> {
 
     #[inline]
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        crate::request::Request::build(
+        let mut request = crate::request::Request::build(
             crate::request::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}",
             &[
@@ -365,6 +367,8 @@ impl<'a> GetSessionParticipant<'a> {
                 ),
             ],
             &self.options,
-        )
+        )?;
+        request.set_security(&[&["api_token"]]);
+        Ok(request)
     }
 }

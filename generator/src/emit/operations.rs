@@ -52,12 +52,15 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
         }
     });
     let base_url = &api.base_url;
+    let config = super::security::emit_config(api);
     quote! {
         #header
         #(#modules)*
 
         /// The base URL requests go to unless the client is given another: the spec's first server.
         pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        #config
     }
 }
 
@@ -395,16 +398,15 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             &self.options,
         )
     };
+    // The operation's security requirement, which the runtime meets with the client's credentials.
+    let security = super::security::requirement(&op.security);
     let headers: Vec<TokenStream> = headers.collect();
-    let build = if headers.is_empty() && body.is_none() {
-        build
-    } else {
-        quote! {
-            let mut request = #build?;
-            #(#headers)*
-            #body
-            Ok(request)
-        }
+    let build = quote! {
+        let mut request = #build?;
+        request.set_security(#security);
+        #(#headers)*
+        #body
+        Ok(request)
     };
     // `#[inline]` here and on the paging glue: like the body of `send()`, an operation's request
     // building is compiled in the crate that calls the operation, and only for the operations it

@@ -276,6 +276,7 @@ impl Lowerer<'_> {
         }
         let location = format!("`{} {path}`", http_method.as_str());
         let response_example = super::examples::response_example(self.spec, operation);
+        let security = self.operation_security(operation, pointer);
         Some(Operation {
             method_name,
             builder_name,
@@ -292,6 +293,7 @@ impl Lowerer<'_> {
             // POST and PATCH may not be sent twice safely: only they offer `retry_non_idempotent`.
             non_idempotent: matches!(http_method, HttpMethod::Post | HttpMethod::Patch),
             response_example,
+            security,
         })
     }
 
