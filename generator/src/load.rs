@@ -14,6 +14,9 @@
 //! operation field) are reported as warnings.
 
 mod check;
+mod locate;
+mod shape;
+mod v31;
 
 use crate::error::{Diagnostics, Errors};
 use crate::pointer::Pointer;
@@ -34,25 +37,48 @@ pub struct Document {
 /// Parses and checks `text`.
 pub fn load(text: &str) -> Result<Document, Errors> {
     let text = without_bom(text);
+    let (json, diagnostics) = prepare(text)?;
+    // Decoding the value by value moves its strings instead of copying them. Locating a failure
+    // costs much more; it runs, on the text read and prepared anew, only when decoding failed.
+    match OpenAPI::deserialize(json) {
+        Ok(api) => Ok(Document { api, diagnostics }),
+        Err(_) => Err(not_openapi(text)?),
+    }
+}
+
+/// The generic value of `text`, checked, and for OpenAPI 3.1 rewritten as 3.0, with what was
+/// found on the way.
+fn prepare(text: &str) -> Result<(Value, Diagnostics), Errors> {
     let mut json = parse(text)?;
-    check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
+    let version = check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
     let mut diagnostics = Diagnostics::default();
     check::check_values(&mut json, &mut diagnostics);
+    if version == Version::V31 {
+        v31::normalise(&mut json, &mut diagnostics);
+    }
     if let Some(paths) = json.get("paths").and_then(Value::as_object) {
         check::unread_keys(paths, &mut diagnostics);
     }
     lint(&json, &mut diagnostics);
-    // Decoding the value by value moves its strings instead of copying them. Decoding with path
-    // tracking costs half as much again; it runs, on the text read anew, only to locate a failure.
-    let api = match OpenAPI::deserialize(json) {
-        Ok(api) => api,
-        Err(_) => serde_path_to_error::deserialize::<_, OpenAPI>(&parse(text)?).map_err(|error| {
-            let pointer = path_to_pointer(error.path());
-            let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
-            located(text, pointer, message)
-        })?,
+    Ok((json, diagnostics))
+}
+
+/// The error for a document that openapiv3 does not read: at the deepest node that does not
+/// fit, as written (before any 3.1 rewriting), with its line.
+fn not_openapi(text: &str) -> Result<Errors, Errors> {
+    let (json, mut diagnostics) = prepare(text)?;
+    let (pointer, reason) = match locate::failure(&json) {
+        Some(found) => found,
+        None => match serde_path_to_error::deserialize::<_, OpenAPI>(&json) {
+            Ok(_) => (Pointer::root(), "the document could not be read".to_owned()),
+            Err(error) => (path_to_pointer(error.path()), error.inner().to_string()),
+        },
     };
-    Ok(Document { api, diagnostics })
+    diagnostics.error(&pointer, format!("this does not fit the OpenAPI 3.0 schema: {reason}"));
+    let mut found = diagnostics.finish(text);
+    // The error first, then the warnings that came before it.
+    found.sort_by_key(|diagnostic| diagnostic.severity != crate::error::Severity::Error);
+    Ok(Errors { diagnostics: found })
 }
 
 /// `text` without the UTF-8 byte-order mark some editors put first, which is not part of the
@@ -278,23 +304,27 @@ fn located(text: &str, pointer: Pointer, message: String) -> Errors {
     Errors::single(pointer, line, message)
 }
 
-/// Rejects documents that are not OpenAPI 3.0.x, which is all openapiv3 reads.
-fn check_version(json: &Value) -> Result<(), (Pointer, String)> {
+/// The versions of OpenAPI read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    /// 3.0.x, which openapiv3 reads.
+    V30,
+    /// 3.1.x, rewritten as 3.0 first (`v31`).
+    V31,
+}
+
+/// Rejects documents that are not OpenAPI 3.0.x or 3.1.x.
+fn check_version(json: &Value) -> Result<Version, (Pointer, String)> {
     let pointer = Pointer::root().push("openapi");
     match json.get("openapi") {
-        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(()),
-        Some(Value::String(version)) if version.starts_with("3.1") => Err((
-            pointer,
-            format!(
-                "OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)"
-            ),
-        )),
-        Some(other) => Err((pointer, format!("unsupported OpenAPI version {other}: expected 3.0.x"))),
+        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(Version::V30),
+        Some(Value::String(version)) if v31::is_31(version) => Ok(Version::V31),
+        Some(other) => Err((pointer, format!("unsupported OpenAPI version {other}: expected 3.0.x or 3.1.x"))),
         None if json.get("swagger").is_some() => Err((
             Pointer::root().push("swagger"),
-            "Swagger 2.0 is not supported: convert the document to OpenAPI 3.0.x".to_owned(),
+            "Swagger 2.0 is not supported: convert the document to OpenAPI 3.0.x or 3.1.x".to_owned(),
         )),
-        None => Err((Pointer::root(), "missing `openapi` field: expected `openapi: 3.0.x`".to_owned())),
+        None => Err((Pointer::root(), "missing `openapi` field: expected `openapi: 3.0.x` or `3.1.x`".to_owned())),
     }
 }
 
@@ -320,9 +350,10 @@ mod tests {
     }
 
     #[test]
-    fn rejects_openapi_31_by_name() {
-        let message = error_of("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
-        assert!(message.contains("#/openapi (line 1): OpenAPI 3.1.0 is not supported"), "{message}");
+    fn reads_openapi_31_and_rejects_other_versions_by_name() {
+        assert_eq!(error_of("openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"), "loaded");
+        let message = error_of("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(message.contains("#/openapi (line 1): unsupported OpenAPI version \"3.2.0\""), "{message}");
     }
 
     #[test]
