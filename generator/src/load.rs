@@ -53,8 +53,11 @@ fn prepare(text: &str) -> Result<(Value, Diagnostics), Errors> {
     let version = check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
     let mut diagnostics = Diagnostics::default();
     check::check_values(&mut json, &mut diagnostics);
-    if version == Version::V31 {
-        v31::normalise(&mut json, &mut diagnostics);
+    if version == Version::V31
+        && let Err(deep) = v31::normalise(&mut json, &mut diagnostics)
+    {
+        diagnostics.error(&deep, "this schema is nested too deeply once read as OpenAPI 3.0: simplify the document");
+        return Err(Errors { diagnostics: diagnostics.finish(text) });
     }
     if let Some(paths) = json.get("paths").and_then(Value::as_object) {
         check::unread_keys(paths, &mut diagnostics);

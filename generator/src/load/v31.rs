@@ -20,8 +20,41 @@ pub(super) fn is_31(version: &str) -> bool {
     version == "3.1" || version.starts_with("3.1.")
 }
 
-/// Rewrites the 3.1 document `json` as a 3.0 one.
-pub(super) fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) {
+/// How deeply the rewritten document may nest. The rewriting nests deeper than what was written
+/// (an `allOf` around a `$ref`, a `oneOf` for a list of types); the reading that follows
+/// (openapiv3, lowering) recurses, and this bound keeps it within a main thread's stack.
+const MAX_DEPTH: usize = 256;
+
+/// Rewrites the 3.1 document `json` as a 3.0 one; fails with the pointer of a node nested too
+/// deeply once rewritten.
+pub(super) fn normalise(json: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Pointer> {
+    rewrite(json, diagnostics);
+    match too_deep(json) {
+        Some(pointer) => Err(pointer),
+        None => Ok(()),
+    }
+}
+
+/// The first node nested deeper than [`MAX_DEPTH`], found without recursion.
+fn too_deep(json: &Value) -> Option<Pointer> {
+    let mut stack: Vec<(&Value, Pointer, usize)> = vec![(json, Pointer::root(), 1)];
+    while let Some((value, at, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
+            Value::Object(map) => Box::new(map.iter().map(|(key, child)| (key.clone(), child))),
+            Value::Array(items) => Box::new(items.iter().enumerate().map(|(index, child)| (index.to_string(), child))),
+            _ => continue,
+        };
+        if depth > MAX_DEPTH {
+            return Some(at);
+        }
+        for (token, child) in children {
+            stack.push((child, at.push(token), depth + 1));
+        }
+    }
+    None
+}
+
+fn rewrite(json: &mut Value, diagnostics: &mut Diagnostics) {
     let Value::Object(root) = json else { return };
     root.insert("openapi".to_owned(), "3.0.3".into());
     root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
@@ -136,3 +169,6 @@ fn path_item_references(json: &mut Value, diagnostics: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -68,7 +68,8 @@ const UNSUPPORTED: &[&str] = &[
 
 /// Keywords that identify or document a schema for JSON Schema tools and change nothing here:
 /// left out without a word (`$defs` were moved into the components before, if referenced).
-const IGNORED: &[&str] = &["$schema", "$id", "$anchor", "$vocabulary", "$defs", "definitions", "contentSchema"];
+const IGNORED: &[&str] =
+    &["$schema", "$id", "$anchor", "$comment", "$vocabulary", "$defs", "definitions", "contentSchema"];
 
 /// The keywords of each type, which go with it when a schema of several types is split.
 const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
@@ -120,8 +121,10 @@ impl Schema<'_> {
     /// Normalises the subschemas of `map`.
     fn children(&mut self, map: &mut Map<String, Value>, at: &Pointer, depth: usize) {
         for key in ["items", "not", "additionalProperties"] {
+            // `items: false` after `prefixItems` closes the tuple; `prefix_items` reads it.
+            let tuple = map.contains_key("prefixItems");
             if let Some(child) = map.get_mut(key)
-                && (child.is_object() || (key == "items" && child.is_boolean()))
+                && (child.is_object() || (key == "items" && child.is_boolean() && !tuple))
             {
                 self.schema(child, &at.push(key), depth + 1);
             }
