@@ -63,7 +63,10 @@ fn rewrite(json: &mut Value, diagnostics: &mut Diagnostics) {
     {
         diagnostics.warning(
             &Pointer::root().push("jsonSchemaDialect"),
-            format!("schemas are read as OpenAPI's dialect of JSON Schema, not as {dialect}"),
+            format!(
+                "schemas are read as OpenAPI's dialect of JSON Schema, not as `{}`",
+                dialect.as_str().map_or_else(|| dialect.to_string(), str::to_owned)
+            ),
         );
     }
     if let Some(Value::Object(info)) = root.get_mut("info") {
