@@ -5,7 +5,9 @@
 //! the OpenAPI schema is reported with the JSON pointer of the node that does not fit. A text that
 //! starts with `{` is read as JSON (much faster than the YAML reader on multi-megabyte documents),
 //! anything else, or JSON that does not parse but is valid YAML, as YAML. A leading byte-order
-//! mark is skipped. Only OpenAPI 3.0.x is accepted.
+//! mark is skipped. OpenAPI 3.0.x is read as it is; 3.1.x is first rewritten as 3.0 (`v31`, which
+//! records what it moves so that diagnostics point at what was written). A document that
+//! openapiv3 does not read is reported at the deepest node that does not fit (`locate`).
 //!
 //! The generic value is checked before it is typed: every `$ref` must point at a node of the
 //! document (openapiv3 keeps references without looking at them, and drops some), integers
