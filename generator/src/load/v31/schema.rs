@@ -47,6 +47,23 @@ const CONSTRAINTS: &[&str] = &[
     "maxProperties",
 ];
 
+/// Keywords that shape a type: beside a `$ref`, they make a member of the `allOf` it becomes.
+const SHAPING: &[&str] = &[
+    "properties",
+    "additionalProperties",
+    "patternProperties",
+    "required",
+    "items",
+    "prefixItems",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "enum",
+    "const",
+    "discriminator",
+];
+
 /// Keywords of JSON Schema that have no OpenAPI 3.0 form and that are left out with a warning.
 const UNSUPPORTED: &[&str] = &[
     "if",
@@ -158,13 +175,23 @@ impl Schema<'_> {
                 all_of.insert(0, Value::Object(Map::from_iter([(key, value)])));
             } else if ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-") {
                 map.insert(key, value);
-            } else if key == "type" && is_null_type(&value) {
-                // `{$ref: X, type: 'null'}` is read as a nullable X.
-                map.insert("nullable".to_owned(), Value::Bool(true));
+            } else if key == "type" {
+                // The reference says what the type is; `null` among the types beside it makes it
+                // nullable (`{$ref: X, type: [object, 'null']}`).
+                if allows_null(&value) {
+                    map.insert("nullable".to_owned(), Value::Bool(true));
+                }
             } else if CONSTRAINTS.contains(&key.as_str()) || IGNORED.contains(&key.as_str()) {
             } else {
                 rest.insert(key, value);
             }
+        }
+        // Keywords that only restate or constrain the referred schema are not a member of their
+        // own (which would make a copy of the referred type).
+        if !rest.iter().any(|(key, value)| {
+            SHAPING.contains(&key.as_str()) && !(key == "additionalProperties" && value.is_boolean())
+        }) {
+            rest.clear();
         }
         // Members of an `allOf` beside the reference join it after the reference.
         let members = match rest.remove("allOf") {
@@ -289,8 +316,10 @@ impl Schema<'_> {
         let Some(Value::Array(prefix)) = map.remove("prefixItems") else { return };
         let mut members = Vec::new();
         let mut moves = Vec::new();
+        // Equal schemas are one member; comparing is quadratic, so only short tuples are compared.
+        let compare = prefix.len() <= 64;
         for (index, schema) in prefix.into_iter().enumerate() {
-            if !members.contains(&schema) {
+            if !(compare && members.contains(&schema)) {
                 moves.push((at.push("items").push("anyOf").push(members.len()), at.push("prefixItems").push(index)));
                 members.push(schema);
             }
@@ -416,11 +445,11 @@ fn exclusive_bound(map: &mut Map<String, Value>, exclusive: &str, inclusive: &st
     map.insert(exclusive.to_owned(), Value::Bool(true));
 }
 
-/// Whether a `type` value is `null` alone.
-fn is_null_type(value: &Value) -> bool {
+/// Whether a `type` value allows `null`.
+fn allows_null(value: &Value) -> bool {
     match value {
         Value::String(name) => name == "null",
-        Value::Array(names) => !names.is_empty() && names.iter().all(|name| name == "null"),
+        Value::Array(names) => names.iter().any(|name| name == "null"),
         _ => false,
     }
 }

@@ -51,6 +51,10 @@ fn schemas_map_to_their_30_forms() {
             json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]}),
         ),
         (
+            json!({"$ref": "#/components/schemas/T", "type": ["object", "null"], "additionalProperties": false}),
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]}),
+        ),
+        (
             json!({"$ref": "#/components/schemas/T", "properties": {"a": {"const": 1}}, "allOf": [{"type": "object"}]}),
             json!({"allOf": [{"$ref": "#/components/schemas/T"}, {"type": "object"}, {"properties": {"a": {"enum": [1]}}}]}),
         ),
