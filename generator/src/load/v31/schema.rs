@@ -141,7 +141,8 @@ impl Schema<'_> {
             // `items: false` after `prefixItems` closes the tuple; `prefix_items` reads it.
             let tuple = map.contains_key("prefixItems");
             if let Some(child) = map.get_mut(key)
-                && (child.is_object() || (key == "items" && child.is_boolean() && !tuple))
+                && (child.is_object()
+                    || (key != "additionalProperties" && child.is_boolean() && !(key == "items" && tuple)))
             {
                 self.schema(child, &at.push(key), depth + 1);
             }
@@ -313,7 +314,17 @@ impl Schema<'_> {
     /// `prefixItems` (a tuple) is read as a list whose items are any of the tuple's schemas (and
     /// of `items`, which then holds the schema of the items after them).
     fn prefix_items(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
-        let Some(Value::Array(prefix)) = map.remove("prefixItems") else { return };
+        let prefix = match map.remove("prefixItems") {
+            Some(Value::Array(prefix)) => prefix,
+            Some(_) => {
+                // Not a list: nothing to read, but `items` beside it was left for this to read.
+                if map.get("items").is_some_and(Value::is_boolean) {
+                    map.insert("items".to_owned(), Value::Object(Map::new()));
+                }
+                return;
+            }
+            None => return,
+        };
         let mut members = Vec::new();
         let mut moves = Vec::new();
         // Equal schemas are one member; comparing is quadratic, so only short tuples are compared.

@@ -71,6 +71,8 @@ fn schemas_map_to_their_30_forms() {
             json!({"type": "object", "additionalProperties": {"type": "integer"}}),
         ),
         (json!({"properties": {"a": true, "b": false}}), json!({"properties": {"a": {}, "b": {}}})),
+        (json!({"not": true, "items": false, "additionalProperties": false}), json!({"not": {}, "items": {}, "additionalProperties": false})),
+        (json!({"prefixItems": "x", "items": false}), json!({"items": {}})),
         (
             json!({"$schema": "x", "$id": "y", "$anchor": "z", "$comment": "c", "type": "string"}),
             json!({"type": "string"}),
