@@ -61,13 +61,19 @@ const STRUCTURAL: &[&str] = &[
 /// Moves every schema that a `$ref` leads to and that is not a component schema into
 /// `#/components/schemas`, under a new name, leaving a `$ref` to it in its place.
 pub(super) fn hoist(json: &mut Value, diagnostics: &mut Diagnostics) {
+    let mut references = Vec::new();
+    find_references(json, &mut String::new(), false, &mut references);
+    // Most documents refer only to components: then there is nothing to move.
+    let deep =
+        |reference: &String| reference.strip_prefix("#/components/").is_none_or(|rest| rest.matches('/').count() > 1);
+    if !references.iter().any(|(_, reference)| deep(reference)) {
+        return;
+    }
     let schemas: HashSet<String> = super::super::shape::nodes(json, true)
         .into_iter()
         .filter(|(_, kind)| *kind == super::super::shape::Kind::Schema)
         .map(|(pointer, _)| pointer.as_json_pointer().to_owned())
         .collect();
-    let mut references = Vec::new();
-    find_references(json, &mut String::new(), false, &mut references);
     // The targets to move: schemas that are not `#/components/schemas/<name>`, deepest first, so
     // that a schema is moved before the schema it is in.
     let mut targets: Vec<String> = references

@@ -71,7 +71,10 @@ fn schemas_map_to_their_30_forms() {
             json!({"type": "object", "additionalProperties": {"type": "integer"}}),
         ),
         (json!({"properties": {"a": true, "b": false}}), json!({"properties": {"a": {}, "b": {}}})),
-        (json!({"not": true, "items": false, "additionalProperties": false}), json!({"not": {}, "items": {}, "additionalProperties": false})),
+        (
+            json!({"not": true, "items": false, "additionalProperties": false}),
+            json!({"not": {}, "items": {}, "additionalProperties": false}),
+        ),
         (json!({"prefixItems": "x", "items": false}), json!({"items": {}})),
         (
             json!({"$schema": "x", "$id": "y", "$anchor": "z", "$comment": "c", "type": "string"}),
@@ -159,4 +162,16 @@ fn deep_documents_neither_overflow_nor_panic() {
     let message = outcome.expect("no panic").expect_err("too deep");
     assert!(message.contains("#/components/schemas/S/not/not/"), "{message}");
     assert!(message.contains("nested too deeply once read as OpenAPI 3.0"), "{message}");
+}
+
+#[test]
+fn a_30_document_read_as_31_generates_the_same_code() {
+    // The RealtimeKit spec uses nothing that differs between the versions but `nullable`, which
+    // is kept; relabelled 3.1, it must give the same files.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/realtimekit.yaml");
+    let text = std::fs::read_to_string(path).expect("the spec");
+    let relabelled = text.replacen("openapi: 3.0.3", "openapi: 3.1.0", 1);
+    assert_ne!(text, relabelled);
+    let files = |text: &str| crate::generate(text, "spec").map(|output| output.files).map_err(|e| e.to_string());
+    assert_eq!(files(&text), files(&relabelled));
 }
