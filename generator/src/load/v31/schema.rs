@@ -137,6 +137,18 @@ impl Schema<'_> {
 
     /// Normalises the subschemas of `map`.
     fn children(&mut self, map: &mut Map<String, Value>, at: &Pointer, depth: usize) {
+        // `items` as a list is the tuple of drafts before 2020-12: read as `prefixItems`.
+        if map.get("items").is_some_and(Value::is_array) && !map.contains_key("prefixItems") {
+            let mut moves = vec![(at.push("prefixItems"), at.push("items"))];
+            if let Some(items) = map.remove("items") {
+                map.insert("prefixItems".to_owned(), items);
+            }
+            if let Some(additional) = map.remove("additionalItems") {
+                map.insert("items".to_owned(), additional);
+                moves.push((at.push("items"), at.push("additionalItems")));
+            }
+            self.diagnostics.moved_together(&moves);
+        }
         for key in ["items", "not", "additionalProperties"] {
             // `items: false` after `prefixItems` closes the tuple; `prefix_items` reads it.
             let tuple = map.contains_key("prefixItems");
@@ -242,6 +254,18 @@ impl Schema<'_> {
             && let Some(first) = examples.into_iter().next()
         {
             map.insert("example".to_owned(), first);
+        }
+        // JSON Schema 2020-12 counts a number with no fraction (`1.0`) as an integer; openapiv3
+        // reads counts as integers only.
+        for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
+            if let Some(Value::Number(count)) = map.get(key)
+                && count.is_f64()
+                && let Some(whole) = count.as_f64().filter(|c| c.fract() == 0.0 && *c >= 0.0 && *c < 9.0e15)
+            {
+                // Whole, non-negative and below 2^53: the conversion is exact.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                map.insert(key.to_owned(), Value::from(whole as u64));
+            }
         }
         exclusive_bound(map, "exclusiveMinimum", "minimum", |bound, minimum| minimum > bound);
         exclusive_bound(map, "exclusiveMaximum", "maximum", |bound, maximum| maximum < bound);

@@ -77,6 +77,14 @@ fn schemas_map_to_their_30_forms() {
         ),
         (json!({"prefixItems": "x", "items": false}), json!({"items": {}})),
         (
+            json!({"type": "string", "minLength": 1.0, "maxLength": 2.5}),
+            json!({"type": "string", "minLength": 1, "maxLength": 2.5}),
+        ),
+        (
+            json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}], "additionalItems": false}),
+            json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}),
+        ),
+        (
             json!({"$schema": "x", "$id": "y", "$anchor": "z", "$comment": "c", "type": "string"}),
             json!({"type": "string"}),
         ),
