@@ -79,6 +79,53 @@ pub struct Diagnostics {
     /// Each with the index of the file its pointer is in, when it was given (see
     /// [`Sources`]); otherwise the pointer is in the bundled document.
     list: Vec<(Diagnostic, Option<usize>)>,
+    /// Where nodes moved by the reading of the document came from, so that every diagnostic
+    /// points at the node as written.
+    origins: Origins,
+}
+
+/// The moves made while a document was rewritten (an OpenAPI 3.1 document read as 3.0): each
+/// says that what is now below one pointer was written below another. A pointer is taken back
+/// through the moves from the latest to the first; of the moves made together (one rewrite of one
+/// node), at most one applies. A diagnostic recorded between two rewrites is only taken back
+/// through those made before it.
+#[derive(Debug, Default, Clone)]
+pub struct Origins {
+    /// Groups of `(now, written)` pairs of JSON pointers (without `#`), in the order made.
+    moves: Vec<Vec<(String, String)>>,
+}
+
+impl Origins {
+    /// Records moves made together: each node now at the first pointer was written at the second.
+    pub fn moved<'p>(&mut self, moves: impl IntoIterator<Item = (&'p Pointer, &'p Pointer)>) {
+        let group: Vec<(String, String)> = moves
+            .into_iter()
+            .filter(|(now, written)| now != written)
+            .map(|(now, written)| (now.as_json_pointer().to_owned(), written.as_json_pointer().to_owned()))
+            .collect();
+        if !group.is_empty() {
+            self.moves.push(group);
+        }
+    }
+
+    /// Where the node now at `pointer` was written.
+    pub fn original(&self, pointer: &Pointer) -> Pointer {
+        if self.moves.is_empty() {
+            return pointer.clone();
+        }
+        let mut current = pointer.as_json_pointer().to_owned();
+        for group in self.moves.iter().rev() {
+            for (now, written) in group {
+                if let Some(rest) = current.strip_prefix(now.as_str())
+                    && (rest.is_empty() || rest.starts_with('/'))
+                {
+                    current = format!("{written}{rest}");
+                    break;
+                }
+            }
+        }
+        Pointer::from_ref(&format!("#{current}")).unwrap_or_else(|| pointer.clone())
+    }
 }
 
 impl Diagnostics {
@@ -97,8 +144,20 @@ impl Diagnostics {
         self.add(Severity::Warning, Kind::OperationLeftOut, pointer, message.into());
     }
 
+    /// Records that the node now at `now` was written at `written`: diagnostics recorded from now
+    /// on at `now` (or below it) point at `written` (or below it).
+    pub fn moved(&mut self, now: &Pointer, written: &Pointer) {
+        self.origins.moved([(now, written)]);
+    }
+
+    /// Records moves made together, of which at most one applies to any pointer (see [`Origins`]).
+    pub fn moved_together(&mut self, moves: &[(Pointer, Pointer)]) {
+        self.origins.moved(moves.iter().map(|(now, written)| (now, written)));
+    }
+
     fn add(&mut self, severity: Severity, kind: Kind, pointer: &Pointer, message: String) {
-        let diagnostic = Diagnostic { severity, kind, file: None, pointer: pointer.clone(), line: None, message };
+        let pointer = self.origins.original(pointer);
+        let diagnostic = Diagnostic { severity, kind, file: None, pointer, line: None, message };
         self.list.push((diagnostic, None));
     }
 

@@ -1,9 +1,9 @@
-//! Turns an OpenAPI 3.0 document into the Rust sources of an async API client.
+//! Turns an OpenAPI 3.0 or 3.1 document into the Rust sources of an async API client.
 //!
 //! The pipeline, one module per pass:
 //!
-//! 1. [`load`]: spec text → `openapiv3::OpenAPI` (YAML or JSON; only OpenAPI 3.0.x; what `$ref`s
-//!    name in other files is copied in first, see `load/bundle.rs`).
+//! 1. [`load`]: spec text → `openapiv3::OpenAPI` (YAML or JSON; OpenAPI 3.0.x, and 3.1.x rewritten
+//!    as 3.0; what `$ref`s name in other files is copied in first, see `load/bundle.rs`).
 //! 2. [`lower`]: openapiv3 → [`model::Api`], plain data in which every name, type and order is decided.
 //! 3. [`emit`]: the model → token streams, one per part of a file.
 //! 4. [`render`]: token streams → formatted parts → files with the do-not-edit header.

@@ -5,7 +5,9 @@
 //! the OpenAPI schema is reported with the JSON pointer of the node that does not fit. A text that
 //! starts with `{` is read as JSON (much faster than the YAML reader on multi-megabyte documents),
 //! anything else, or JSON that does not parse but is valid YAML, as YAML. A leading byte-order
-//! mark is skipped. Only OpenAPI 3.0.x is accepted.
+//! mark is skipped. OpenAPI 3.0.x is read as it is; 3.1.x is first rewritten as 3.0 (`v31`, which
+//! records what it moves so that diagnostics point at what was written). A document that
+//! openapiv3 does not read is reported at the deepest node that does not fit (`locate`).
 //!
 //! When a `$ref` names another file, what it names is copied into the document first
 //! (`load/bundle.rs`, with the files read through `load/files.rs`), so that everything after
@@ -18,6 +20,9 @@
 mod bundle;
 mod check;
 pub mod files;
+mod locate;
+mod shape;
+mod v31;
 
 use crate::error::{Diagnostics, Errors};
 use crate::pointer::Pointer;
@@ -53,8 +58,25 @@ pub fn load_from(
     files: &dyn files::SpecFiles,
 ) -> Result<Document, Errors> {
     let text = without_bom(text);
+    let (json, diagnostics, sources) = prepare(text, path, label, files)?;
+    // Decoding the value by value moves its strings instead of copying them. Locating a failure
+    // costs much more; it runs, on the text read and prepared anew, only when decoding failed.
+    match OpenAPI::deserialize(json) {
+        Ok(api) => Ok(Document { api, diagnostics, sources }),
+        Err(_) => Err(not_openapi(text, path, label, files)?),
+    }
+}
+
+/// The generic value of `text`, with what its `$ref`s name in other files copied in, checked, and
+/// for OpenAPI 3.1 rewritten as 3.0, with what was found on the way.
+fn prepare(
+    text: &str,
+    path: &std::path::Path,
+    label: &str,
+    files: &dyn files::SpecFiles,
+) -> Result<(Value, Diagnostics, Sources), Errors> {
     let mut json = parse(text)?;
-    check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
+    let version = check_version(&json).map_err(|(pointer, message)| located(text, pointer, message))?;
     let mut diagnostics = Diagnostics::default();
     let mut sources = Sources::default();
     let mut unreadable = std::collections::HashSet::new();
@@ -63,6 +85,12 @@ pub fn load_from(
         (sources, diagnostics, unreadable) = (bundled.sources, bundled.diagnostics, bundled.failed);
     }
     check::check_values(&mut json, &mut diagnostics, &unreadable);
+    if version == Version::V31
+        && let Err(deep) = v31::normalise(&mut json, &mut diagnostics)
+    {
+        diagnostics.error(&deep, "this schema is nested too deeply once read as OpenAPI 3.0: simplify the document");
+        return Err(Errors { diagnostics: diagnostics.finish_in(text, &sources) });
+    }
     if let Some(paths) = json.get("paths").and_then(Value::as_object) {
         check::unread_keys(paths, &mut diagnostics);
     }
@@ -72,27 +100,7 @@ pub fn load_from(
         // errors about them.
         return Err(Errors { diagnostics: diagnostics.finish_in(text, &sources) });
     }
-    // Decoding the value by value moves its strings instead of copying them. Decoding with path
-    // tracking costs half as much again; it runs, on the text read anew, only to locate a failure.
-    // A bundled document cannot be read anew from the text: it is kept for that case.
-    let bundled = (!sources.is_empty()).then(|| json.clone());
-    let api = match OpenAPI::deserialize(json) {
-        Ok(api) => api,
-        Err(_) => {
-            let json = match bundled {
-                Some(json) => json,
-                None => parse(text)?,
-            };
-            serde_path_to_error::deserialize::<_, OpenAPI>(&json).map_err(|error| {
-                let pointer = path_to_pointer(error.path());
-                let message = format!("this does not fit the OpenAPI 3.0 schema: {}", error.inner());
-                let mut found = Diagnostics::default();
-                found.error(&pointer, message);
-                Errors { diagnostics: found.finish_in(text, &sources) }
-            })?
-        }
-    };
-    Ok(Document { api, diagnostics, sources })
+    Ok((json, diagnostics, sources))
 }
 
 /// The spec at `path` as one document, for tools that read no other file: what its `$ref`s name
@@ -108,6 +116,29 @@ pub fn bundled(text: &str, path: &std::path::Path, files: &dyn files::SpecFiles)
         return Err(Errors { diagnostics: bundled.diagnostics.finish_in(text, &bundled.sources) });
     }
     Ok(Some(json))
+}
+
+/// The error for a document that openapiv3 does not read: at the deepest node that does not
+/// fit, as written (in its own file, before any 3.1 rewriting), with its line.
+fn not_openapi(
+    text: &str,
+    path: &std::path::Path,
+    label: &str,
+    files: &dyn files::SpecFiles,
+) -> Result<Errors, Errors> {
+    let (json, mut diagnostics, sources) = prepare(text, path, label, files)?;
+    let (pointer, reason) = match locate::failure(&json) {
+        Some(found) => found,
+        None => match serde_path_to_error::deserialize::<_, OpenAPI>(&json) {
+            Ok(_) => (Pointer::root(), "the document could not be read".to_owned()),
+            Err(error) => (path_to_pointer(error.path()), error.inner().to_string()),
+        },
+    };
+    diagnostics.error(&pointer, format!("this does not fit the OpenAPI 3.0 schema: {reason}"));
+    let mut found = diagnostics.finish_in(text, &sources);
+    // The error first, then the warnings that came before it.
+    found.sort_by_key(|diagnostic| diagnostic.severity != crate::error::Severity::Error);
+    Ok(Errors { diagnostics: found })
 }
 
 /// `text` without the UTF-8 byte-order mark some editors put first, which is not part of the
@@ -333,23 +364,27 @@ fn located(text: &str, pointer: Pointer, message: String) -> Errors {
     Errors::single(pointer, line, message)
 }
 
-/// Rejects documents that are not OpenAPI 3.0.x, which is all openapiv3 reads.
-fn check_version(json: &Value) -> Result<(), (Pointer, String)> {
+/// The versions of OpenAPI read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    /// 3.0.x, which openapiv3 reads.
+    V30,
+    /// 3.1.x, rewritten as 3.0 first (`v31`).
+    V31,
+}
+
+/// Rejects documents that are not OpenAPI 3.0.x or 3.1.x.
+fn check_version(json: &Value) -> Result<Version, (Pointer, String)> {
     let pointer = Pointer::root().push("openapi");
     match json.get("openapi") {
-        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(()),
-        Some(Value::String(version)) if version.starts_with("3.1") => Err((
-            pointer,
-            format!(
-                "OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x documents (`openapi: 3.0.3`)"
-            ),
-        )),
-        Some(other) => Err((pointer, format!("unsupported OpenAPI version {other}: expected 3.0.x"))),
+        Some(Value::String(version)) if version.starts_with("3.0.") => Ok(Version::V30),
+        Some(Value::String(version)) if v31::is_31(version) => Ok(Version::V31),
+        Some(other) => Err((pointer, format!("unsupported OpenAPI version {other}: expected 3.0.x or 3.1.x"))),
         None if json.get("swagger").is_some() => Err((
             Pointer::root().push("swagger"),
-            "Swagger 2.0 is not supported: convert the document to OpenAPI 3.0.x".to_owned(),
+            "Swagger 2.0 is not supported: convert the document to OpenAPI 3.0.x or 3.1.x".to_owned(),
         )),
-        None => Err((Pointer::root(), "missing `openapi` field: expected `openapi: 3.0.x`".to_owned())),
+        None => Err((Pointer::root(), "missing `openapi` field: expected `openapi: 3.0.x` or `3.1.x`".to_owned())),
     }
 }
 
@@ -375,9 +410,10 @@ mod tests {
     }
 
     #[test]
-    fn rejects_openapi_31_by_name() {
-        let message = error_of("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
-        assert!(message.contains("#/openapi (line 1): OpenAPI 3.1.0 is not supported"), "{message}");
+    fn reads_openapi_31_and_rejects_other_versions_by_name() {
+        assert_eq!(error_of("openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"), "loaded");
+        let message = error_of("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(message.contains("#/openapi (line 1): unsupported OpenAPI version \"3.2.0\""), "{message}");
     }
 
     #[test]

@@ -66,8 +66,12 @@ impl Lowerer<'_> {
         let spec = self.spec;
         let mut groups: IndexMap<String, GroupBuilder> = IndexMap::new();
         let mut group_names = Scope::with_reserved(CLIENT_METHODS);
-        // A module named `mod` would be the file `operations/mod.rs`.
-        group_names.reserve(&naming::snake("mod"));
+        // A module named `mod` would be the file `operations/mod.rs`; one named `operations` or
+        // `mock` would sit in a module of its own name (`operations::operations`), which clippy
+        // denies (`module_inception`).
+        for taken in ["mod", "operations", "mock"] {
+            group_names.reserve(&naming::snake(taken));
+        }
         let mut group_types = Scope::with_reserved(&[naming::PRELUDE, &["Client"]].concat());
         let mut operation_ids: BTreeMap<String, Pointer> = BTreeMap::new();
         let mut operations = Vec::new();
