@@ -86,6 +86,7 @@ fn rewrite(json: &mut Value, diagnostics: &mut Diagnostics) {
     }
     path_item_references(json, diagnostics);
     hoist::hoist(json, diagnostics);
+    let mut removed = Vec::new();
     for (at, kind) in shape::nodes(json, false) {
         let Some(node) = json.pointer_mut(at.as_json_pointer()) else { continue };
         match kind {
@@ -96,9 +97,12 @@ fn rewrite(json: &mut Value, diagnostics: &mut Diagnostics) {
                     operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
                 }
             }
-            Kind::SecurityScheme => security_scheme(json, &at, diagnostics),
+            Kind::SecurityScheme => removed.extend(security_scheme(json, &at, diagnostics)),
             _ => {}
         }
+    }
+    if !removed.is_empty() {
+        without_schemes(json, &removed);
     }
     // Moved into `paths` where they are used; the webhooks generate nothing.
     if let Some(Value::Object(components)) = json.get_mut("components") {
@@ -125,19 +129,41 @@ fn info_fields(info: &mut Map<String, Value>) {
     }
 }
 
-/// `mutualTLS` security schemes (3.1) have no 3.0 form: they are left out with a warning.
-fn security_scheme(json: &mut Value, at: &Pointer, diagnostics: &mut Diagnostics) {
-    let Some(scheme) = json.pointer(at.as_json_pointer()) else { return };
+/// `mutualTLS` security schemes (3.1) have no 3.0 form: they are left out with a warning, and
+/// their name is returned.
+fn security_scheme(json: &mut Value, at: &Pointer, diagnostics: &mut Diagnostics) -> Option<String> {
+    let scheme = json.pointer(at.as_json_pointer())?;
     if scheme.get("type").and_then(Value::as_str) != Some("mutualTLS") {
-        return;
+        return None;
     }
     diagnostics.warning(
         &at.push("type"),
         "mutual TLS has no OpenAPI 3.0 form: the scheme is left out (configure the client's TLS identity yourself)",
     );
     let name = at.tokens().last();
-    if let (Some(Value::Object(schemes)), Some(name)) = (json.pointer_mut("/components/securitySchemes"), name) {
-        schemes.remove(&name);
+    if let (Some(Value::Object(schemes)), Some(name)) = (json.pointer_mut("/components/securitySchemes"), &name) {
+        schemes.remove(name);
+    }
+    name
+}
+
+/// Security requirements no longer name the schemes left out: mutual TLS happens below HTTP, so
+/// an alternative that needed only it needs nothing the client sends (`{}`), and one that also
+/// needed another scheme still needs that one.
+fn without_schemes(json: &mut Value, removed: &[String]) {
+    let mut requirements = vec![Pointer::root().push("security")];
+    requirements.extend(
+        shape::nodes(json, false)
+            .into_iter()
+            .filter(|(_, kind)| *kind == Kind::Operation)
+            .map(|(at, _)| at.push("security")),
+    );
+    for at in requirements {
+        if let Some(Value::Array(alternatives)) = json.pointer_mut(at.as_json_pointer()) {
+            for alternative in alternatives.iter_mut().filter_map(Value::as_object_mut) {
+                alternative.retain(|name, _| !removed.contains(name));
+            }
+        }
     }
 }
 

@@ -183,3 +183,27 @@ fn a_30_document_read_as_31_generates_the_same_code() {
     let files = |text: &str| crate::generate(text, "spec").map(|output| output.files).map_err(|e| e.to_string());
     assert_eq!(files(&text), files(&relabelled));
 }
+
+#[test]
+fn mutual_tls_leaves_the_schemes_and_the_requirements_that_name_it() {
+    let mut document = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "security": [{"tls": []}, {"key": []}],
+        "paths": {"/a": {"post": {"security": [{"tls": [], "key": []}], "responses": {}}}},
+        "components": {"securitySchemes": {
+            "tls": {"type": "mutualTLS"},
+            "key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}});
+    let mut diagnostics = Diagnostics::default();
+    normalise(&mut document, &mut diagnostics).expect("shallow");
+    let found = diagnostics.finish("");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].pointer.to_string(), "#/components/securitySchemes/tls/type");
+    assert_eq!(
+        document["components"]["securitySchemes"],
+        json!({"key": {"type": "apiKey", "in": "header", "name": "X-Key"}})
+    );
+    // Only the TLS handshake was needed: that alternative now needs nothing the client sends.
+    assert_eq!(document["security"], json!([{}, {"key": []}]));
+    assert_eq!(document["paths"]["/a"]["post"]["security"], json!([{"key": []}]));
+    let api = crate::generate(&document.to_string(), "t.json");
+    assert!(api.is_ok(), "{:?}", api.err());
+}
