@@ -19,6 +19,7 @@ mod constructors;
 pub mod enums;
 mod error;
 mod failures;
+mod form;
 mod hooks;
 mod json_path;
 #[cfg(feature = "mock")]
@@ -26,6 +27,7 @@ pub mod mock;
 pub mod multipart;
 #[doc(hidden)]
 pub mod paging;
+mod query;
 mod raw;
 #[doc(hidden)]
 pub mod request;
