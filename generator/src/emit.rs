@@ -5,6 +5,7 @@
 //! A file is emitted in parts (the models of a large API in runs of types) that are formatted
 //! independently and concatenated in order, so that parts can be worked on in parallel.
 
+mod bodies;
 mod mock;
 mod models;
 mod operations;

@@ -153,6 +153,39 @@ pub fn reserved(value: QueryValue<'_>) -> QueryValue<'_> {
     }
 }
 
+/// A header or path value written through JSON in the `simple` style: a list `a,b`, an object
+/// `key,value,key,value` or, exploded, `key=value,key=value`, a scalar as it is. Not
+/// percent-encoded: a header value is checked when it is set, a path value encoded as a segment.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming the parameter when the value
+/// does not serialize.
+pub fn simple<T: serde::Serialize>(name: &'static str, value: &T, explode: bool) -> Result<String, crate::Error> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| crate::Error::invalid_argument(name, format!("could not be serialized: {e}")))?;
+    let items: Vec<String> = match &value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().filter(|(_, v)| !v.is_null()).collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            entries
+                .into_iter()
+                .map(|(key, value)| {
+                    if explode {
+                        format!("{key}={}", scalar_text(value))
+                    } else {
+                        format!("{key},{}", scalar_text(value))
+                    }
+                })
+                .collect()
+        }
+        Value::Array(items) => items.iter().filter(|item| !item.is_null()).map(scalar_text).collect(),
+        Value::Null => Vec::new(),
+        scalar => vec![scalar_text(scalar)],
+    };
+    Ok(items.join(","))
+}
+
 /// The values of a list parameter, whatever their type.
 pub trait DisplayList {
     /// Appends the values to `query` in `style` (see [`ListStyle`]; a delimiter inside a value is
@@ -231,7 +264,8 @@ impl Query {
                         }
                     }
                     delimited => {
-                        let items = entries.into_iter().flat_map(|(key, value)| [Value::from(key.as_str()), value.clone()]);
+                        let items =
+                            entries.into_iter().flat_map(|(key, value)| [Value::from(key.as_str()), value.clone()]);
                         self.push_delimited(name, items.collect(), delimited);
                     }
                 }
@@ -347,6 +381,15 @@ mod tests {
     }
 
     #[test]
+    fn simple_style() {
+        let rgb = serde_json::json!({"R": 100, "G": 200, "none": null});
+        assert_eq!(simple("color", &rgb, false).expect("serializable"), "G,200,R,100");
+        assert_eq!(simple("color", &rgb, true).expect("serializable"), "G=200,R=100");
+        assert_eq!(simple("color", &vec![1, 2], false).expect("serializable"), "1,2");
+        assert_eq!(simple("color", &"x y", true).expect("serializable"), "x y");
+    }
+
+    #[test]
     fn delimiters_inside_values_are_encoded() {
         let values = vec!["a,b", "c|d", "e f"];
         assert_eq!(written("x", list(Some(&values), ListStyle::CommaSeparated)), "x=a%2Cb,c%7Cd,e%20f");
@@ -358,7 +401,10 @@ mod tests {
     fn allow_reserved_keeps_only_harmless_reserved_characters() {
         let value = "a/b?c:d@e[f]!$'()*,;#&=+%";
         assert_eq!(written("q", reserved(one(Some(&value)))), "q=a/b?c:d@e[f]!$'()*,;%23%26%3D%2B%25");
-        assert_eq!(written("q", one(Some(&value))), "q=a%2Fb%3Fc%3Ad%40e%5Bf%5D%21%24%27%28%29%2A%2C%3B%23%26%3D%2B%25");
+        assert_eq!(
+            written("q", one(Some(&value))),
+            "q=a%2Fb%3Fc%3Ad%40e%5Bf%5D%21%24%27%28%29%2A%2C%3B%23%26%3D%2B%25"
+        );
         assert!(matches!(reserved(one::<u8>(None)), QueryValue::Absent));
     }
 

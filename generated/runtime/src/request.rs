@@ -10,7 +10,7 @@ use crate::Error;
 use crate::error::{TEXT_CHARS, capped};
 
 pub use crate::form::FieldEncoding;
-pub use crate::query::{DisplayList, ListStyle, ObjectStyle, Query, QueryValue, list, object, one, reserved};
+pub use crate::query::{DisplayList, ListStyle, ObjectStyle, Query, QueryValue, list, object, one, reserved, simple};
 pub use reqwest::Method;
 
 /// Every byte outside RFC 3986 `unreserved` (ALPHA DIGIT `-` `.` `_` `~`) is percent-encoded.
