@@ -20,8 +20,8 @@ pub enum FieldEncoding {
 }
 
 impl Request {
-    /// Serializes `body` (an object) as the `application/x-www-form-urlencoded` request body:
-    /// each property in the encoding `encodings` gives it, `form` exploded otherwise; `null`
+    /// Serializes `body` (an object) as the `application/x-www-form-urlencoded` request body,
+    /// properties in sorted order: each property in the encoding `encodings` gives it, `form` exploded otherwise; `null`
     /// properties are left out.
     pub fn form_body<B: serde::Serialize>(
         &mut self,
@@ -34,7 +34,10 @@ impl Request {
             return Err(invalid("is not an object, so it has no form-urlencoded form".to_owned()));
         };
         let mut form = Query::default();
-        for (name, value) in &properties {
+        // Properties in sorted order, whatever map type serde_json was built with.
+        let mut properties: Vec<(&String, &Value)> = properties.iter().collect();
+        properties.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, value) in properties {
             let encoding = encodings.iter().find(|(property, _)| property == name).map(|(_, encoding)| *encoding);
             match encoding.unwrap_or(FieldEncoding::Style(ObjectStyle::Form)) {
                 FieldEncoding::Style(style) => form.push_json(name, value, style),
