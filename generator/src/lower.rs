@@ -9,6 +9,7 @@
 
 mod bodies;
 mod compose;
+mod compose_scalar;
 mod examples;
 mod features;
 mod graph;

@@ -40,8 +40,15 @@ impl Lowerer<'_> {
             );
         }
         if !flattened.iter().any(|(schema, _)| object_parts(schema).is_some()) {
-            // Not a merge of objects: an allOf that only adds annotations (description, nullable)
-            // to one real schema. Lower the first member that says what the value is.
+            // Inline scalar members are merged, each one's constraints counting (see
+            // `compose_scalar.rs`); a member that is a reference (an enum, say) names the type.
+            let inline = members.iter().all(|member| matches!(member, ReferenceOr::Item(_)));
+            if inline && let Some(merged) = self.merge_scalar_members(&flattened) {
+                let lowered = self.lower_node(Node::Schema(&merged), naming, pointer);
+                return (lowered.ty, lowered.nullable);
+            }
+            // Otherwise an allOf that only adds annotations (description, nullable) to one real
+            // schema: lower the first member that says what the value is.
             let substantive = members.iter().enumerate().find(|(_, member)| match member {
                 ReferenceOr::Reference { .. } => true,
                 ReferenceOr::Item(schema) => !is_annotation_only(schema),
