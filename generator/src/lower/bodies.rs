@@ -120,7 +120,12 @@ impl<'a> Lowerer<'a> {
             };
             let hint = format!("{name} {property}");
             let lowered = (!file).then(|| self.lower_node(node, Naming::Hint(&hint), &property_at));
-            let docs = lowered.as_ref().and_then(|lowered| lowered.docs.clone());
+            let description = local(spec, schema).and_then(|schema| schema.schema_data.description.as_deref());
+            let docs = lowered
+                .as_ref()
+                .and_then(|lowered| lowered.docs.clone())
+                .or_else(|| super::docs(&[description]))
+                .unwrap_or_else(|| format!("The `{property}` part."));
             let (kind, list) = match lowered.map(|lowered| self.unalias(&lowered.ty)) {
                 None => (PartKind::File, list),
                 Some(ty) if content_type.as_deref().is_some_and(is_json) => (PartKind::Json(ty), false),
@@ -140,7 +145,7 @@ impl<'a> Lowerer<'a> {
                 list,
                 optional: !object.required.contains(property),
                 content_type,
-                docs,
+                docs: Some(docs),
             });
         }
         Some(MultipartDef {
