@@ -2,9 +2,16 @@
 //! bytes asserted: query strings, header values, the `Cookie` header, form-urlencoded bodies and
 //! multipart parts.
 //!
-//! Requests are built with the runtime's functions exactly as the emitted `request()` of the
-//! fixtures `parameter_styles.yaml` and `form_and_multipart_bodies.yaml` builds them (see their
-//! snapshots; `real_specs.rs` compiles those crates), then sent by the client.
+//! Most tests build requests with the runtime's functions exactly as the emitted `request()` of
+//! the fixtures `parameter_styles.yaml` and `form_and_multipart_bodies.yaml` builds them (see
+//! their snapshots), then send them with the client. The last one generates those fixtures'
+//! crates and runs a program against each (`tests/generated_clients/*.rs`), which sends every
+//! style and body through the generated builders to wiremock and prints what arrived; the output
+//! must be exactly the reviewed `*.out` file.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
 
 use cloudflare_realtimekit::Client;
 use cloudflare_realtimekit_runtime::multipart::{FilePart, Form};
@@ -154,4 +161,48 @@ async fn multipart_bodies_arrive_as_file_text_and_json_parts() {
     }
     whole.push_str(&format!("--{boundary}--\r\n"));
     assert_eq!(String::from_utf8_lossy(&received.body), whole);
+}
+
+/// Generates the crate of `fixture` under `target/generated-crates/`, adds `program` as an
+/// example (with tokio and wiremock as dev-dependencies), runs it and returns what it printed.
+fn run_generated_client(fixture: &str) -> String {
+    let root = tests::workspace_root();
+    let scratch = root.join("target/generated-crates");
+    let dir = scratch.join(format!("e2e-{fixture}"));
+    let _ = fs::remove_dir_all(&dir);
+    let spec = root.join(format!("tests/fixtures/{fixture}.yaml"));
+    xtask::codegen(&spec, &dir, xtask::Mode::Write).unwrap_or_else(|message| panic!("{message}"));
+    let manifest = dir.join("Cargo.toml");
+    let mut text = fs::read_to_string(&manifest).expect("manifest");
+    text.push_str(
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\nwiremock = \"0.6\"\n",
+    );
+    fs::write(&manifest, text).expect("manifest written");
+    fs::create_dir_all(dir.join("examples")).expect("examples directory");
+    let program = root.join(format!("tests/generated_clients/{fixture}.rs"));
+    fs::copy(&program, dir.join("examples/e2e.rs")).expect("program copied");
+    // The workspace's lock file, so that the program builds offline with the versions the
+    // workspace already has.
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file copied");
+    let output = Command::new(env!("CARGO"))
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .args(["run", "--quiet", "--offline", "--example", "e2e"])
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "the client of {fixture} fails:\n{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// The reviewed output of a fixture's program.
+fn expected(fixture: &str, root: &Path) -> String {
+    fs::read_to_string(root.join(format!("tests/generated_clients/{fixture}.out"))).expect("reviewed output")
+}
+
+#[test]
+fn generated_clients_send_every_style_and_body_as_reviewed() {
+    let root = tests::workspace_root();
+    for fixture in ["parameter_styles", "form_and_multipart_bodies"] {
+        assert_eq!(run_generated_client(fixture), expected(fixture, &root), "{fixture}");
+    }
 }

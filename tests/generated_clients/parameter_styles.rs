@@ -1,0 +1,55 @@
+//! Sends every parameter style of `tests/fixtures/parameter_styles.yaml` through its generated
+//! client to wiremock and prints what arrived (run by `tests/styles_and_bodies.rs`).
+
+use parameter_styles::models::{Color, Filter, FilterRange, RangeOrTime};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::main]
+async fn main() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = parameter_styles::Client::builder().api_token("token").base_url(server.uri()).build().expect("client");
+    let rgb = || Color { r: Some(100), g: Some(200), b: Some(150) };
+    client
+        .styles()
+        .query_styles()
+        .prim("a b")
+        .form_exploded(["x", "y"])
+        .form_list([1, 2])
+        .spaced(["s", "t"])
+        .piped(["p", "q"])
+        .piped_exploded(["e", "f"])
+        .color(rgb())
+        .color_list(rgb())
+        .color_spaced(rgb())
+        .color_piped(rgb())
+        .filter(Filter { status: Some("open".into()), tags: Some(vec!["a".into(), "b".into()]), range: Some(FilterRange { gte: Some(1) }) })
+        .created(RangeOrTime::Integer(1700000000))
+        .expand(["data", "data.items"])
+        .redirect("https://x.test/a?b")
+        .labels([("k".to_owned(), "v w".to_owned())].into())
+        .send()
+        .await
+        .expect("sent");
+    client.styles().query_styles().created(RangeOrTime::RangeOrTimeVariant0(Default::default())).send().await.expect("sent");
+    client
+        .styles()
+        .header_styles("s;1")
+        .x_ids([3, 4])
+        .x_color(rgb())
+        .x_color_exploded(rgb())
+        .ids([5, 6])
+        .prefs(rgb())
+        .send()
+        .await
+        .expect("sent");
+    for request in server.received_requests().await.expect("recorded") {
+        println!("{} {}?{}", request.method, request.url.path(), request.url.query().unwrap_or_default());
+        for name in ["x-ids", "x-color", "x-color-exploded", "cookie"] {
+            if let Some(value) = request.headers.get(name) {
+                println!("{name}: {}", value.to_str().expect("ASCII"));
+            }
+        }
+    }
+}
