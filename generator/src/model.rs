@@ -312,8 +312,9 @@ pub struct Param {
     pub required: bool,
     /// Set for array parameters: how the values are sent.
     pub list: Option<ListStyle>,
-    /// Set for query and cookie parameters written through JSON (objects, maps, unions that are
-    /// not scalars, lists in `deepObject`): how the value is sent.
+    /// Set for parameters written through JSON (objects, maps, unions that are not scalars, lists
+    /// of those, lists in `deepObject`): how the value is sent. In a header (`simple`), `Form`
+    /// means exploded (`k=v,k2=v2`) and `CommaSeparated` not (`k,v,k2,v2`).
     pub object: Option<ObjectStyle>,
     /// `allowReserved: true` (query parameters): RFC 3986's reserved characters that are
     /// harmless in a query value are sent unencoded.

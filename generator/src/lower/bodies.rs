@@ -43,6 +43,19 @@ impl<'a> Lowerer<'a> {
             BodyKind::Json(self.body_type(media, builder_name, &at))
         } else if essence(media_type) == FORM {
             let ty = self.body_type(media, builder_name, &at);
+            if self.struct_def(&ty).is_none() && !matches!(self.unalias(&ty), TypeRef::Map(_)) {
+                // Only an object has properties to write as `name=value` pairs.
+                self.diagnostics.warning(
+                    &at.push("schema"),
+                    "a form-urlencoded body whose schema is not an object is sent as bytes, encoded by the caller",
+                );
+                return Some(Body {
+                    media_type: media_type.clone(),
+                    kind: BodyKind::Bytes,
+                    required: body.required,
+                    docs: super::docs(&[body.description.as_deref()]).unwrap_or_else(|| "The request body.".to_owned()),
+                });
+            }
             let encodings = media.encoding.iter().map(|(property, encoding)| {
                 let json = encoding.content_type.as_deref().is_some_and(is_json);
                 let style = match (encoding.style.as_ref(), encoding.explode) {
