@@ -164,7 +164,8 @@ async fn multipart_bodies_arrive_as_file_text_and_json_parts() {
 }
 
 /// Generates the crate of `fixture` under `target/generated-crates/`, adds `program` as an
-/// example (with tokio and wiremock as dev-dependencies), runs it and returns what it printed.
+/// example (with tokio and wiremock as dev-dependencies), runs it (with the crate's mock server)
+/// and returns what it printed.
 fn run_generated_client(fixture: &str) -> String {
     let root = tests::workspace_root();
     let scratch = root.join("target/generated-crates");
@@ -187,7 +188,7 @@ fn run_generated_client(fixture: &str) -> String {
     let output = Command::new(env!("CARGO"))
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .args(["run", "--quiet", "--offline", "--example", "e2e"])
+        .args(["run", "--quiet", "--offline", "--features", "mock", "--example", "e2e"])
         .output()
         .expect("cargo runs");
     assert!(output.status.success(), "the client of {fixture} fails:\n{}", String::from_utf8_lossy(&output.stderr));

@@ -44,6 +44,45 @@ async fn main() {
         .send()
         .await
         .expect("sent");
+    print_received(&server).await;
+
+    // The crate's mock server matches each style as the client writes it, and nothing else.
+    let mock = parameter_styles::mock::MockServer::start().await;
+    let filter = || Filter { status: Some("open".into()), tags: Some(vec!["a".into()]), range: None };
+    mock.styles()
+        .query_styles()
+        .spaced(["s", "t"])
+        .piped(["p", "q"])
+        .color_list(rgb())
+        .color_piped(rgb())
+        .filter(filter())
+        .created(RangeOrTime::Integer(1))
+        .expand(["data"])
+        .redirect("https://x.test/a?b")
+        .expect(1)
+        .mount()
+        .await;
+    let mock_client = mock.client();
+    let query = || {
+        mock_client
+            .styles()
+            .query_styles()
+            .prim("other")
+            .spaced(["s", "t"])
+            .color_list(rgb())
+            .color_piped(rgb())
+            .filter(filter())
+            .created(RangeOrTime::Integer(1))
+            .expand(["data"])
+            .redirect("https://x.test/a?b")
+    };
+    query().piped(["p", "q"]).send().await.expect("matched by the mock");
+    query().piped(["p", "r"]).send().await.expect_err("not matched");
+    println!("mock: {} unmatched", mock.take_unmatched().len());
+    mock.verify().await;
+}
+
+async fn print_received(server: &MockServer) {
     for request in server.received_requests().await.expect("recorded") {
         println!("{} {}?{}", request.method, request.url.path(), request.url.query().unwrap_or_default());
         for name in ["x-ids", "x-color", "x-color-exploded", "cookie"] {
