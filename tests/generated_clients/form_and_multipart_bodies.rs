@@ -11,11 +11,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn main() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    let client = form_and_multipart_bodies::Client::builder()
-        .api_token("token")
-        .base_url(server.uri())
-        .build()
-        .expect("client");
+    let client =
+        form_and_multipart_bodies::Client::builder().api_token("token").base_url(server.uri()).build().expect("client");
     let customer = CustomerForm {
         name: "Zoë & co".into(),
         tags: Some(vec!["a".into(), "b|c".into()]),

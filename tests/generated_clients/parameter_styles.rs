@@ -24,7 +24,11 @@ async fn main() {
         .color_list(rgb())
         .color_spaced(rgb())
         .color_piped(rgb())
-        .filter(Filter { status: Some("open".into()), tags: Some(vec!["a".into(), "b".into()]), range: Some(FilterRange { gte: Some(1) }) })
+        .filter(Filter {
+            status: Some("open".into()),
+            tags: Some(vec!["a".into(), "b".into()]),
+            range: Some(FilterRange { gte: Some(1) }),
+        })
         .created(RangeOrTime::Integer(1700000000))
         .expand(["data", "data.items"])
         .redirect("https://x.test/a?b")
@@ -32,7 +36,13 @@ async fn main() {
         .send()
         .await
         .expect("sent");
-    client.styles().query_styles().created(RangeOrTime::RangeOrTimeVariant0(Default::default())).send().await.expect("sent");
+    client
+        .styles()
+        .query_styles()
+        .created(RangeOrTime::RangeOrTimeVariant0(Default::default()))
+        .send()
+        .await
+        .expect("sent");
     client
         .styles()
         .header_styles("s;1")
