@@ -17,8 +17,8 @@ mod tests;
 pub use parse::parse;
 
 use crate::model::{
-    Api, Body, BodyKind, FieldEncoding, ListStyle, ObjectStyle, Operation, Param, PartKind, Response, TypeDef,
-    TypeKind, TypeRef,
+    Api, Body, BodyKind, FieldEncoding, ListStyle, ObjectStyle, Operation, Param, PartKind, PathStyle, Response,
+    TypeDef, TypeKind, TypeRef,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
@@ -304,6 +304,17 @@ fn parameter(operation: &str, location: &str, param: &Param) -> Entry {
         (Some(ListStyle::SpaceDelimited), None) => Some("space-delimited"),
         (Some(ListStyle::PipeDelimited), None) => Some("pipe-delimited"),
         (None, None) => None,
+    };
+    let style = match param.path_style {
+        Some(styled) => Some(match (styled.style, styled.explode) {
+            (PathStyle::Simple, false) => "simple",
+            (PathStyle::Simple, true) => "simple exploded",
+            (PathStyle::Label, false) => "label",
+            (PathStyle::Label, true) => "label exploded",
+            (PathStyle::Matrix, false) => "matrix",
+            (PathStyle::Matrix, true) => "matrix exploded",
+        }),
+        None => style,
     };
     let style = match (style, param.allow_reserved) {
         (Some(style), true) => Some(format!("{style}, allowReserved")),

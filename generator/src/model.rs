@@ -319,6 +319,9 @@ pub struct Param {
     /// `allowReserved: true` (query parameters): RFC 3986's reserved characters that are
     /// harmless in a query value are sent unencoded.
     pub allow_reserved: bool,
+    /// Set for path parameters written in a style beyond a plain scalar (`simple` lists and
+    /// objects, `label`, `matrix`).
+    pub path_style: Option<StyledPath>,
     /// Rustdoc.
     pub docs: Option<String>,
 }
@@ -350,6 +353,26 @@ pub enum ObjectStyle {
     PipeDelimited,
     /// `name[key]=value` for each property (`style: deepObject`).
     Deep,
+}
+
+/// How a path parameter in a style is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StyledPath {
+    /// `simple`, `label` or `matrix`.
+    pub style: PathStyle,
+    /// `explode`.
+    pub explode: bool,
+}
+
+/// The style of a path parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `blue,black` (lists and objects only: a scalar in `simple` is a plain segment).
+    Simple,
+    /// `.blue.black`
+    Label,
+    /// `;color=blue,black`
+    Matrix,
 }
 
 /// How one property of a form-urlencoded body is written (its `encoding` entry).

@@ -54,6 +54,7 @@ async fn main() {
         .send()
         .await
         .expect("sent");
+    client.styles().path_styles([3, 4], rgb(), ["a", "b c"], "m;1", rgb()).send().await.expect("sent");
     print_received(&server).await;
 
     // The crate's mock server matches each style as the client writes it, and nothing else.
@@ -88,6 +89,16 @@ async fn main() {
     };
     query().piped(["p", "q"]).send().await.expect("matched by the mock");
     query().piped(["p", "r"]).send().await.expect_err("not matched");
+    mock.styles()
+        .path_styles()
+        .label(["a".to_owned(), "b c".to_owned()])
+        .matrix_exploded(rgb())
+        .expect(1)
+        .mount()
+        .await;
+    let path = |label: &'static str| mock_client.styles().path_styles([1], rgb(), ["a", label], "m", rgb());
+    path("b c").send().await.expect("matched by the mock");
+    path("b").send().await.expect_err("not matched");
     println!("mock: {} unmatched", mock.take_unmatched().len());
     mock.verify().await;
 }

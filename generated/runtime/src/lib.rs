@@ -27,6 +27,7 @@ pub mod mock;
 pub mod multipart;
 #[doc(hidden)]
 pub mod paging;
+mod path;
 mod query;
 mod raw;
 #[doc(hidden)]

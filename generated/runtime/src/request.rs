@@ -10,6 +10,7 @@ use crate::Error;
 use crate::error::{TEXT_CHARS, capped};
 
 pub use crate::form::FieldEncoding;
+pub use crate::path::{PathStyle, path_styled};
 pub use crate::query::{DisplayList, ListStyle, ObjectStyle, Query, QueryValue, list, object, one, reserved, simple};
 pub use reqwest::Method;
 
@@ -98,7 +99,18 @@ pub(crate) fn parse_extra_header(name: &str, value: &str, where_: &str) -> Resul
 ///
 /// Every byte outside RFC 3986 unreserved is encoded (`/`, `?`, `#`, `%`, space, non-ASCII).
 /// An empty value, `.` or `..` is rejected, and so is a placeholder missing from `params`.
+#[cfg_attr(not(feature = "mock"), allow(dead_code, reason = "the mock server's and the tests' entry point"))]
 pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)]) -> Result<String, Error> {
+    expand_path_with(template, params, &[])
+}
+
+/// [`expand_path`], with `styled` values already written and percent-encoded by
+/// [`path_styled`](crate::path::path_styled), inserted as they are.
+pub(crate) fn expand_path_with(
+    template: &'static str,
+    params: &[(&'static str, &str)],
+    styled: &[(&'static str, &str)],
+) -> Result<String, Error> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -111,6 +123,11 @@ pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)
             ));
         };
         let name = &after[..close];
+        if let Some((_, written)) = styled.iter().find(|(n, _)| *n == name) {
+            out.push_str(written);
+            rest = &after[close + 1..];
+            continue;
+        }
         let Some((_, value)) = params.iter().find(|(n, _)| *n == name) else {
             return Err(Error::invalid_argument(name, format!("no value given for path template `{template}`")));
         };
@@ -172,7 +189,20 @@ impl Request {
         query: &[(&'static str, QueryValue<'_>)],
         options: &RequestOptions,
     ) -> Result<Self, Error> {
-        let path = expand_path(path_template, path_params)?;
+        Self::build_styled(method, path_template, path_params, &[], query, options)
+    }
+
+    /// [`Request::build`] for an operation with path parameters in a style
+    /// ([`path_styled`](crate::path::path_styled)): `styled` holds their written values.
+    pub fn build_styled(
+        method: Method,
+        path_template: &'static str,
+        path_params: &[(&'static str, &str)],
+        styled: &[(&'static str, &str)],
+        query: &[(&'static str, QueryValue<'_>)],
+        options: &RequestOptions,
+    ) -> Result<Self, Error> {
+        let path = expand_path_with(path_template, path_params, styled)?;
         options.headers.checked()?;
         let mut request = Request::new(method, path_template, path, options);
         for (name, value) in query {

@@ -364,7 +364,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         HttpMethod::Patch => quote!(PATCH),
         HttpMethod::Trace => quote!(TRACE),
     };
-    let path_args = op.path_params.iter().map(|param| {
+    let path_args = op.path_params.iter().filter(|param| param.path_style.is_none()).map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
         match param.ty {
@@ -413,14 +413,35 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(body) = &self.body { #attach; } }
         })
     });
-    let build = quote! {
-        crate::request::Request::build(
-            crate::request::Method::#method,
-            #template,
-            &[#(#path_args),*],
-            &[#(#query),*],
-            &self.options,
-        )
+    let styled: Vec<&Param> = op.path_params.iter().filter(|param| param.path_style.is_some()).collect();
+    let build = if styled.is_empty() {
+        quote! {
+            crate::request::Request::build(
+                crate::request::Method::#method,
+                #template,
+                &[#(#path_args),*],
+                &[#(#query),*],
+                &self.options,
+            )
+        }
+    } else {
+        // Path parameters in a style are written first, each failure reported in order.
+        let written = styled.iter().map(|param| {
+            let name = ident(&param.rust_name);
+            let wire = &param.wire_name;
+            let value = super::bodies::path_styled(param, quote!(&self.#name));
+            quote!((#wire, &#value?))
+        });
+        quote! {
+            crate::request::Request::build_styled(
+                crate::request::Method::#method,
+                #template,
+                &[#(#path_args),*],
+                &[#(#written),*],
+                &[#(#query),*],
+                &self.options,
+            )
+        }
     };
     let mut headers: Vec<TokenStream> = headers.collect();
     if !op.cookie_params.is_empty() {

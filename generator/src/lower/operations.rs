@@ -241,20 +241,6 @@ impl Lowerer<'_> {
                 Location::Cookie => cookie_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
             }
         }
-        // Every query, header and cookie value has a form on the wire (see `parameters.rs`); a
-        // path segment holds only scalars and lists of them.
-        if let Some(param) = path_params.iter().find(|param| param.object.is_some() || param.list.is_some()) {
-            self.diagnostics.operation_left_out(
-                pointer,
-                format!(
-                    "operation `{method_name}` is left out: path parameter `{}` is a list or an object, which \
-                     has no form in a path segment here",
-                    param.wire_name
-                ),
-            );
-            return None;
-        }
-
         let body = operation
             .request_body
             .as_ref()

@@ -5,14 +5,16 @@
 //! written by `Display` in its list style; anything else (an object, a map, a union of objects,
 //! a list in `deepObject`, a list of non-scalars) goes through JSON in its object style, so that
 //! no operation is left out for the shape or style of a query parameter. Header parameters are
-//! `simple`: lists comma-separated, objects `key,value` or, exploded, `key=value` pairs.
+//! `simple`: lists comma-separated, objects `key,value` or, exploded, `key=value` pairs. Path
+//! parameters beyond a plain scalar (`simple` lists and objects, `label`, `matrix`) are written
+//! by the runtime's `path_styled`.
 
 use super::Lowerer;
 use super::types::{Naming, Node};
-use crate::model::{ListStyle, ObjectStyle, Param, TypeRef};
+use crate::model::{ListStyle, ObjectStyle, Param, PathStyle, StyledPath, TypeRef};
 use crate::naming::Scope;
 use crate::pointer::Pointer;
-use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathStyle as SpecPathStyle, QueryStyle};
 
 /// The style of a query or cookie parameter, location aside.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -100,7 +102,21 @@ impl Lowerer<'_> {
             }
             other => (other, None, None),
         };
+        let path_style = match parameter {
+            Parameter::Path { style, .. } => {
+                let style = match style {
+                    SpecPathStyle::Simple => PathStyle::Simple,
+                    SpecPathStyle::Label => PathStyle::Label,
+                    SpecPathStyle::Matrix => PathStyle::Matrix,
+                };
+                // A scalar in `simple` is a plain segment, encoded by the request itself.
+                let plain = style == PathStyle::Simple && list.is_none() && object.is_none();
+                (!plain).then_some(StyledPath { style, explode })
+            }
+            _ => None,
+        };
         Param {
+            path_style,
             rust_name: scope.snake(&data.name),
             wire_name: data.name.clone(),
             ty,
