@@ -314,6 +314,15 @@ pub(super) fn object_parts(schema: &Schema) -> Option<(&Properties, &Vec<String>
     }
 }
 
+/// The first description among an allOf's inline members (`allOf: [{$ref: Status},
+/// {description: ...}]` describes the use of `Status` here).
+pub(super) fn members_description(members: &[ReferenceOr<Schema>]) -> Option<&str> {
+    members.iter().find_map(|member| match member {
+        ReferenceOr::Item(schema) => schema.schema_data.description.as_deref(),
+        ReferenceOr::Reference { .. } => None,
+    })
+}
+
 /// Whether a schema only annotates (description, nullable, example, ...) and says nothing about
 /// the value's type or shape.
 pub(super) fn is_annotation_only(schema: &Schema) -> bool {
