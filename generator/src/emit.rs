@@ -9,6 +9,7 @@ mod bodies;
 mod mock;
 mod models;
 mod operations;
+mod styles;
 
 use crate::model::{Api, Group, TypeDef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

@@ -1,35 +1,10 @@
-//! Emits what request bodies other than JSON need: the struct of a typed multipart body (with the
-//! function that turns it into the runtime's form, part by part) and the property encodings of a
-//! form-urlencoded body; and the call that writes a path parameter in a style, shared by the
-//! client and the mock server.
+//! Emits the struct of a typed multipart body, with the function that turns it into the runtime's
+//! form, part by part.
 
 use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{BodyKind, FieldEncoding, ObjectStyle, Operation, Param, PartKind, PathStyle, TypeRef};
+use crate::model::{BodyKind, Operation, PartKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// `(property, encoding)` pairs as the runtime's `form_body` takes them.
-pub(super) fn field_encodings(encodings: &[(String, FieldEncoding)]) -> Vec<TokenStream> {
-    encodings
-        .iter()
-        .map(|(property, encoding)| {
-            let encoding = match encoding {
-                FieldEncoding::Json => quote!(crate::request::FieldEncoding::Json),
-                FieldEncoding::Style(style) => {
-                    let style = match style {
-                        ObjectStyle::Form => quote!(Form),
-                        ObjectStyle::CommaSeparated => quote!(CommaSeparated),
-                        ObjectStyle::SpaceDelimited => quote!(SpaceDelimited),
-                        ObjectStyle::PipeDelimited => quote!(PipeDelimited),
-                        ObjectStyle::Deep => quote!(Deep),
-                    };
-                    quote!(crate::request::FieldEncoding::Style(crate::request::ObjectStyle::#style))
-                }
-            };
-            quote!((#property, #encoding))
-        })
-        .collect()
-}
 
 /// The struct of an operation's typed multipart body, if it has one.
 pub(super) fn emit_multipart_struct(op: &Operation) -> Option<TokenStream> {
@@ -87,18 +62,4 @@ pub(super) fn emit_multipart_struct(op: &Operation) -> Option<TokenStream> {
             }
         }
     })
-}
-
-/// `&crate::request::path_styled(...)?` for a path parameter in a style, from `value` (a
-/// reference to the stored value).
-pub(super) fn path_styled(param: &Param, value: TokenStream) -> TokenStream {
-    let wire = &param.wire_name;
-    let Some(styled) = param.path_style else { return quote!(#value) };
-    let style = match styled.style {
-        PathStyle::Simple => quote!(Simple),
-        PathStyle::Label => quote!(Label),
-        PathStyle::Matrix => quote!(Matrix),
-    };
-    let explode = styled.explode;
-    quote!(crate::request::path_styled(#wire, #value, crate::request::PathStyle::#style, #explode))
 }

@@ -276,7 +276,7 @@ fn path_setter(param: &Param) -> TokenStream {
             }
             (None, ty) => (type_tokens(ty, &models), TokenStream::new()),
         };
-        let value = super::bodies::path_styled(param, quote!(&#name));
+        let value = super::styles::path_styled(param, quote!(&#name));
         return quote! {
             #docs
             pub fn #name(mut self, #name: #ty) -> Self {
@@ -323,7 +323,7 @@ fn query_setter(param: &Param) -> TokenStream {
         (None, TypeRef::String) => (quote!(impl Into<String>), quote!(let #name: String = #name.into();)),
         (None, ty) => (type_tokens(ty, &models), TokenStream::new()),
     };
-    let value = super::operations::query_value(param, quote!(Some(&#name)));
+    let value = super::styles::query_value(param, quote!(Some(&#name)));
     quote! {
         #docs
         pub fn #name(mut self, #name: #ty) -> Self {

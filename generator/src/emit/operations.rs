@@ -2,9 +2,7 @@
 //! a request builder per operation.
 
 use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{
-    Api, BodyKind, Group, HttpMethod, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef,
-};
+use crate::model::{Api, BodyKind, Group, HttpMethod, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -334,7 +332,7 @@ fn attach_json_body(op: &Operation, owner: &TokenStream) -> Option<TokenStream> 
 /// The property encodings of a form body (`None` for any other body).
 fn body_encoding(body: &Option<crate::model::Body>) -> Option<Vec<TokenStream>> {
     match body.as_ref().map(|body| &body.kind) {
-        Some(BodyKind::Form { encodings, .. }) => Some(super::bodies::field_encodings(encodings)),
+        Some(BodyKind::Form { encodings, .. }) => Some(super::styles::field_encodings(encodings)),
         _ => None,
     }
 }
@@ -377,7 +375,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
         let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
-        let value = query_value(param, value);
+        let value = super::styles::query_value(param, value);
         quote!((#wire, #value))
     });
     let headers = op.header_params.iter().map(|param| {
@@ -429,7 +427,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let written = styled.iter().map(|param| {
             let name = ident(&param.rust_name);
             let wire = &param.wire_name;
-            let value = super::bodies::path_styled(param, quote!(&self.#name));
+            let value = super::styles::path_styled(param, quote!(&self.#name));
             quote!((#wire, &#value?))
         });
         quote! {
@@ -449,7 +447,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             let name = ident(&param.rust_name);
             let wire = &param.wire_name;
             let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
-            let value = query_value(param, value);
+            let value = super::styles::query_value(param, value);
             quote!((#wire, #value))
         });
         headers.push(quote! { request.cookies(&[#(#cookies),*])?; });
@@ -570,32 +568,4 @@ fn emit_stream(op: &Operation, response: &TypeRef, paging: &Paging) -> TokenStre
             crate::paging::PageParts { items: items(body).unwrap_or_default(), total_count, end_offset }
         }
     }
-}
-
-/// The runtime's query value of `param` from `value` (an `Option<&T>` expression), in the
-/// parameter's style: what the client sends, and what the mock server expects.
-pub(super) fn query_value(param: &Param, value: TokenStream) -> TokenStream {
-    let written = match (param.list, param.object) {
-        (_, Some(style)) => {
-            let style = match style {
-                ObjectStyle::Form => quote!(Form),
-                ObjectStyle::CommaSeparated => quote!(CommaSeparated),
-                ObjectStyle::SpaceDelimited => quote!(SpaceDelimited),
-                ObjectStyle::PipeDelimited => quote!(PipeDelimited),
-                ObjectStyle::Deep => quote!(Deep),
-            };
-            quote!(crate::request::object(#value, crate::request::ObjectStyle::#style))
-        }
-        (None, None) => quote!(crate::request::one(#value)),
-        (Some(style), None) => {
-            let style = match style {
-                ListStyle::Repeated => quote!(Repeated),
-                ListStyle::CommaSeparated => quote!(CommaSeparated),
-                ListStyle::SpaceDelimited => quote!(SpaceDelimited),
-                ListStyle::PipeDelimited => quote!(PipeDelimited),
-            };
-            quote!(crate::request::list(#value, crate::request::ListStyle::#style))
-        }
-    };
-    if param.allow_reserved { quote!(crate::request::reserved(#written)) } else { written }
 }
