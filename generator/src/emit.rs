@@ -5,10 +5,12 @@
 //! A file is emitted in parts (the models of a large API in runs of types) that are formatted
 //! independently and concatenated in order, so that parts can be worked on in parallel.
 
+mod bodies;
 mod mock;
 mod models;
 mod operations;
 mod security;
+mod styles;
 
 use crate::model::{Api, Group, TypeDef, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

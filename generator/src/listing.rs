@@ -16,7 +16,10 @@ mod tests;
 
 pub use parse::parse;
 
-use crate::model::{Api, BodyKind, ListStyle, ObjectStyle, Operation, Param, Response, TypeDef, TypeKind, TypeRef};
+use crate::model::{
+    Api, Body, BodyKind, FieldEncoding, ListStyle, ObjectStyle, Operation, Param, PartKind, PathStyle, Response,
+    TypeDef, TypeKind, TypeRef,
+};
 use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
@@ -80,6 +83,9 @@ pub enum Entry {
         ty: String,
         /// The media type sent, quoted.
         media: String,
+        /// How a form's properties or a multipart body's parts are written, when any says:
+        /// `encoding "tags" pipeDelimited, "meta" JSON` or `parts "file" "image/png"`.
+        encoding: Option<String>,
     },
     /// `struct Name: request, Default`.
     Struct {
@@ -189,26 +195,86 @@ fn operations(api: &Api) -> Vec<Entry> {
         for op in &group.operations {
             let name = format!("{}.{}", group.module, op.method_name);
             entries.push(operation(&name, op));
-            let params = [("path", &op.path_params), ("query", &op.query_params), ("header", &op.header_params)];
+            let params = [
+                ("path", &op.path_params),
+                ("query", &op.query_params),
+                ("header", &op.header_params),
+                ("cookie", &op.cookie_params),
+            ];
             for (location, params) in params {
                 entries.extend(params.iter().map(|param| parameter(&name, location, param)));
             }
             if let Some(body) = &op.body {
-                let ty = match &body.kind {
-                    BodyKind::Json(ty) => type_name(ty),
-                    BodyKind::Multipart => "multipart::Form".to_owned(),
-                    BodyKind::Bytes => "Bytes".to_owned(),
-                };
-                entries.push(Entry::Body {
-                    operation: name.clone(),
-                    required: body.required,
-                    ty,
-                    media: quoted(&body.media_type),
-                });
+                entries.extend(body_entries(&name, body));
             }
         }
     }
     entries
+}
+
+/// The body line of an operation, and for a typed multipart body its struct and fields.
+fn body_entries(operation: &str, body: &Body) -> Vec<Entry> {
+    let (ty, encoding) = match &body.kind {
+        BodyKind::Json(ty) => (type_name(ty), None),
+        BodyKind::Form { ty, encodings } => {
+            let encodings: Vec<String> = encodings
+                .iter()
+                .map(|(property, encoding)| {
+                    let style = match encoding {
+                        FieldEncoding::Style(style) => object_style(*style),
+                        FieldEncoding::Json => "JSON",
+                    };
+                    format!("{} {style}", quoted(property))
+                })
+                .collect();
+            (type_name(ty), (!encodings.is_empty()).then(|| format!("encoding {}", encodings.join(", "))))
+        }
+        BodyKind::MultipartForm(def) => {
+            let parts = def.fields.iter().filter_map(|field| {
+                let content_type = field.content_type.as_deref()?;
+                Some(format!("{} {}", quoted(&field.wire_name), quoted(content_type)))
+            });
+            (def.name.clone(), Some(format!("parts {}", parts.collect::<Vec<_>>().join(", "))))
+        }
+        BodyKind::Multipart => ("multipart::Form".to_owned(), None),
+        BodyKind::Bytes => ("Bytes".to_owned(), None),
+    };
+    let mut entries = vec![Entry::Body {
+        operation: operation.to_owned(),
+        required: body.required,
+        ty,
+        media: quoted(&body.media_type),
+        encoding,
+    }];
+    if let BodyKind::MultipartForm(def) = &body.kind {
+        entries.push(Entry::Struct { name: def.name.clone(), request: true, default: def.all_optional });
+        entries.extend(def.fields.iter().map(|field| {
+            let ty = match &field.kind {
+                PartKind::File => "FilePart".to_owned(),
+                PartKind::Text(ty) => type_name(ty),
+                PartKind::Json(ty) => type_name(ty),
+            };
+            Entry::Field {
+                parent: def.name.clone(),
+                name: field.rust_name.to_string(),
+                required: !field.optional,
+                ty: if field.list { format!("Vec<{ty}>") } else { ty },
+                wire: Some(quoted(&field.wire_name)),
+            }
+        }));
+    }
+    entries
+}
+
+/// How the listing names an object style.
+fn object_style(style: ObjectStyle) -> &'static str {
+    match style {
+        ObjectStyle::Form => "form",
+        ObjectStyle::CommaSeparated => "form unexploded",
+        ObjectStyle::SpaceDelimited => "spaceDelimited",
+        ObjectStyle::PipeDelimited => "pipeDelimited",
+        ObjectStyle::Deep => "deepObject",
+    }
 }
 
 fn operation(name: &str, op: &Operation) -> Entry {
@@ -232,11 +298,28 @@ fn operation(name: &str, op: &Operation) -> Entry {
 fn parameter(operation: &str, location: &str, param: &Param) -> Entry {
     let ty = type_name(&param.ty);
     let style = match (param.list, param.object) {
-        (Some(ListStyle::Repeated), _) => Some("repeated"),
-        (Some(ListStyle::CommaSeparated), _) => Some("comma-separated"),
-        (None, Some(ObjectStyle::Form)) => Some("form"),
-        (None, Some(ObjectStyle::Deep)) => Some("deepObject"),
+        (_, Some(style)) => Some(object_style(style)),
+        (Some(ListStyle::Repeated), None) => Some("repeated"),
+        (Some(ListStyle::CommaSeparated), None) => Some("comma-separated"),
+        (Some(ListStyle::SpaceDelimited), None) => Some("space-delimited"),
+        (Some(ListStyle::PipeDelimited), None) => Some("pipe-delimited"),
         (None, None) => None,
+    };
+    let style = match param.path_style {
+        Some(styled) => Some(match (styled.style, styled.explode) {
+            (PathStyle::Simple, false) => "simple",
+            (PathStyle::Simple, true) => "simple exploded",
+            (PathStyle::Label, false) => "label",
+            (PathStyle::Label, true) => "label exploded",
+            (PathStyle::Matrix, false) => "matrix",
+            (PathStyle::Matrix, true) => "matrix exploded",
+        }),
+        None => style,
+    };
+    let style = match (style, param.allow_reserved) {
+        (Some(style), true) => Some(format!("{style}, allowReserved")),
+        (None, true) => Some("allowReserved".to_owned()),
+        (style, false) => style.map(str::to_owned),
     };
     Entry::Parameter {
         operation: operation.to_owned(),
@@ -244,7 +327,7 @@ fn parameter(operation: &str, location: &str, param: &Param) -> Entry {
         required: param.required,
         location: location.to_owned(),
         ty: if param.list.is_some() { format!("Vec<{ty}>") } else { ty },
-        style: style.map(str::to_owned),
+        style,
         wire: quoted(&param.wire_name),
     }
 }
@@ -316,11 +399,8 @@ fn request_types(api: &Api) -> HashSet<&str> {
     let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|def| (def.name.as_str(), def)).collect();
     let mut pending: Vec<&TypeRef> = Vec::new();
     for op in api.groups.iter().flat_map(|group| &group.operations) {
-        let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
-        pending.extend(params.map(|param| &param.ty));
-        if let Some(BodyKind::Json(ty)) = op.body.as_ref().map(|body| &body.kind) {
-            pending.push(ty);
-        }
+        pending.extend(op.params().map(|param| &param.ty));
+        pending.extend(op.body.iter().flat_map(|body| body.kind.types()));
     }
     let mut found = HashSet::new();
     while let Some(ty) = pending.pop() {
@@ -412,8 +492,12 @@ impl fmt::Display for Entry {
                 }
                 write!(f, "; wire {wire}")
             }
-            Entry::Body { operation, required: is_required, ty, media } => {
-                write!(f, "body {operation}: {} {ty}; {media}", required(*is_required))
+            Entry::Body { operation, required: is_required, ty, media, encoding } => {
+                write!(f, "body {operation}: {} {ty}; {media}", required(*is_required))?;
+                if let Some(encoding) = encoding {
+                    write!(f, "; {encoding}")?;
+                }
+                Ok(())
             }
             Entry::Struct { name, request, default } => {
                 let flags: Vec<&str> = [(*request, "request"), (*default, "Default")]

@@ -7,11 +7,14 @@
 //! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types and
 //! `lower/features.rs` gates large APIs by cargo features.
 
+mod bodies;
 mod compose;
+mod compose_scalar;
 mod examples;
 mod features;
 mod graph;
 mod operations;
+mod parameters;
 mod scc;
 mod security;
 mod types;

@@ -295,6 +295,8 @@ pub struct Operation {
     pub query_params: Vec<Param>,
     /// Header parameters, in spec order: one setter each.
     pub header_params: Vec<Param>,
+    /// Cookie parameters, in spec order (`style: form`), sent together in one `Cookie` header.
+    pub cookie_params: Vec<Param>,
     /// The request body, if any.
     pub body: Option<Body>,
     /// The type of a successful response body, and for a list operation how to walk its pages.
@@ -307,6 +309,13 @@ pub struct Operation {
     pub response_example: Option<String>,
     /// The credentials the operation sends: its own `security`, else the API's.
     pub security: Security,
+}
+
+impl Operation {
+    /// Every parameter: path, query, header and cookie, in that order.
+    pub fn params(&self) -> impl Iterator<Item = &Param> {
+        self.path_params.iter().chain(&self.query_params).chain(&self.header_params).chain(&self.cookie_params)
+    }
 }
 
 /// The HTTP method of an operation (the keys of an OpenAPI path item).
@@ -360,8 +369,16 @@ pub struct Param {
     pub required: bool,
     /// Set for array parameters: how the values are sent.
     pub list: Option<ListStyle>,
-    /// Set for object query parameters: how the properties are sent.
+    /// Set for parameters written through JSON (objects, maps, unions that are not scalars, lists
+    /// of those, lists in `deepObject`): how the value is sent. In a header (`simple`), `Form`
+    /// means exploded (`k=v,k2=v2`) and `CommaSeparated` not (`k,v,k2,v2`).
     pub object: Option<ObjectStyle>,
+    /// `allowReserved: true` (query parameters): RFC 3986's reserved characters that are
+    /// harmless in a query value are sent unencoded.
+    pub allow_reserved: bool,
+    /// Set for path parameters written in a style beyond a plain scalar (`simple` lists and
+    /// objects, `label`, `matrix`).
+    pub path_style: Option<StyledPath>,
     /// Rustdoc.
     pub docs: Option<String>,
 }
@@ -371,17 +388,102 @@ pub struct Param {
 pub enum ListStyle {
     /// `name=a&name=b` (`style: form, explode: true`, the OpenAPI default).
     Repeated,
-    /// `name=a,b` (`style: form, explode: false`).
+    /// `name=a,b` (`style: form, explode: false`; in a header, `simple`).
     CommaSeparated,
+    /// `name=a%20b` (`style: spaceDelimited, explode: false`).
+    SpaceDelimited,
+    /// `name=a|b` (`style: pipeDelimited, explode: false`).
+    PipeDelimited,
 }
 
-/// How an object query parameter is written into the query string.
+/// How a value written through JSON (an object, a map, a union) is written into the query
+/// string, a cookie or a property of a form body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectStyle {
     /// `key=value` for each property (`style: form, explode: true`, the OpenAPI default).
     Form,
+    /// `name=key,value` (`style: form, explode: false`).
+    CommaSeparated,
+    /// `name=key%20value` (`style: spaceDelimited, explode: false`).
+    SpaceDelimited,
+    /// `name=key|value` (`style: pipeDelimited, explode: false`).
+    PipeDelimited,
     /// `name[key]=value` for each property (`style: deepObject`).
     Deep,
+}
+
+/// How a path parameter in a style is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StyledPath {
+    /// `simple`, `label` or `matrix`.
+    pub style: PathStyle,
+    /// `explode`.
+    pub explode: bool,
+}
+
+/// The style of a path parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `blue,black` (lists and objects only: a scalar in `simple` is a plain segment).
+    Simple,
+    /// `.blue.black`
+    Label,
+    /// `;color=blue,black`
+    Matrix,
+}
+
+/// How one property of a form-urlencoded body is written (its `encoding` entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldEncoding {
+    /// In a style, as a query parameter of that style.
+    Style(ObjectStyle),
+    /// As JSON text (`contentType: application/json`).
+    Json,
+}
+
+/// A typed `multipart/form-data` body: a struct emitted next to its operation's builder, one
+/// part (or one per item, for a list) per field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultipartDef {
+    /// The struct's name, e.g. `UploadFileForm`.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: String,
+    /// Fields in spec order.
+    pub fields: Vec<PartField>,
+    /// Whether every field may be absent, so that `Default` can be derived.
+    pub all_optional: bool,
+}
+
+/// A field of a multipart body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartField {
+    /// The Rust field name.
+    pub rust_name: Ident,
+    /// The part's name on the wire.
+    pub wire_name: String,
+    /// What the part holds.
+    pub kind: PartKind,
+    /// Whether it is a list: one part per item, all with the same name.
+    pub list: bool,
+    /// Whether it may be absent (an `Option`).
+    pub optional: bool,
+    /// The part's content type (its `encoding.contentType`, else the default for its kind:
+    /// `application/octet-stream` for files, `application/json` for JSON, none for text).
+    pub content_type: Option<String>,
+    /// Rustdoc.
+    pub docs: Option<String>,
+}
+
+/// What a multipart field holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartKind {
+    /// Bytes with a file name and content type (`format: binary`): the runtime's `FilePart`.
+    File,
+    /// A scalar sent as text (`Display`).
+    Text(TypeRef),
+    /// Any value sent as JSON.
+    Json(TypeRef),
 }
 
 /// A request body.
@@ -402,10 +504,38 @@ pub struct Body {
 pub enum BodyKind {
     /// Serialized as JSON from a typed value.
     Json(TypeRef),
-    /// A `multipart/form-data` form the caller fills part by part.
+    /// A `multipart/form-data` form the caller fills part by part (no object schema).
     Multipart,
+    /// A typed `multipart/form-data` body.
+    MultipartForm(MultipartDef),
+    /// An `application/x-www-form-urlencoded` body serialized from a typed value, with the
+    /// encodings of the properties that have one.
+    Form {
+        /// The body's type.
+        ty: TypeRef,
+        /// `(property, encoding)` for each property with an `encoding` entry, in spec order.
+        encodings: Vec<(String, FieldEncoding)>,
+    },
     /// Raw bytes sent as they are with the media type (octet-stream, text, ...).
     Bytes,
+}
+
+impl BodyKind {
+    /// The types the body names: a JSON or form body's type, a multipart body's fields' types.
+    pub fn types(&self) -> Vec<&TypeRef> {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Form { ty, .. } => vec![ty],
+            BodyKind::MultipartForm(def) => def
+                .fields
+                .iter()
+                .filter_map(|field| match &field.kind {
+                    PartKind::Text(ty) | PartKind::Json(ty) => Some(ty),
+                    PartKind::File => None,
+                })
+                .collect(),
+            BodyKind::Multipart | BodyKind::Bytes => Vec::new(),
+        }
+    }
 }
 
 /// What a successful response decodes to.

@@ -23,6 +23,7 @@ mod constructors;
 pub mod enums;
 mod error;
 mod failures;
+mod form;
 mod hooks;
 mod json_path;
 #[cfg(feature = "mock")]
@@ -30,6 +31,8 @@ pub mod mock;
 pub mod multipart;
 #[doc(hidden)]
 pub mod paging;
+mod path;
+mod query;
 mod raw;
 #[doc(hidden)]
 pub mod request;

@@ -280,6 +280,22 @@ impl<'a> Expectation<'a> {
         }
     }
 
+    /// Matches only requests whose path parameter `name` is written as `written` (by
+    /// [`path_styled`](crate::path::path_styled), as the client writes it), or notes why the
+    /// value could not be written.
+    pub fn path_param_styled(&mut self, name: &'static str, written: Result<String, crate::Error>) {
+        match written {
+            Ok(written) => {
+                self.matcher.path.retain(|(other, _)| *other != name);
+                self.matcher.path.push((name, written));
+            }
+            Err(error) => {
+                let template = self.matcher.operation.path;
+                self.note(format!("path parameter `{name}` of `{template}`: {error}"));
+            }
+        }
+    }
+
     /// Matches only requests whose query parameter `name` is `value`, written as the client
     /// writes it (the same pieces, in any order among the others).
     pub fn query_param(&mut self, name: &'static str, value: QueryValue<'_>) {

@@ -1,6 +1,5 @@
 //! A prepared API request (path, query, headers, body, per-request options), built by the generated operations.
 
-use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -10,6 +9,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::Error;
 use crate::error::{TEXT_CHARS, capped};
 
+pub use crate::form::FieldEncoding;
+pub use crate::path::{PathStyle, path_styled};
+pub use crate::query::{DisplayList, ListStyle, ObjectStyle, Query, QueryValue, list, object, one, reserved, simple};
 pub use reqwest::Method;
 
 /// Every byte outside RFC 3986 `unreserved` (ALPHA DIGIT `-` `.` `_` `~`) is percent-encoded.
@@ -97,7 +99,18 @@ pub(crate) fn parse_extra_header(name: &str, value: &str, where_: &str) -> Resul
 ///
 /// Every byte outside RFC 3986 unreserved is encoded (`/`, `?`, `#`, `%`, space, non-ASCII).
 /// An empty value, `.` or `..` is rejected, and so is a placeholder missing from `params`.
+#[cfg_attr(not(feature = "mock"), allow(dead_code, reason = "the mock server's and the tests' entry point"))]
 pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)]) -> Result<String, Error> {
+    expand_path_with(template, params, &[])
+}
+
+/// [`expand_path`], with `styled` values already written and percent-encoded by
+/// [`path_styled`](crate::path::path_styled), inserted as they are.
+pub(crate) fn expand_path_with(
+    template: &'static str,
+    params: &[(&'static str, &str)],
+    styled: &[(&'static str, &str)],
+) -> Result<String, Error> {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -110,6 +123,11 @@ pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)
             ));
         };
         let name = &after[..close];
+        if let Some((_, written)) = styled.iter().find(|(n, _)| *n == name) {
+            out.push_str(written);
+            rest = &after[close + 1..];
+            continue;
+        }
         let Some((_, value)) = params.iter().find(|(n, _)| *n == name) else {
             return Err(Error::invalid_argument(name, format!("no value given for path template `{template}`")));
         };
@@ -125,166 +143,6 @@ pub(crate) fn expand_path(template: &'static str, params: &[(&'static str, &str)
     }
     out.push_str(rest);
     Ok(out)
-}
-
-/// The value of one query parameter, as an operation hands it to [`Request::build`].
-#[allow(missing_debug_implementations, reason = "built and consumed within one call to `Request::build`")]
-pub enum QueryValue<'a> {
-    /// Not set: nothing is sent.
-    Absent,
-    /// `name=value`, formatted with `Display`.
-    One(&'a dyn fmt::Display),
-    /// A list, written as the style says (see [`DisplayList::push_to`]).
-    List(&'a dyn DisplayList, ListStyle),
-    /// An object parameter as JSON, its properties written as the style says (see [`object`] and
-    /// `Query::push_json`); or why it cannot be written as one, which [`Request::build`] reports
-    /// after the path parameters, in the parameters' order.
-    Object(Result<serde_json::Value, String>, ObjectStyle),
-}
-
-/// How a list query parameter is written, so that a call site says it by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListStyle {
-    /// `name=a&name=b` (`style: form, explode: true`, the OpenAPI default).
-    Repeated,
-    /// `name=a,b` (`style: form, explode: false`).
-    CommaSeparated,
-}
-
-/// How an object query parameter is written, so that a call site says it by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectStyle {
-    /// `key=value` for each property (`style: form, explode: true`, the OpenAPI default).
-    Form,
-    /// `name[key]=value` for each property (`style: deepObject`).
-    Deep,
-}
-
-/// A scalar parameter, if set.
-pub fn one<T: fmt::Display>(value: Option<&T>) -> QueryValue<'_> {
-    match value {
-        Some(value) => QueryValue::One(value),
-        None => QueryValue::Absent,
-    }
-}
-
-/// A list parameter, if set.
-pub fn list<T: fmt::Display>(values: Option<&Vec<T>>, style: ListStyle) -> QueryValue<'_> {
-    match values {
-        Some(values) => QueryValue::List(values, style),
-        None => QueryValue::Absent,
-    }
-}
-
-/// An object parameter, if set, encoded through JSON (see `Query::push_json`). The encoding is
-/// compiled only with an operation that has such a parameter.
-pub fn object<T: serde::Serialize>(value: Option<&T>, style: ObjectStyle) -> QueryValue<'static> {
-    match value {
-        Some(value) => QueryValue::Object(serde_json::to_value(value).map_err(|e| e.to_string()), style),
-        None => QueryValue::Absent,
-    }
-}
-
-/// The values of a list parameter, whatever their type.
-pub trait DisplayList {
-    /// Appends the values to `query`: `name=a&name=b` when `explode`, else `name=a,b` (a comma
-    /// inside a value is sent as `%2C`). An empty list adds nothing.
-    fn push_to(&self, query: &mut Query, name: &'static str, explode: bool);
-}
-
-impl<T: fmt::Display> DisplayList for Vec<T> {
-    fn push_to(&self, query: &mut Query, name: &'static str, explode: bool) {
-        for (i, value) in self.iter().enumerate() {
-            query.push_list_item(name, value, explode || i == 0);
-        }
-    }
-}
-
-/// Query string builder: keeps insertion order, form style, RFC 3986 percent-encoding (space as `%20`).
-#[derive(Debug, Clone, Default)]
-pub struct Query {
-    encoded: String,
-}
-
-impl Query {
-    /// Appends `name=value`; the value is formatted with `Display` (booleans `true`/`false`, enums their wire value).
-    pub(crate) fn push(&mut self, name: &'static str, value: &dyn fmt::Display) {
-        self.start(name);
-        self.push_encoded_value(value);
-    }
-
-    /// One value of a list: starts a new `name=` when `start`, else continues after a comma.
-    fn push_list_item(&mut self, name: &'static str, value: &dyn fmt::Display, start: bool) {
-        if start {
-            self.start(name);
-        } else {
-            self.encoded.push(',');
-        }
-        self.push_encoded_value(value);
-    }
-
-    /// Appends an object parameter: `key=value` for each property (`style: form, explode: true`,
-    /// no `prefix`), or `name[key]=value` with the prefix `name` (`style: deepObject`), keys in
-    /// sorted order. Absent and `null` properties are left out; arrays repeat the key; nested
-    /// objects nest (`name[a][b]=v`) with a prefix and are sent as JSON text otherwise.
-    fn push_json(&mut self, prefix: Option<String>, value: &serde_json::Value) {
-        use serde_json::Value;
-        let key = |k: &str| match &prefix {
-            Some(prefix) => format!("{prefix}[{k}]"),
-            None => k.to_owned(),
-        };
-        let Value::Object(map) = value else { return };
-        // Keys in sorted order, whatever map type serde_json was built with.
-        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        for (k, v) in entries {
-            match v {
-                Value::Null => {}
-                Value::String(s) => self.push_pair(&key(k), s),
-                Value::Array(items) => {
-                    for item in items {
-                        match item {
-                            Value::String(s) => self.push_pair(&key(k), s),
-                            Value::Null => {}
-                            other => self.push_pair(&key(k), &other.to_string()),
-                        }
-                    }
-                }
-                Value::Object(_) if prefix.is_some() => self.push_json(Some(key(k)), v),
-                other => self.push_pair(&key(k), &other.to_string()),
-            }
-        }
-    }
-
-    pub(crate) fn push_pair(&mut self, name: &str, value: &str) {
-        self.start(name);
-        self.encoded.extend(utf8_percent_encode(value, ENCODE));
-    }
-
-    /// `true` when nothing was pushed.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.encoded.is_empty()
-    }
-
-    /// The encoded query string, without the leading `?`.
-    pub(crate) fn as_str(&self) -> &str {
-        &self.encoded
-    }
-
-    fn start(&mut self, name: &str) {
-        if !self.encoded.is_empty() {
-            self.encoded.push('&');
-        }
-        self.encoded.extend(utf8_percent_encode(name, ENCODE));
-        self.encoded.push('=');
-    }
-
-    fn push_encoded_value(&mut self, value: &dyn fmt::Display) {
-        let mut raw = String::new();
-        // Writing to a String cannot fail unless the Display impl itself errors.
-        let _ = write!(raw, "{value}");
-        self.encoded.extend(utf8_percent_encode(&raw, ENCODE));
-    }
 }
 
 /// A request body and its content type.
@@ -334,24 +192,27 @@ impl Request {
         query: &[(&'static str, QueryValue<'_>)],
         options: &RequestOptions,
     ) -> Result<Self, Error> {
-        let path = expand_path(path_template, path_params)?;
+        Self::build_styled(method, path_template, path_params, &[], query, options)
+    }
+
+    /// [`Request::build`] for an operation with path parameters in a style
+    /// ([`path_styled`](crate::path::path_styled)): `styled` holds their written values.
+    pub fn build_styled(
+        method: Method,
+        path_template: &'static str,
+        path_params: &[(&'static str, &str)],
+        styled: &[(&'static str, &str)],
+        query: &[(&'static str, QueryValue<'_>)],
+        options: &RequestOptions,
+    ) -> Result<Self, Error> {
+        let path = expand_path_with(path_template, path_params, styled)?;
         options.headers.checked()?;
         let mut request = Request::new(method, path_template, path, options);
         for (name, value) in query {
-            match value {
-                QueryValue::Absent => {}
-                QueryValue::One(value) => request.query.push(name, *value),
-                QueryValue::List(values, style) => {
-                    values.push_to(&mut request.query, name, *style == ListStyle::Repeated);
-                }
-                QueryValue::Object(Ok(value), style) => {
-                    let prefix = (*style == ObjectStyle::Deep).then(|| (*name).to_owned());
-                    request.query.push_json(prefix, value);
-                }
-                QueryValue::Object(Err(reason), _) => {
-                    return Err(Error::invalid_argument(*name, format!("cannot be written as a query: {reason}")));
-                }
-            }
+            request
+                .query
+                .push_value(name, value)
+                .map_err(|reason| Error::invalid_argument(*name, format!("cannot be written as a query: {reason}")))?;
         }
         Ok(request)
     }
@@ -406,7 +267,7 @@ mod tests {
         let deep = build("filter", ObjectStyle::Deep);
         assert_eq!(
             deep.as_str(),
-            "filter%5Blimit%5D=5&filter%5Brange%5D%5Bfrom%5D=1&filter%5Bsince%5D=2024-01-01T00%3A00%3A00Z&filter%5Btags%5D=a%20b&filter%5Btags%5D=c"
+            "filter%5Blimit%5D=5&filter%5Brange%5D%5Bfrom%5D=1&filter%5Bsince%5D=2024-01-01T00%3A00%3A00Z&filter%5Btags%5D%5B0%5D=a%20b&filter%5Btags%5D%5B1%5D=c"
         );
     }
 
@@ -468,10 +329,10 @@ mod tests {
         q.push("search", &"a b&c=d");
         q.push("include_peer_events", &true);
         q.push("per_page", &50);
-        vec!["x", "y"].push_to(&mut q, "ids", true);
-        vec!["a,b", "c"].push_to(&mut q, "tags", false);
-        Vec::<String>::new().push_to(&mut q, "empty", false);
-        Vec::<String>::new().push_to(&mut q, "empty2", true);
+        vec!["x", "y"].push_to(&mut q, "ids", ListStyle::Repeated);
+        vec!["a,b", "c"].push_to(&mut q, "tags", ListStyle::CommaSeparated);
+        Vec::<String>::new().push_to(&mut q, "empty", ListStyle::CommaSeparated);
+        Vec::<String>::new().push_to(&mut q, "empty2", ListStyle::Repeated);
         q.push("name", &"Zoë");
         assert_eq!(
             q.as_str(),

@@ -266,6 +266,26 @@ fn path_setter(param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
     let wire = &param.wire_name;
     let docs = doc_attrs(Some(&format!("Matches only requests whose path parameter `{wire}` is this value.")), false);
+    if param.path_style.is_some() {
+        // Written by the same runtime call as the client's (see `bodies::path_styled`).
+        let models = models();
+        let (ty, stored) = match (&param.list, &param.ty) {
+            (Some(_), item) => {
+                let item = type_tokens(item, &models);
+                (quote!(impl IntoIterator<Item = #item>), quote!(let #name: Vec<#item> = #name.into_iter().collect();))
+            }
+            (None, ty) => (type_tokens(ty, &models), TokenStream::new()),
+        };
+        let value = super::styles::path_styled(param, quote!(&#name));
+        return quote! {
+            #docs
+            pub fn #name(mut self, #name: #ty) -> Self {
+                #stored
+                self.expectation.path_param_styled(#wire, #value);
+                self
+            }
+        };
+    }
     let (ty, value) = match &param.ty {
         TypeRef::String => (quote!(impl Into<String>), quote!(&#name.into())),
         ty => (type_tokens(ty, &models()), quote!(&#name.to_string())),
@@ -303,7 +323,7 @@ fn query_setter(param: &Param) -> TokenStream {
         (None, TypeRef::String) => (quote!(impl Into<String>), quote!(let #name: String = #name.into();)),
         (None, ty) => (type_tokens(ty, &models), TokenStream::new()),
     };
-    let value = super::operations::query_value(param, quote!(Some(&#name)));
+    let value = super::styles::query_value(param, quote!(Some(&#name)));
     quote! {
         #docs
         pub fn #name(mut self, #name: #ty) -> Self {

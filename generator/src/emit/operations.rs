@@ -2,9 +2,7 @@
 //! a request builder per operation.
 
 use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{
-    Api, BodyKind, Group, HttpMethod, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef,
-};
+use crate::model::{Api, BodyKind, Group, HttpMethod, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -23,11 +21,8 @@ fn names_models(group: &Group) -> bool {
         }
     }
     group.operations.iter().any(|op| {
-        let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
-        let body = op.body.as_ref().and_then(|body| match &body.kind {
-            BodyKind::Json(ty) => Some(ty),
-            BodyKind::Multipart | BodyKind::Bytes => None,
-        });
+        let params = op.params();
+        let body = op.body.iter().flat_map(|body| body.kind.types());
         let (response, item) = match &op.response {
             Response::Json { ty, paging } => (Some(ty), paging.as_ref().map(|paging| &paging.item)),
             Response::Empty | Response::Bytes => (None, None),
@@ -73,6 +68,7 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
     let group_docs_inner = doc_attrs(more.as_deref(), true);
     let accessor_docs = doc_attrs(Some(&group.summary), false);
     let methods = group.operations.iter().map(emit_method);
+    let forms = group.operations.iter().filter_map(super::bodies::emit_multipart_struct);
     let builders = group.operations.iter().map(emit_builder);
     let import = names_models(group).then(|| {
         quote!(
@@ -105,17 +101,20 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
         }
 
         #(#builders)*
+
+        #(#forms)*
     }
 }
 
 /// The positional arguments of an operation: path parameters, then required query and header
 /// parameters, then a required body.
 fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.path_params.iter().chain(op.query_params.iter().chain(&op.header_params).filter(|p| p.required))
+    let others = op.query_params.iter().chain(&op.header_params).chain(&op.cookie_params);
+    op.path_params.iter().chain(others.filter(|p| p.required))
 }
 
 fn setters(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.query_params.iter().chain(&op.header_params).filter(|p| !p.required)
+    op.query_params.iter().chain(&op.header_params).chain(&op.cookie_params).filter(|p| !p.required)
 }
 
 /// The type of an argument or setter value, and how to store it.
@@ -142,7 +141,11 @@ fn stored_type(param: &Param) -> TokenStream {
 
 fn body_type(kind: &BodyKind) -> TokenStream {
     match kind {
-        BodyKind::Json(ty) => type_tokens(ty, &models()),
+        BodyKind::Json(ty) | BodyKind::Form { ty, .. } => type_tokens(ty, &models()),
+        BodyKind::MultipartForm(def) => {
+            let name = type_ident(&def.name);
+            quote!(#name)
+        }
         BodyKind::Multipart => quote!(crate::multipart::Form),
         BodyKind::Bytes => quote!(bytes::Bytes),
     }
@@ -312,12 +315,29 @@ fn emit_builder(op: &Operation) -> TokenStream {
 /// Serializes the JSON body of `owner` (a builder) into `request`. Not part of `request()`, so
 /// that the serializer of the body's type is compiled only where the operation is used.
 fn attach_json_body(op: &Operation, owner: &TokenStream) -> Option<TokenStream> {
-    let body = op.body.as_ref().filter(|body| matches!(body.kind, BodyKind::Json(_)))?;
+    let body = op.body.as_ref()?;
+    let attach = |body: TokenStream| match &body_encoding(&op.body) {
+        None => quote!(request.json_body(#body)?),
+        Some(encodings) => quote!(request.form_body(#body, &[#(#encodings),*])?),
+    };
+    if !matches!(body.kind, BodyKind::Json(_) | BodyKind::Form { .. }) {
+        return None;
+    }
     Some(if body.required {
-        quote! { request.json_body(&#owner.body)?; }
+        let attach = attach(quote!(&#owner.body));
+        quote! { #attach; }
     } else {
-        quote! { if let Some(body) = &#owner.body { request.json_body(body)?; } }
+        let attach = attach(quote!(body));
+        quote! { if let Some(body) = &#owner.body { #attach; } }
     })
+}
+
+/// The property encodings of a form body (`None` for any other body).
+fn body_encoding(body: &Option<crate::model::Body>) -> Option<Vec<TokenStream>> {
+    match body.as_ref().map(|body| &body.kind) {
+        Some(BodyKind::Form { encodings, .. }) => Some(super::styles::field_encodings(encodings)),
+        _ => None,
+    }
 }
 
 fn emit_setter(param: &Param) -> TokenStream {
@@ -345,7 +365,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         HttpMethod::Patch => quote!(PATCH),
         HttpMethod::Trace => quote!(TRACE),
     };
-    let path_args = op.path_params.iter().map(|param| {
+    let path_args = op.path_params.iter().filter(|param| param.path_style.is_none()).map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
         match param.ty {
@@ -358,13 +378,17 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
         let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
-        let value = query_value(param, value);
+        let value = super::styles::query_value(param, value);
         quote!((#wire, #value))
     });
     let headers = op.header_params.iter().map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
         let value = match (&param.list, &param.ty) {
+            _ if param.object.is_some() => {
+                let explode = param.object == Some(ObjectStyle::Form);
+                quote!(&crate::request::simple(#wire, value, #explode)?)
+            }
             (Some(_), _) => quote!(&value.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
             (None, TypeRef::String) => quote!(value),
             (None, _) => quote!(&value.to_string()),
@@ -379,7 +403,8 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
         let media_type = &body.media_type;
         let attach = match body.kind {
             // Serialized by `send()` (see `attach_json_body`).
-            BodyKind::Json(_) => return None,
+            BodyKind::Json(_) | BodyKind::Form { .. } => return None,
+            BodyKind::MultipartForm(_) => quote!(request.multipart_body(&body.to_form()?)),
             BodyKind::Multipart => quote!(request.multipart_body(body)),
             BodyKind::Bytes => quote!(request.bytes_body(#media_type, body.clone())),
         };
@@ -389,18 +414,49 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(body) = &self.body { #attach; } }
         })
     });
-    let build = quote! {
-        crate::request::Request::build(
-            crate::request::Method::#method,
-            #template,
-            &[#(#path_args),*],
-            &[#(#query),*],
-            &self.options,
-        )
+    let styled: Vec<&Param> = op.path_params.iter().filter(|param| param.path_style.is_some()).collect();
+    let build = if styled.is_empty() {
+        quote! {
+            crate::request::Request::build(
+                crate::request::Method::#method,
+                #template,
+                &[#(#path_args),*],
+                &[#(#query),*],
+                &self.options,
+            )
+        }
+    } else {
+        // Path parameters in a style are written first, each failure reported in order.
+        let written = styled.iter().map(|param| {
+            let name = ident(&param.rust_name);
+            let wire = &param.wire_name;
+            let value = super::styles::path_styled(param, quote!(&self.#name));
+            quote!((#wire, &#value?))
+        });
+        quote! {
+            crate::request::Request::build_styled(
+                crate::request::Method::#method,
+                #template,
+                &[#(#path_args),*],
+                &[#(#written),*],
+                &[#(#query),*],
+                &self.options,
+            )
+        }
     };
     // The operation's security requirement, which the runtime meets with the client's credentials.
     let security = super::security::requirement(&op.security);
-    let headers: Vec<TokenStream> = headers.collect();
+    let mut headers: Vec<TokenStream> = headers.collect();
+    if !op.cookie_params.is_empty() {
+        let cookies = op.cookie_params.iter().map(|param| {
+            let name = ident(&param.rust_name);
+            let wire = &param.wire_name;
+            let value = if param.required { quote!(Some(&self.#name)) } else { quote!(self.#name.as_ref()) };
+            let value = super::styles::query_value(param, value);
+            quote!((#wire, #value))
+        });
+        headers.push(quote! { request.cookies(&[#(#cookies),*])?; });
+    }
     let build = quote! {
         let mut request = #build?;
         request.set_security(#security);
@@ -512,20 +568,6 @@ fn emit_stream(op: &Operation, response: &TypeRef, paging: &Paging) -> TokenStre
             }
             let (total_count, end_offset) = counts(&body).unwrap_or_default();
             crate::paging::PageParts { items: items(body).unwrap_or_default(), total_count, end_offset }
-        }
-    }
-}
-
-/// The runtime's query value of `param` from `value` (an `Option<&T>` expression), in the
-/// parameter's style: what the client sends, and what the mock server expects.
-pub(super) fn query_value(param: &Param, value: TokenStream) -> TokenStream {
-    match (param.list, param.object) {
-        (_, Some(ObjectStyle::Form)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Form)),
-        (_, Some(ObjectStyle::Deep)) => quote!(crate::request::object(#value, crate::request::ObjectStyle::Deep)),
-        (None, None) => quote!(crate::request::one(#value)),
-        (Some(ListStyle::Repeated), None) => quote!(crate::request::list(#value, crate::request::ListStyle::Repeated)),
-        (Some(ListStyle::CommaSeparated), None) => {
-            quote!(crate::request::list(#value, crate::request::ListStyle::CommaSeparated))
         }
     }
 }

@@ -221,10 +221,14 @@ fn changed(old: &Entry, new: &Entry) -> Vec<Change> {
             found.differs("style", or_none(s1), or_none(s2), false);
             found.differs("wire name", w1, w2, false);
         }
-        (Entry::Body { required: q1, ty: t1, media: m1, .. }, Entry::Body { required: q2, ty: t2, media: m2, .. }) => {
+        (
+            Entry::Body { required: q1, ty: t1, media: m1, encoding: e1, .. },
+            Entry::Body { required: q2, ty: t2, media: m2, encoding: e2, .. },
+        ) => {
             found.requirement(*q1, *q2);
             found.differs("type", t1, t2, true);
             found.differs("media type", m1, m2, false);
+            found.differs("encoding", or_none(e1), or_none(e2), false);
         }
         (Entry::Struct { request: r1, default: d1, .. }, Entry::Struct { request: r2, default: d2, .. }) => {
             match (d1, d2) {

@@ -74,6 +74,7 @@ fn entry(line: &str) -> Option<Entry> {
                 required: required(required_word)?,
                 ty: ty.to_owned(),
                 media: attributes.next()?.to_owned(),
+                encoding: attributes.next().map(str::to_owned),
             }
         }
         "struct" => {

@@ -146,6 +146,25 @@ fn bodies() {
     );
 }
 
+#[test]
+fn body_encodings() {
+    let operation = "operation a.create: POST /a -> (); builder Create";
+    let plain = format!("{operation}\nbody a.create: required NewA; \"application/x-www-form-urlencoded\"");
+    let deep = format!("{plain}; encoding \"meta\" deepObject");
+    let piped = format!("{plain}; encoding \"meta\" pipeDelimited");
+    assert_eq!(
+        report(&plain, &deep),
+        ["body a.create encoding changed from none to encoding \"meta\" deepObject (compatible)"]
+    );
+    assert_eq!(
+        report(&deep, &piped),
+        [
+            "body a.create encoding changed from encoding \"meta\" deepObject to encoding \"meta\" pipeDelimited (compatible)"
+        ]
+    );
+    assert_eq!(report(&deep, &deep), Vec::<String>::new());
+}
+
 const STRUCTS: &str = "\
 struct CreateMeeting: request, Default
 field CreateMeeting.title: optional String; wire \"title\"

@@ -40,8 +40,15 @@ impl Lowerer<'_> {
             );
         }
         if !flattened.iter().any(|(schema, _)| object_parts(schema).is_some()) {
-            // Not a merge of objects: an allOf that only adds annotations (description, nullable)
-            // to one real schema. Lower the first member that says what the value is.
+            // Inline scalar members are merged, each one's constraints counting (see
+            // `compose_scalar.rs`); a member that is a reference (an enum, say) names the type.
+            let inline = members.iter().all(|member| matches!(member, ReferenceOr::Item(_)));
+            if inline && let Some(merged) = self.merge_scalar_members(&flattened) {
+                let lowered = self.lower_node(Node::Schema(&merged), naming, pointer);
+                return (lowered.ty, lowered.nullable);
+            }
+            // Otherwise an allOf that only adds annotations (description, nullable) to one real
+            // schema: lower the first member that says what the value is.
             let substantive = members.iter().enumerate().find(|(_, member)| match member {
                 ReferenceOr::Reference { .. } => true,
                 ReferenceOr::Item(schema) => !is_annotation_only(schema),
@@ -305,6 +312,15 @@ pub(super) fn object_parts(schema: &Schema) -> Option<(&Properties, &Vec<String>
         }
         _ => None,
     }
+}
+
+/// The first description among an allOf's inline members (`allOf: [{$ref: Status},
+/// {description: ...}]` describes the use of `Status` here).
+pub(super) fn members_description(members: &[ReferenceOr<Schema>]) -> Option<&str> {
+    members.iter().find_map(|member| match member {
+        ReferenceOr::Item(schema) => schema.schema_data.description.as_deref(),
+        ReferenceOr::Reference { .. } => None,
+    })
 }
 
 /// Whether a schema only annotates (description, nullable, example, ...) and says nothing about

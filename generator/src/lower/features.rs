@@ -8,7 +8,7 @@
 //! every group, so everything it names is there); a type that every group reaches is always
 //! compiled, and so is everything it reaches.
 
-use crate::model::{ALL_GROUPS, Api, BodyKind, Response, TypeDef, TypeKind, TypeRef};
+use crate::model::{ALL_GROUPS, Api, Response, TypeDef, TypeKind, TypeRef};
 use std::collections::BTreeMap;
 
 /// APIs with more groups than this get a cargo feature per group.
@@ -30,13 +30,9 @@ pub(super) fn gate(api: &mut Api) {
         }
         let mut stack: Vec<&str> = Vec::new();
         for op in &group.operations {
-            let params = op.path_params.iter().chain(&op.query_params).chain(&op.header_params);
-            let mut roots: Vec<&TypeRef> = params.map(|p| &p.ty).collect();
-            // Multipart and byte bodies, and empty or byte responses, name no model type.
-            match op.body.as_ref().map(|body| &body.kind) {
-                Some(BodyKind::Json(ty)) => roots.push(ty),
-                Some(BodyKind::Multipart | BodyKind::Bytes) | None => {}
-            }
+            let mut roots: Vec<&TypeRef> = op.params().map(|p| &p.ty).collect();
+            // Untyped multipart and byte bodies, and empty or byte responses, name no model type.
+            roots.extend(op.body.iter().flat_map(|body| body.kind.types()));
             match &op.response {
                 Response::Json { ty, paging } => {
                     roots.push(ty);

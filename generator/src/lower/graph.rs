@@ -128,12 +128,6 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Whether values of `ty` are JSON objects (structs and maps), which a query string can carry
-    /// property by property.
-    pub(super) fn is_object(&self, ty: &TypeRef) -> bool {
-        self.struct_def(ty).is_some() || matches!(self.unalias(ty), TypeRef::Map(_))
-    }
-
     /// Marks the unions whose shapes are all scalars.
     pub(super) fn mark_scalar_unions(&mut self) {
         let scalar: Vec<bool> = self

@@ -1,16 +1,13 @@
 //! Lowering of paths: every operation becomes a request builder in the group of its first tag,
 //! with its parameters, body, response type and, for list operations, how to walk the pages.
 
-use super::types::{Naming, Node};
+use super::types::Naming;
 use super::{Lowerer, docs};
-use crate::model::{
-    Body, BodyKind, Group, HttpMethod, ListStyle, ObjectStyle, Operation, Paging, Param, Response, Step, StructDef,
-    TypeRef,
-};
+use crate::model::{Group, HttpMethod, Operation, Paging, Param, Response, Step, StructDef, TypeRef};
 use crate::naming::{self, Ident, Scope};
 use crate::pointer::Pointer;
 use indexmap::IndexMap;
-use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
+use openapiv3::{Parameter, ReferenceOr, StatusCode};
 use std::collections::BTreeMap;
 
 /// Methods of `Client` that a group accessor must not shadow.
@@ -136,7 +133,7 @@ impl Lowerer<'_> {
                 method_name = method_name.name(),
             );
             let names = (method_name, builder_name, builder_docs);
-            let lowered = self.lower_operation(path, method, item, operation, &pointer, names);
+            let lowered = self.lower_operation(path, method, item, operation, &pointer, names, &mut builder.types);
             if let Some(lowered) = lowered
                 && let Some(group) = groups.get_mut(&tag)
             {
@@ -186,6 +183,7 @@ impl Lowerer<'_> {
         operation: &openapiv3::Operation,
         pointer: &Pointer,
         (method_name, builder_name, builder_docs): (Ident, String, String),
+        types: &mut Scope,
     ) -> Option<Operation> {
         if check_template(path).is_err() {
             // Reported with the path; its placeholders cannot be told apart.
@@ -235,6 +233,7 @@ impl Lowerer<'_> {
         }
         let mut query_params = Vec::new();
         let mut header_params = Vec::new();
+        let mut cookie_params = Vec::new();
         for ((name, location), (parameter, at)) in &declared {
             match location {
                 Location::Path if !template.contains(name) => self
@@ -243,33 +242,13 @@ impl Lowerer<'_> {
                 Location::Path => {}
                 Location::Query => query_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
                 Location::Header => header_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
-                Location::Cookie => self.diagnostics.warning(
-                    at,
-                    format!("cookie parameter `{name}` is not supported and is left out of `{method_name}`"),
-                ),
+                Location::Cookie => cookie_params.push(self.lower_param(parameter, at, &builder_name, &mut scope)),
             }
         }
-        let plain = query_params.iter().filter(|p| p.object.is_none());
-        for param in plain.chain(&header_params).chain(&path_params) {
-            let reason = match self.unalias(&param.ty) {
-                TypeRef::Named(_) if !self.is_scalar(&param.ty) => {
-                    Some("an object, which has no form in a URL or header here (deepObject is not supported)")
-                }
-                other => unsendable(&other),
-            };
-            if let Some(reason) = reason {
-                self.diagnostics.operation_left_out(
-                    pointer,
-                    format!("operation `{method_name}` is left out: parameter `{}` is {reason}", param.wire_name),
-                );
-                return None;
-            }
-        }
-
         let body = operation
             .request_body
             .as_ref()
-            .and_then(|body| self.lower_body(body, &path_pointer.push("requestBody"), &builder_name));
+            .and_then(|body| self.lower_body(body, &path_pointer.push("requestBody"), &builder_name, types));
         let Some(http_method) = http_method(method) else {
             self.diagnostics.error(pointer, format!("the HTTP method `{method}` is not supported"));
             return None;
@@ -292,98 +271,13 @@ impl Lowerer<'_> {
             path_params,
             query_params,
             header_params,
+            cookie_params,
             body,
             response,
             // POST and PATCH may not be sent twice safely: only they offer `retry_non_idempotent`.
             non_idempotent: matches!(http_method, HttpMethod::Post | HttpMethod::Patch),
             response_example,
             security,
-        })
-    }
-
-    fn lower_param(&mut self, parameter: &Parameter, at: &Pointer, builder_name: &str, scope: &mut Scope) -> Param {
-        let data = parameter.parameter_data_ref();
-        let hint = format!("{builder_name} {}", data.name);
-        let lowered = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                Some(self.lower_node(Node::from(schema), Naming::Hint(&hint), &at.push("schema")))
-            }
-            ParameterSchemaOrContent::Content(_) => None,
-        };
-        let (ty, schema_docs, default) = match lowered {
-            Some(lowered) => (self.unalias(&lowered.ty), lowered.docs, lowered.default),
-            None => (TypeRef::String, None, None),
-        };
-        // A parameter value is text on the wire: a schema that does not say what it is becomes a string.
-        let ty = match ty {
-            TypeRef::Json => TypeRef::String,
-            TypeRef::List(item) if *item == TypeRef::Json => TypeRef::List(Box::new(TypeRef::String)),
-            other => other,
-        };
-        let object = match parameter {
-            Parameter::Query { style, .. } if self.is_object(&ty) => Some(match style {
-                QueryStyle::DeepObject => ObjectStyle::Deep,
-                _ => ObjectStyle::Form,
-            }),
-            _ => None,
-        };
-        let (ty, list) = match ty {
-            TypeRef::List(item) => {
-                let explode =
-                    data.explode.unwrap_or(matches!(parameter, Parameter::Query { .. } | Parameter::Cookie { .. }));
-                if let Parameter::Query { style: QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited, .. } =
-                    parameter
-                {
-                    self.diagnostics.warning(at, "spaceDelimited and pipeDelimited are sent as form style");
-                }
-                let style = if explode { ListStyle::Repeated } else { ListStyle::CommaSeparated };
-                (self.unalias(&item), Some(style))
-            }
-            other => (other, None),
-        };
-        Param {
-            rust_name: scope.snake(&data.name),
-            wire_name: data.name.clone(),
-            ty,
-            required: data.required,
-            list,
-            object,
-            docs: match data.description.as_deref() {
-                Some(description) => docs(&[Some(description), default.as_deref()]),
-                None => schema_docs.or_else(|| Some(format!("Sets the `{}` parameter.", data.name))),
-            },
-        }
-    }
-
-    fn lower_body(
-        &mut self,
-        body: &ReferenceOr<openapiv3::RequestBody>,
-        pointer: &Pointer,
-        builder_name: &str,
-    ) -> Option<Body> {
-        let (body, at) = self.resolve(body, "requestBodies", |c| &c.request_bodies, pointer)?;
-        let (media_type, content) =
-            body.content.iter().find(|(media, _)| is_json(media)).or_else(|| body.content.first())?;
-        let kind = if is_json(media_type) {
-            let hint = format!("{builder_name} body");
-            let ty = match &content.schema {
-                Some(schema) => {
-                    let at = at.push("content").push(media_type).push("schema");
-                    self.lower_node(schema.into(), Naming::Hint(&hint), &at).ty
-                }
-                None => TypeRef::Json,
-            };
-            BodyKind::Json(ty)
-        } else if media_type.starts_with("multipart/form-data") {
-            BodyKind::Multipart
-        } else {
-            BodyKind::Bytes
-        };
-        Some(Body {
-            media_type: media_type.clone(),
-            kind,
-            required: body.required,
-            docs: docs(&[body.description.as_deref()]).unwrap_or_else(|| "The request body.".to_owned()),
         })
     }
 
@@ -535,13 +429,4 @@ pub(super) fn is_json(media_type: &str) -> bool {
 
 fn is_count(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::U64 | TypeRef::I64 | TypeRef::U32 | TypeRef::I32 | TypeRef::F64 | TypeRef::F32)
-}
-
-/// Why a query parameter of this type cannot be written into a query string, if it cannot.
-fn unsendable(ty: &TypeRef) -> Option<&'static str> {
-    match ty {
-        TypeRef::Json | TypeRef::Map(_) => Some("a free-form object, which has no query string form"),
-        TypeRef::List(_) => Some("a list of lists, which has no query string form"),
-        _ => None,
-    }
 }

@@ -184,12 +184,12 @@ impl Lowerer<'_> {
             "datetime" => "Format: `date-time`.".to_owned(),
             other => format!("Format: `{other}`."),
         });
-        let docs = docs(&[
-            data.title.as_deref(),
-            data.description.as_deref(),
-            format_note.as_deref(),
-            default_note(data).as_deref(),
-        ]);
+        // An allOf without a description of its own is described by its inline members.
+        let description = data.description.as_deref().or_else(|| match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => super::compose::members_description(all_of),
+            _ => None,
+        });
+        let docs = docs(&[data.title.as_deref(), description, format_note.as_deref(), default_note(data).as_deref()]);
         Lowered { ty, nullable, docs, default: default_note(data) }
     }
 
