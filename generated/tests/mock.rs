@@ -79,10 +79,17 @@ async fn errors_and_delays_are_answered_as_asked() {
     let body = serde_json::json!({ "success": false, "errors": [{ "code": 404, "message": "Meeting not found" }] });
     mock.meetings().list_meeting_participants().meeting_id("gone").respond_error(404, body).mount().await;
     mock.meetings().list_meeting_participants().meeting_id("slow").respond_delay(Duration::from_secs(5)).mount().await;
+    // The shape the spec documents for errors, which the client decodes into its model.
+    let documented = serde_json::json!({ "success": false, "error": { "code": 403, "message": "Forbidden" } });
+    mock.meetings().list_meeting_participants().meeting_id("secret").respond_error(403, documented).mount().await;
     let client = mock.client();
     let error = client.meetings().list_meeting_participants("a", "b", "gone").send().await.expect_err("a 404");
     assert!(error.is_not_found(), "{error}");
     assert_eq!(error.message(), Some("Meeting not found"));
+    assert_eq!(error.body(), None, "a shape the spec does not document has no typed body");
+    let error = client.meetings().list_meeting_participants("a", "b", "secret").send().await.expect_err("a 403");
+    let body = error.body().expect("the documented error body");
+    assert_eq!((body.success, body.error.message.as_str()), (false, "Forbidden"));
     let slow = client
         .meetings()
         .list_meeting_participants("a", "b", "slow")
@@ -90,7 +97,7 @@ async fn errors_and_delays_are_answered_as_asked() {
         .max_retries(0)
         .send()
         .await;
-    assert!(matches!(slow, Err(Error::Timeout(_))), "{slow:?}");
+    assert!(matches!(slow.map_err(Error::from), Err(Error::Timeout(_))));
 }
 
 #[tokio::test]

@@ -7,12 +7,15 @@
 //! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types and
 //! `lower/features.rs` gates large APIs by cargo features.
 
+mod accessors;
 mod compose;
+mod errors;
 mod examples;
 mod features;
 mod graph;
 mod operations;
 mod scc;
+mod scope;
 mod types;
 
 use crate::error::Diagnostics;
@@ -26,7 +29,9 @@ use openapiv3::{Components, OpenAPI, ReferenceOr};
 pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     let mut cx = Lowerer::new(spec, diagnostics);
     cx.lower_components();
-    let groups = cx.lower_operations();
+    let mut groups = cx.lower_operations();
+    cx.items_accessors(&mut groups);
+    let scope = scope::bind_shared_params(&mut groups);
     cx.box_recursive_fields();
     cx.mark_scalar_unions();
     let mut api = Api {
@@ -48,6 +53,7 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
         operations_docs: format!("The operations of the {} {}, grouped by tag.", spec.info.title, spec.info.version),
         types: cx.types,
         groups,
+        scope,
     };
     features::gate(&mut api);
     api
