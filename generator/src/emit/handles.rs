@@ -5,7 +5,7 @@
 
 use super::operations::{argument, body_type, positional, setters, stored_type};
 use super::{doc_attrs, ident, type_ident};
-use crate::model::{Api, Group, Operation, Param, ScopeDef};
+use crate::model::{Api, Group, Operation, Param, ScopeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -21,6 +21,7 @@ pub(super) fn emit_handles(group: &Group, scope: Option<&ScopeDef>) -> TokenStre
         let scoped = type_ident(scoped);
         let scope_type = type_ident(&scope.type_name);
         let names: Vec<_> = scope.params.iter().map(|param| ident(&param.rust_name)).collect();
+        let values: Vec<_> = scope.params.iter().map(|param| copied(param, quote!(self))).collect();
         let types = scope.params.iter().map(stored_type);
         let docs =
             format!("The `{}` operations of a [`{}`](super::{}).", group.type_name, scope.type_name, scope.type_name);
@@ -38,7 +39,7 @@ pub(super) fn emit_handles(group: &Group, scope: Option<&ScopeDef>) -> TokenStre
             impl super::#scope_type {
                 #accessor_docs
                 pub fn #accessor(&self) -> #scoped {
-                    #scoped { client: self.client.clone(), #(#names: self.#names.clone(),)* }
+                    #scoped { client: self.client.clone(), #(#names: #values,)* }
                 }
             }
 
@@ -103,6 +104,18 @@ pub(super) fn emit_scope(api: &Api) -> Option<TokenStream> {
     })
 }
 
+/// The value of `owner`'s field for `param`: copied when its type is a number or `bool`, cloned
+/// otherwise.
+fn copied(param: &Param, owner: TokenStream) -> TokenStream {
+    let field = ident(&param.rust_name);
+    match (&param.list, &param.ty) {
+        (None, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64) => {
+            quote!(#owner.#field)
+        }
+        _ => quote!(#owner.#field.clone()),
+    }
+}
+
 /// An argument of a method (`name: impl Into<String>`) and how its value is stored.
 fn argument_and_init(param: &Param) -> (TokenStream, TokenStream) {
     let name = ident(&param.rust_name);
@@ -124,8 +137,8 @@ fn emit_method(op: &Operation, bound: &[Param]) -> TokenStream {
         match bound.get(index) {
             Some(from) => {
                 let name = ident(&param.rust_name);
-                let field = ident(&from.rust_name);
-                inits.push(quote!(#name: self.#field.clone()));
+                let value = copied(from, quote!(self));
+                inits.push(quote!(#name: #value));
             }
             None => {
                 let (arg, init) = argument_and_init(param);
