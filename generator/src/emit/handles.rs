@@ -109,7 +109,10 @@ pub(super) fn emit_scope(api: &Api) -> Option<TokenStream> {
 fn copied(param: &Param, owner: TokenStream) -> TokenStream {
     let field = ident(&param.rust_name);
     match (&param.list, &param.ty) {
-        (None, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64) => {
+        (
+            None,
+            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64,
+        ) => {
             quote!(#owner.#field)
         }
         _ => quote!(#owner.#field.clone()),
