@@ -114,6 +114,8 @@ async fn each_status_decodes_into_the_body_documented_for_it() {
     mock.things().get_thing().id("class").respond_error(409, json!({ "message": "taken" })).mount().await;
     mock.things().get_thing().id("default").respond_error(503, json!({ "reason": "down" })).mount().await;
     mock.things().get_thing().id("shape").respond_error(404, json!({ "message": "no id" })).mount().await;
+    let typed = GetThingError::NotFound(error_bodies::models::NotFound { id: "t-2".to_owned() });
+    mock.things().get_thing().id("typed").respond_error_with(404, typed.clone()).mount().await;
     mock.things().delete_thing().id("class").respond_error(502, json!({ "message": "bad gateway" })).mount().await;
     mock.things().list_things().respond_error(400, json!({ "message": "bad page" })).mount().await;
     let client = mock.client();
@@ -133,6 +135,7 @@ async fn each_status_decodes_into_the_body_documented_for_it() {
     let error = get("shape").await.expect_err("a 404");
     assert!(error.body().is_none() && error.is_not_found(), "{error:?}");
     assert_eq!(error.message(), Some("no id"), "the generic parsing still applies");
+    assert_eq!(get("typed").await.expect_err("a 404").into_body(), Some(typed));
 
     let error = client.things().delete_thing("class").max_retries(0).send().await.expect_err("a 502");
     assert_eq!(error.body().map(|body| body.message.as_str()), Some("bad gateway"));

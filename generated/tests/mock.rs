@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use cloudflare_realtimekit::mock::MockServer;
 use cloudflare_realtimekit::models::{
-    ParticipantFilter, SessionParticipant, SessionParticipantResponse, SessionParticipantResponseData,
+    ErrorResponse, ParticipantFilter, SessionParticipant, SessionParticipantResponse, SessionParticipantResponseData,
 };
 use cloudflare_realtimekit::{Client, Error};
 
@@ -82,6 +82,16 @@ async fn errors_and_delays_are_answered_as_asked() {
     // The shape the spec documents for errors, which the client decodes into its model.
     let documented = serde_json::json!({ "success": false, "error": { "code": 403, "message": "Forbidden" } });
     mock.meetings().list_meeting_participants().meeting_id("secret").respond_error(403, documented).mount().await;
+    // The same, typed.
+    let typed: ErrorResponse =
+        serde_json::from_value(serde_json::json!({ "success": false, "error": { "code": 500, "message": "Broken" } }))
+            .expect("an error body");
+    mock.meetings()
+        .list_meeting_participants()
+        .meeting_id("broken")
+        .respond_error_with(500, typed.clone())
+        .mount()
+        .await;
     let client = mock.client();
     let error = client.meetings().list_meeting_participants("a", "b", "gone").send().await.expect_err("a 404");
     assert!(error.is_not_found(), "{error}");
@@ -90,6 +100,9 @@ async fn errors_and_delays_are_answered_as_asked() {
     let error = client.meetings().list_meeting_participants("a", "b", "secret").send().await.expect_err("a 403");
     let body = error.body().expect("the documented error body");
     assert_eq!((body.success, body.error.message.as_str()), (false, "Forbidden"));
+    let error =
+        client.meetings().list_meeting_participants("a", "b", "broken").max_retries(0).send().await.expect_err("a 500");
+    assert_eq!(error.body(), Some(&typed));
     let slow = client
         .meetings()
         .list_meeting_participants("a", "b", "slow")
