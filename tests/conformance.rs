@@ -251,8 +251,8 @@ async fn validation_rejects_violations(prism: &Prism) {
 
 /// Asserts that a call of the generated client failed because Prism rejected the request.
 #[track_caller]
-fn assert_rejected<T>(result: Result<Response<T>, Error>) {
-    let error = result.map(|_| ()).expect_err("the client must fail on a request Prism rejects");
+fn assert_rejected<T, E: Into<Error>>(result: Result<Response<T>, E>) {
+    let error = result.map(|_| ()).map_err(Into::into).expect_err("the client must fail on a request Prism rejects");
     assert_eq!(error.status(), Some(StatusCode::UNPROCESSABLE_ENTITY), "{error}");
 }
 
@@ -448,17 +448,17 @@ fn mock_client(prism: &Prism, prefer: Option<&str>) -> Client {
 }
 
 /// The participants of the session: a request to configure and send.
-fn list_sessions(client: &Client) -> ListSessionParticipants<'_> {
+fn list_sessions(client: &Client) -> ListSessionParticipants {
     client.sessions().list_session_participants(ACCOUNT_ID, APP_ID, SESSION_ID)
 }
 
 /// The participant of the session: a request to configure and send.
-fn get_participant(client: &Client) -> GetSessionParticipant<'_> {
+fn get_participant(client: &Client) -> GetSessionParticipant {
     client.sessions().get_session_participant(ACCOUNT_ID, APP_ID, SESSION_ID, PARTICIPANT_ID)
 }
 
 /// The participants of the meeting: a request to configure and send.
-fn list_meetings(client: &Client) -> ListMeetingParticipants<'_> {
+fn list_meetings(client: &Client) -> ListMeetingParticipants {
     client.meetings().list_meeting_participants(ACCOUNT_ID, APP_ID, MEETING_ID)
 }
 
@@ -469,14 +469,14 @@ async fn documented_500(prism: &Prism) -> Error {
         .await
         .expect_err("Prism answers the documented 500");
     assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error}");
-    error
+    error.into_error()
 }
 
 /// The decoded body of a successful call; on an error, a panic that shows Prism's log, where
 /// Prism names the violation.
 #[track_caller]
-fn ok<T>(prism: &Prism, what: &str, result: Result<Response<T>, Error>) -> T {
-    match result {
+fn ok<T, E: Into<Error>>(prism: &Prism, what: &str, result: Result<Response<T>, E>) -> T {
+    match result.map_err(Into::into) {
         Ok(response) => {
             assert!(response.status().is_success(), "{what}: HTTP {}", response.status());
             response.into_inner()

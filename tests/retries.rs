@@ -371,7 +371,7 @@ async fn empty_and_trailing_garbage_success_bodies_are_decode_errors() {
     for body in ["", "   ", r#"{"success":true} trailing"#, "not json"] {
         let (server, client) = serve_json(body).await;
         let error = list_sessions(&client).send().await.expect_err(body);
-        assert!(matches!(error, Error::Decode(_)), "{body:?}: {error:?}");
+        assert!(matches!(*error, Error::Decode(_)), "{body:?}: {error:?}");
         assert_eq!(server.request_count(), 1);
     }
 }

@@ -62,7 +62,8 @@ fn endless_head() -> Vec<u8> {
 async fn an_endless_success_body_is_cut_at_the_cap() {
     let server = RawServer::start(|_| Reply::Endless(endless_head())).await;
     let (client, delays) = client_with(&server.uri(), |b| b.max_body_size(1024 * 1024));
-    let outcome = tokio::time::timeout(HANG_GUARD, get_participant(&client).send()).await.expect("bounded");
+    let outcome =
+        tokio::time::timeout(HANG_GUARD, get_participant(&client).send()).await.expect("bounded").map_err(Error::from);
     let error = too_large(&outcome);
     assert_eq!((error.limit(), error.content_length()), (1024 * 1024, None));
     assert_eq!((error.path_template(), error.status().as_u16()), (PARTICIPANT_TEMPLATE, 200));
@@ -75,7 +76,8 @@ async fn an_endless_success_body_is_cut_at_the_cap() {
 
     // The default cap holds as well.
     let (client, _) = support::client(&server.uri());
-    let outcome = tokio::time::timeout(HANG_GUARD, get_participant(&client).send()).await.expect("bounded");
+    let outcome =
+        tokio::time::timeout(HANG_GUARD, get_participant(&client).send()).await.expect("bounded").map_err(Error::from);
     assert_eq!(too_large(&outcome).limit(), DEFAULT_MAX_BODY_SIZE);
 }
 
@@ -86,7 +88,8 @@ async fn a_body_announced_larger_than_the_cap_is_not_read() {
     let server = RawServer::start(move |_| Reply::Stall(head.to_vec())).await;
     let (client, _) = support::client(&server.uri());
     let started = Instant::now();
-    let outcome = tokio::time::timeout(HANG_GUARD, get_participant(&client).send()).await.expect("bounded");
+    let outcome =
+        tokio::time::timeout(HANG_GUARD, get_participant(&client).send()).await.expect("bounded").map_err(Error::from);
     let error = too_large(&outcome);
     assert_eq!((error.limit(), error.content_length()), (DEFAULT_MAX_BODY_SIZE, Some(1 << 30)));
     let shown = outcome.as_ref().expect_err("too large").to_string();

@@ -21,9 +21,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (next("account-id"), next("app-id"), next("session-id"), next("participant-id"));
     let connection = common::connect(Client::builder()).await?;
     let client = connection.client;
-    let response = client
+    // The account and app, given once for every request of the scope.
+    let scope = client.scope(account, app);
+    let response = scope
         .sessions()
-        .get_session_participant(account, app, session, participant)
+        .get_session_participant(session, participant)
         .include_peer_events(true)
         .filters([ParticipantFilter::DeviceInfo, ParticipantFilter::Events])
         .send()

@@ -1,5 +1,5 @@
-//! Tells apart the failures a caller handles differently: not found, rate limited (after the
-//! client's own retries), timeouts, and the rest.
+//! Tells apart the failures a caller handles differently: not found (with the error body the
+//! spec documents, decoded), rate limited (after the client's own retries), timeouts, and the rest.
 //!
 //! ```sh
 //! CLOUDFLARE_API_TOKEN=... cargo run -p cloudflare-realtimekit --example handle_errors -- ACCOUNT_ID APP_ID SESSION_ID PARTICIPANT_ID
@@ -11,6 +11,7 @@
 
 use std::time::Duration;
 
+use cloudflare_realtimekit::models::ErrorResponse;
 use cloudflare_realtimekit::{Client, Error};
 
 mod common;
@@ -26,16 +27,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let outcome = client.sessions().get_session_participant(account, app, session, participant).send().await;
     match outcome {
         Ok(response) => println!("found (HTTP {})", response.status()),
-        Err(error) if error.is_not_found() => {
-            println!("no such participant: {}", error.message().unwrap_or("(no message)"));
-        }
+        // The operation's error carries the body the spec documents for the status, decoded.
+        Err(error) if error.is_not_found() => match error.body() {
+            Some(ErrorResponse { error: detail, .. }) => println!("no such participant: {}", detail.message),
+            None => println!("no such participant: {}", error.message().unwrap_or("(no message)")),
+        },
         Err(error) if error.is_rate_limited() => match error.retry_after() {
             Some(wait) => println!("rate limited; the server asks to wait {wait:?}"),
             None => println!("rate limited; try again later"),
         },
         Err(error) if error.is_timeout() => println!("timed out: {error}"),
-        Err(Error::Api(api)) => println!("HTTP {}: {}", api.status(), api),
-        Err(other) => return Err(other.into()),
+        Err(error) => match error.into_error() {
+            Error::Api(api) => println!("HTTP {}: {}", api.status(), api),
+            other => return Err(other.into()),
+        },
     }
     Ok(())
 }

@@ -25,7 +25,17 @@
 //! # Errors, retries and timeouts
 //!
 //! Every call returns [`Error`] on failure; its helpers ([`Error::is_not_found`],
-//! [`Error::is_rate_limited`], [`Error::code`], ...) cover the common decisions.
+//! [`Error::is_rate_limited`], [`Error::code`], ...) cover the common decisions. An operation
+//! whose spec documents its error bodies returns an [`OperationError`] instead, whose
+//! [`body()`](OperationError::body) is that body decoded (e.g. a [`models::ErrorResponse`]); it
+//! dereferences to [`Error`] and `?` converts it into one.
+//!
+//! # Handles
+//!
+//! Group handles and request builders own a clone of the client (cheap: it is shared), so a
+//! request can be spawned on a task of its own. `client.scope(account_id, app_id)` binds the ids
+//! every operation takes first; list responses have `items()`, and every [`Response`] keeps the
+//! bytes it was decoded from ([`Response::bytes`]).
 //! Connection failures, timeouts, HTTP 408, 429 and 5xx are retried twice by default
 //! (see [`RetryPolicy`]); a POST or PATCH only when it certainly did not reach the server or the
 //! server asked for a retry. Each attempt is bounded by [`ClientBuilder::timeout`], and a
@@ -52,17 +62,18 @@ pub mod operations;
 pub mod mock;
 
 use cloudflare_realtimekit_runtime as runtime;
-// The runtime's interface for the emitted code, as `crate::request`, `crate::paging` and
-// `crate::enums`.
+// The runtime's interface for the emitted code, as `crate::request`, `crate::paging`,
+// `crate::enums` and `crate::error_body`.
 #[cfg(feature = "mock")]
 use runtime::mock as mock_support;
-#[allow(unused_imports, reason = "a spec without operations, listings or enums uses less of it")]
-use runtime::{auth, config, enums, paging, request};
+#[allow(unused_imports, reason = "a spec without operations, listings, enums or error bodies uses less of it")]
+use runtime::{auth, config, enums, error_body, paging, request};
 
 pub use operations::DEFAULT_BASE_URL;
+pub use runtime::OperationError;
 pub use runtime::multipart;
 pub use runtime::{
-    ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
+    ApiError, ApiErrorDetail, BodyTooLargeError, DecodeError, Error, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
 pub use runtime::{

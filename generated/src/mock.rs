@@ -215,6 +215,16 @@ pub mod sessions {
             self.expectation.json_body(&body);
             self
         }
+        /// Answers with `status` and `body` as JSON: a documented error body, which the client's `OperationError::body()` gives back for a status the spec documents it for.
+        pub fn respond_error_with(
+            mut self,
+            status: u16,
+            body: crate::models::ErrorResponse,
+        ) -> Self {
+            self.expectation.status(status);
+            self.expectation.json_body(&body);
+            self
+        }
         /// Answers with `status` (200 unless set; the spec's example is served only with a 2xx).
         pub fn respond_status(mut self, status: u16) -> Self {
             self.expectation.status(status);
@@ -319,6 +329,16 @@ pub mod sessions {
             self.expectation.json_body(&body);
             self
         }
+        /// Answers with `status` and `body` as JSON: a documented error body, which the client's `OperationError::body()` gives back for a status the spec documents it for.
+        pub fn respond_error_with(
+            mut self,
+            status: u16,
+            body: crate::models::ErrorResponse,
+        ) -> Self {
+            self.expectation.status(status);
+            self.expectation.json_body(&body);
+            self
+        }
         /// Answers with `status` (200 unless set; the spec's example is served only with a 2xx).
         pub fn respond_status(mut self, status: u16) -> Self {
             self.expectation.status(status);
@@ -419,6 +439,16 @@ pub mod meetings {
         }
         /// Answers with `status` and `body` as JSON, the shape of the API's errors.
         pub fn respond_error(mut self, status: u16, body: serde_json::Value) -> Self {
+            self.expectation.status(status);
+            self.expectation.json_body(&body);
+            self
+        }
+        /// Answers with `status` and `body` as JSON: a documented error body, which the client's `OperationError::body()` gives back for a status the spec documents it for.
+        pub fn respond_error_with(
+            mut self,
+            status: u16,
+            body: crate::models::ErrorResponse,
+        ) -> Self {
             self.expectation.status(status);
             self.expectation.json_body(&body);
             self

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use cloudflare_realtimekit::mock::MockServer;
 use cloudflare_realtimekit::models::{
-    ParticipantFilter, SessionParticipant, SessionParticipantResponse, SessionParticipantResponseData,
+    ErrorResponse, ParticipantFilter, SessionParticipant, SessionParticipantResponse, SessionParticipantResponseData,
 };
 use cloudflare_realtimekit::{Client, Error};
 
@@ -79,10 +79,30 @@ async fn errors_and_delays_are_answered_as_asked() {
     let body = serde_json::json!({ "success": false, "errors": [{ "code": 404, "message": "Meeting not found" }] });
     mock.meetings().list_meeting_participants().meeting_id("gone").respond_error(404, body).mount().await;
     mock.meetings().list_meeting_participants().meeting_id("slow").respond_delay(Duration::from_secs(5)).mount().await;
+    // The shape the spec documents for errors, which the client decodes into its model.
+    let documented = serde_json::json!({ "success": false, "error": { "code": 403, "message": "Forbidden" } });
+    mock.meetings().list_meeting_participants().meeting_id("secret").respond_error(403, documented).mount().await;
+    // The same, typed.
+    let typed: ErrorResponse =
+        serde_json::from_value(serde_json::json!({ "success": false, "error": { "code": 500, "message": "Broken" } }))
+            .expect("an error body");
+    mock.meetings()
+        .list_meeting_participants()
+        .meeting_id("broken")
+        .respond_error_with(500, typed.clone())
+        .mount()
+        .await;
     let client = mock.client();
     let error = client.meetings().list_meeting_participants("a", "b", "gone").send().await.expect_err("a 404");
     assert!(error.is_not_found(), "{error}");
     assert_eq!(error.message(), Some("Meeting not found"));
+    assert_eq!(error.body(), None, "a shape the spec does not document has no typed body");
+    let error = client.meetings().list_meeting_participants("a", "b", "secret").send().await.expect_err("a 403");
+    let body = error.body().expect("the documented error body");
+    assert_eq!((body.success, body.error.message.as_str()), (false, "Forbidden"));
+    let error =
+        client.meetings().list_meeting_participants("a", "b", "broken").max_retries(0).send().await.expect_err("a 500");
+    assert_eq!(error.body(), Some(&typed));
     let slow = client
         .meetings()
         .list_meeting_participants("a", "b", "slow")
@@ -90,7 +110,7 @@ async fn errors_and_delays_are_answered_as_asked() {
         .max_retries(0)
         .send()
         .await;
-    assert!(matches!(slow, Err(Error::Timeout(_))), "{slow:?}");
+    assert!(matches!(slow.map_err(Error::from), Err(Error::Timeout(_))));
 }
 
 #[tokio::test]

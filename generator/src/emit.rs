@@ -6,6 +6,9 @@
 //! independently and concatenated in order, so that parts can be worked on in parallel.
 
 mod bodies;
+mod errors;
+mod handles;
+mod items;
 mod mock;
 mod models;
 mod operations;
@@ -32,8 +35,8 @@ pub enum Part<'a> {
     Models { api: &'a Api, types: &'a [TypeDef], first: bool },
     /// `src/operations/mod.rs`.
     Index(&'a Api),
-    /// `src/operations/<group>.rs`.
-    Group(&'a Group),
+    /// `src/operations/<group>.rs` (the API for its scope).
+    Group(&'a Api, &'a Group),
     /// `src/mock.rs`, the mock server of the cargo feature `mock`.
     Mock(&'a Api),
 }
@@ -51,7 +54,7 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts: Vec<Part<'_>> =
         runs.into_iter().enumerate().map(|(index, types)| Part::Models { api, types, first: index == 0 }).collect();
     parts.push(Part::Index(api));
-    parts.extend(api.groups.iter().map(Part::Group));
+    parts.extend(api.groups.iter().map(|group| Part::Group(api, group)));
     parts.push(Part::Mock(api));
     parts
 }
@@ -65,9 +68,9 @@ pub fn emit_part(part: &Part<'_>) -> EmittedFile {
         Part::Index(api) => {
             EmittedFile { path: "src/operations/mod.rs".to_owned(), tokens: operations::emit_index(api) }
         }
-        Part::Group(group) => EmittedFile {
+        Part::Group(api, group) => EmittedFile {
             path: format!("src/operations/{}.rs", group.file_stem),
-            tokens: operations::emit_group(group),
+            tokens: operations::emit_group(group, api.scope.as_ref()),
         },
         Part::Mock(api) => EmittedFile { path: "src/mock.rs".to_owned(), tokens: mock::emit_mock(api) },
     }

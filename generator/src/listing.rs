@@ -17,8 +17,8 @@ mod tests;
 pub use parse::parse;
 
 use crate::model::{
-    Api, Body, BodyKind, FieldEncoding, ListStyle, ObjectStyle, Operation, Param, PartKind, PathStyle, Response,
-    TypeDef, TypeKind, TypeRef,
+    Api, Body, BodyKind, ErrorBody, FieldEncoding, ListStyle, ObjectStyle, Operation, Param, PartKind, PathStyle,
+    Response, TypeDef, TypeKind, TypeRef,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
@@ -32,12 +32,25 @@ pub const PATH: &str = "API.md";
 /// One line of the listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
-    /// `group meetings: Meetings; feature "meetings"`: a handle reached through `client.meetings()`.
+    /// `scope scope: Scope; binds account_id String, app_id String`: the handle of
+    /// `client.scope(account_id, app_id)`, which binds the leading path parameters.
+    Scope {
+        /// The client's method.
+        method: String,
+        /// The handle's type name.
+        handle: String,
+        /// The bound parameters and their types, joined with `, `.
+        binds: String,
+    },
+    /// `group meetings: Meetings; scoped ScopedMeetings; feature "meetings"`: a handle reached
+    /// through `client.meetings()` (and through a scope's `.meetings()`).
     Group {
         /// The module and accessor name.
         module: String,
         /// The handle's type name.
         handle: String,
+        /// The type name of the handle under the scope, if there is a scope.
+        scoped: Option<String>,
         /// The cargo feature that compiles the group, quoted.
         feature: Option<String>,
     },
@@ -55,6 +68,21 @@ pub enum Entry {
         builder: String,
         /// The item type of `stream()`, for operations that page.
         stream: Option<String>,
+        /// The type of the typed error body (`OperationError<T>`), when the operation documents one.
+        errors: Option<String>,
+    },
+    /// `error meetings.get_meeting.404: NotFound; variant NotFound`: a documented error response
+    /// (`404`, `4XX` or `default`) and the type its body decodes into (and the variant of the
+    /// operation's error enum that holds it, when there is one).
+    ErrorBody {
+        /// `group.method` of the operation.
+        operation: String,
+        /// The status as the spec writes it.
+        status: String,
+        /// The body's type.
+        ty: String,
+        /// The variant of the operation's error enum.
+        variant: Option<String>,
     },
     /// `parameter meetings.list_meetings.page_no: optional query u32; wire "page_no"`.
     Parameter {
@@ -95,6 +123,8 @@ pub enum Entry {
         request: bool,
         /// Whether it implements `Default` (every field is optional).
         default: bool,
+        /// The method that borrows a list page's items (`items()`), when it has one.
+        items: Option<String>,
     },
     /// `field Struct.title: optional String; wire "title"` (or `; other properties` for the map
     /// that keeps additional properties).
@@ -186,15 +216,34 @@ pub fn listing(api: &Api, source: &str) -> String {
 /// The entries of every group and operation, in order.
 fn operations(api: &Api) -> Vec<Entry> {
     let mut entries = Vec::new();
+    entries.extend(api.scope.iter().map(|scope| {
+        Entry::Scope {
+            method: scope.method.to_string(),
+            handle: scope.type_name.clone(),
+            binds: scope
+                .params
+                .iter()
+                .map(|param| format!("{} {}", param.rust_name, type_name(&param.ty)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }));
     for group in &api.groups {
         entries.push(Entry::Group {
             module: group.module.to_string(),
             handle: group.type_name.clone(),
+            scoped: group.scoped_type_name.clone(),
             feature: group.feature.as_deref().map(quoted),
         });
         for op in &group.operations {
             let name = format!("{}.{}", group.module, op.method_name);
             entries.push(operation(&name, op));
+            entries.extend(op.errors.iter().flat_map(|errors| &errors.rules).map(|rule| Entry::ErrorBody {
+                operation: name.clone(),
+                status: rule.status.spec_text(),
+                ty: type_name(&rule.ty),
+                variant: rule.variant.clone(),
+            }));
             let params = [
                 ("path", &op.path_params),
                 ("query", &op.query_params),
@@ -247,7 +296,7 @@ fn body_entries(operation: &str, body: &Body) -> Vec<Entry> {
         encoding,
     }];
     if let BodyKind::MultipartForm(def) = &body.kind {
-        entries.push(Entry::Struct { name: def.name.clone(), request: true, default: def.all_optional });
+        entries.push(Entry::Struct { name: def.name.clone(), request: true, default: def.all_optional, items: None });
         entries.extend(def.fields.iter().map(|field| {
             let ty = match &field.kind {
                 PartKind::File => "FilePart".to_owned(),
@@ -292,6 +341,10 @@ fn operation(name: &str, op: &Operation) -> Entry {
             Response::Json { paging: Some(paging), .. } => Some(type_name(&paging.item)),
             Response::Json { paging: None, .. } | Response::Empty | Response::Bytes => None,
         },
+        errors: op.errors.as_ref().map(|errors| match &errors.body {
+            ErrorBody::Model(ty) => type_name(ty),
+            ErrorBody::Enum { name, .. } => name.clone(),
+        }),
     }
 }
 
@@ -335,6 +388,18 @@ fn parameter(operation: &str, location: &str, param: &Param) -> Entry {
 /// The entries of every type and its members, in order.
 fn types(api: &Api) -> Vec<Entry> {
     let request = request_types(api);
+    // The list responses' `items()` methods, by the name of the type that has one.
+    let items: HashMap<String, String> = api
+        .groups
+        .iter()
+        .flat_map(|group| &group.operations)
+        .filter_map(|op| match &op.response {
+            Response::Json { ty: TypeRef::Named(ty), paging: Some(paging) } => {
+                paging.items_accessor.as_ref().map(|method| (ty.clone(), format!("{method}()")))
+            }
+            _ => None,
+        })
+        .collect();
     let mut entries = Vec::new();
     for def in &api.types {
         let name = &def.name;
@@ -344,6 +409,7 @@ fn types(api: &Api) -> Vec<Entry> {
                     name: name.clone(),
                     request: request.contains(name.as_str()),
                     default: def.all_optional,
+                    items: items.get(name).cloned(),
                 });
                 entries.extend(def.fields.iter().map(|field| Entry::Field {
                     parent: name.clone(),
@@ -471,17 +537,31 @@ impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let required = |required: bool| if required { "required" } else { "optional" };
         match self {
-            Entry::Group { module, handle, feature } => {
+            Entry::Scope { method, handle, binds } => write!(f, "scope {method}: {handle}; binds {binds}"),
+            Entry::Group { module, handle, scoped, feature } => {
                 write!(f, "group {module}: {handle}")?;
+                if let Some(scoped) = scoped {
+                    write!(f, "; scoped {scoped}")?;
+                }
                 if let Some(feature) = feature {
                     write!(f, "; feature {feature}")?;
                 }
                 Ok(())
             }
-            Entry::Operation { name, http_method, path, response, builder, stream } => {
+            Entry::Operation { name, http_method, path, response, builder, stream, errors } => {
                 write!(f, "operation {name}: {http_method} {path} -> {response}; builder {builder}")?;
                 if let Some(item) = stream {
                     write!(f, "; stream() yields {item}")?;
+                }
+                if let Some(body) = errors {
+                    write!(f, "; errors {body}")?;
+                }
+                Ok(())
+            }
+            Entry::ErrorBody { operation, status, ty, variant } => {
+                write!(f, "error {operation}.{status}: {ty}")?;
+                if let Some(variant) = variant {
+                    write!(f, "; variant {variant}")?;
                 }
                 Ok(())
             }
@@ -499,10 +579,11 @@ impl fmt::Display for Entry {
                 }
                 Ok(())
             }
-            Entry::Struct { name, request, default } => {
+            Entry::Struct { name, request, default, items } => {
                 let flags: Vec<&str> = [(*request, "request"), (*default, "Default")]
                     .into_iter()
                     .filter_map(|(set, flag)| set.then_some(flag))
+                    .chain(items.as_deref())
                     .collect();
                 write!(f, "struct {name}")?;
                 if !flags.is_empty() {

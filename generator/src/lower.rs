@@ -7,15 +7,18 @@
 //! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types and
 //! `lower/features.rs` gates large APIs by cargo features.
 
+mod accessors;
 mod bodies;
 mod compose;
 mod compose_scalar;
+mod errors;
 mod examples;
 mod features;
 mod graph;
 mod operations;
 mod parameters;
 mod scc;
+mod scope;
 mod security;
 mod types;
 
@@ -33,7 +36,9 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     cx.security = cx.lower_global_security();
     let error_envelope = cx.lower_error_envelope();
     cx.lower_components();
-    let groups = cx.lower_operations();
+    let mut groups = cx.lower_operations();
+    cx.items_accessors(&mut groups);
+    let scope = scope::bind_shared_params(&mut groups);
     cx.box_recursive_fields();
     cx.mark_scalar_unions();
     let mut api = Api {
@@ -58,6 +63,7 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
         security_schemes: cx.security_schemes,
         security: cx.security,
         error_envelope,
+        scope,
     };
     features::gate(&mut api);
     api

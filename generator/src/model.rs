@@ -28,6 +28,8 @@ pub struct Api {
     pub security: Security,
     /// What the API's error bodies hold beyond the common shapes (`x-error-envelope`).
     pub error_envelope: ErrorEnvelope,
+    /// The handle that binds the leading path parameters every operation shares, if they share any.
+    pub scope: Option<ScopeDef>,
 }
 
 /// A security scheme: its name in the spec and how its credential is sent.
@@ -77,6 +79,22 @@ pub struct ErrorEnvelope {
     pub details: Option<String>,
     /// Added to the message of a 401 or 403 error.
     pub auth_hint: Option<String>,
+}
+
+/// A handle reached with `client.<method>(values...)` that binds the leading path parameters
+/// every operation shares (the same wire names and types, in the same places), with the
+/// operation groups as methods whose operations take only the other arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeDef {
+    /// The handle type's name, in the operations module.
+    pub type_name: String,
+    /// The client's method that makes one.
+    pub method: Ident,
+    /// The bound parameters, as the first operation declares them; the `n`-th is the `n`-th path
+    /// parameter of every operation.
+    pub params: Vec<Param>,
+    /// Rustdoc of the handle and the method.
+    pub docs: String,
 }
 
 use crate::naming::Ident;
@@ -272,6 +290,9 @@ pub struct Group {
     pub feature: Option<String>,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
+    /// The name of the group's handle under the API's [`ScopeDef`], when there is one: the
+    /// same operations without the bound parameters.
+    pub scoped_type_name: Option<String>,
 }
 
 /// One API operation.
@@ -309,12 +330,84 @@ pub struct Operation {
     pub response_example: Option<String>,
     /// The credentials the operation sends: its own `security`, else the API's.
     pub security: Security,
+    /// The error bodies the operation documents (non-2xx and `default` responses with a JSON
+    /// schema): `send()` and `stream()` then fail with an `OperationError` whose `body()` is
+    /// typed; `None` keeps the plain `Error`.
+    pub errors: Option<ErrorBodies>,
 }
 
 impl Operation {
     /// Every parameter: path, query, header and cookie, in that order.
     pub fn params(&self) -> impl Iterator<Item = &Param> {
         self.path_params.iter().chain(&self.query_params).chain(&self.header_params).chain(&self.cookie_params)
+    }
+}
+
+/// The documented error bodies of an operation and how an answer's status chooses one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorBodies {
+    /// The type of the decoded body.
+    pub body: ErrorBody,
+    /// Which status decodes into which type, in the order they are tried: exact statuses (in
+    /// spec order), then classes (`4XX`), then `default`.
+    pub rules: Vec<ErrorRule>,
+}
+
+/// The type of an operation's decoded error body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorBody {
+    /// Every documented error body has this type.
+    Model(TypeRef),
+    /// The bodies have several types: an enum of the operation's module with a variant per type.
+    Enum {
+        /// The enum's name, in the group's module.
+        name: String,
+        /// Rustdoc: which status decodes into which variant.
+        docs: String,
+        /// One variant per type, in the order of the rules that first name it.
+        variants: Vec<ErrorVariant>,
+    },
+}
+
+/// A variant of an operation's error body enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The body's type.
+    pub ty: TypeRef,
+}
+
+/// One documented error response: the statuses it covers and what its body decodes to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorRule {
+    /// The statuses.
+    pub status: ErrorStatus,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The variant of [`ErrorBody::Enum`] that holds it (`None` for [`ErrorBody::Model`]).
+    pub variant: Option<String>,
+}
+
+/// The statuses an error response of the spec covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorStatus {
+    /// One status, e.g. `404`.
+    Code(u16),
+    /// A class, e.g. `4XX` (held as 4).
+    Class(u16),
+    /// `default`: any other status that is not 2xx.
+    Default,
+}
+
+impl ErrorStatus {
+    /// As the spec writes it: `404`, `4XX`, `default`.
+    pub fn spec_text(self) -> String {
+        match self {
+            ErrorStatus::Code(code) => code.to_string(),
+            ErrorStatus::Class(class) => format!("{class}XX"),
+            ErrorStatus::Default => "default".to_owned(),
+        }
     }
 }
 
@@ -573,6 +666,10 @@ pub struct Paging {
     pub total_count: Option<Step>,
     /// The Rust name of the paging object's end offset field, and whether it is optional.
     pub end_offset: Option<Step>,
+    /// The name of the method of the response type that borrows a page's items (`items`, unless
+    /// the type has a field of that name), when this operation is the one that emits it: the
+    /// first list operation with that response type (a type has one such method).
+    pub items_accessor: Option<Ident>,
 }
 
 /// One field access on a path through a response.

@@ -178,6 +178,13 @@ fn path_words(method: &str, path: &str) -> String {
     format!("{method} {path}")
 }
 
+/// The name of the method that borrows a list response's items: `items`, unless one of the
+/// type's fields (`fields`, identifiers as written) has that name, then `items_2`, ...
+pub fn items_accessor(fields: &[String]) -> Ident {
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    Scope::with_reserved(&fields).snake("items")
+}
+
 /// Hands out names that are unique within one scope (a struct's fields, a module's types).
 #[derive(Debug, Default)]
 pub struct Scope {
@@ -209,6 +216,11 @@ impl Scope {
         self.taken.insert(ident.to_string());
     }
 
+    /// Takes a name already decided (a type name, as written) out of the names this scope hands out.
+    pub fn reserve_name(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
     /// A unique `snake_case` identifier for `name`.
     pub fn snake(&mut self, name: &str) -> Ident {
         self.claim(snake_words(name), "_")
@@ -236,6 +248,14 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_accessor_avoids_the_fields() {
+        let fields = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect::<Vec<_>>();
+        assert_eq!(items_accessor(&fields(&["data", "paging"])).to_string(), "items");
+        assert_eq!(items_accessor(&fields(&["items", "paging"])).to_string(), "items_2");
+        assert_eq!(items_accessor(&fields(&["items", "items_2"])).to_string(), "items_3");
+    }
 
     #[test]
     fn snake_case_table() {

@@ -74,9 +74,10 @@ pub async fn bounded<T>(future: impl Future<Output = T>) -> T {
     tokio::time::timeout(HANG_GUARD, future).await.expect("bounded by the timeout")
 }
 
-/// Awaits a request, dropping the body of its response but keeping the error.
-pub async fn outcome<T>(request: impl Future<Output = Result<Response<T>, Error>>) -> Result<(), Error> {
-    request.await.map(|_| ())
+/// Awaits a request, dropping the body of its response but keeping the error (as an [`Error`],
+/// without an operation's typed error body).
+pub async fn outcome<T, E: Into<Error>>(request: impl Future<Output = Result<Response<T>, E>>) -> Result<(), Error> {
+    request.await.map(|_| ()).map_err(Into::into)
 }
 
 /// `s` seconds.

@@ -78,17 +78,17 @@ pub fn client(base_url: &str) -> (Client, Delays) {
 }
 
 /// The participants of session `s` of app `app` of account `acc`: a request to configure and send.
-pub fn list_sessions(client: &Client) -> ListSessionParticipants<'_> {
+pub fn list_sessions(client: &Client) -> ListSessionParticipants {
     client.sessions().list_session_participants("acc", "app", "s")
 }
 
 /// Participant `p` of session `s` of app `app` of account `acc`: a request to configure and send.
-pub fn get_participant(client: &Client) -> GetSessionParticipant<'_> {
+pub fn get_participant(client: &Client) -> GetSessionParticipant {
     client.sessions().get_session_participant("acc", "app", "s", "p")
 }
 
 /// The participants of meeting `m` of app `app` of account `acc`: a request to configure and send.
-pub fn list_meetings(client: &Client) -> ListMeetingParticipants<'_> {
+pub fn list_meetings(client: &Client) -> ListMeetingParticipants {
     client.meetings().list_meeting_participants("acc", "app", "m")
 }
 

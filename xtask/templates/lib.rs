@@ -49,16 +49,17 @@ pub mod mock;
 
 use {{runtime}} as runtime;
 // The runtime's interface for the emitted code, as `crate::request`, `crate::paging`,
-// `crate::enums`, `crate::auth` and `crate::config`.
+// `crate::enums`, `crate::error_body`, `crate::auth` and `crate::config`.
 #[cfg(feature = "mock")]
 use runtime::mock as mock_support;
-#[allow(unused_imports, reason = "a spec without operations, listings or enums uses less of it")]
-use runtime::{auth, config, enums, paging, request};
+#[allow(unused_imports, reason = "a spec without operations, listings, enums or error bodies uses less of it")]
+use runtime::{auth, config, enums, error_body, paging, request};
 
 pub use operations::DEFAULT_BASE_URL;
+pub use runtime::OperationError;
 pub use runtime::multipart;
 pub use runtime::{
-    ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
+    ApiError, ApiErrorDetail, BodyTooLargeError, DecodeError, Error, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
 pub use runtime::{

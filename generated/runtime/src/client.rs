@@ -94,8 +94,10 @@ impl Client {
 
     /// Sends the request with retries like [`Client::send`], leaving the body to be decoded by
     /// [`RawResponse::decode`]: what a listing keeps in flight between polls of its stream.
-    pub(crate) fn fetch_json(&self, request: Request) -> Fetch<'_> {
-        Box::pin(self.fetch(request))
+    /// The future owns a clone of the client, so that a listing's stream borrows nothing.
+    pub(crate) fn fetch_json(&self, request: Request) -> Fetch {
+        let client = self.clone();
+        Box::pin(async move { client.fetch(request).await })
     }
 
     /// Sends a request that expects JSON, with retries; the same code for every response type.
@@ -107,15 +109,15 @@ impl Client {
     /// Sends the request with retries and ignores the 2xx body (operations without a response body).
     #[doc(hidden)]
     pub async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
-        let (status, headers, _) = self.execute(&request, ACCEPT_JSON).await?;
-        Ok(Response::new(status, headers, ()))
+        let (status, headers, body) = self.execute(&request, ACCEPT_JSON).await?;
+        Ok(Response::new(status, headers, ()).with_bytes(body))
     }
 
     /// Sends the request with retries and returns the raw 2xx body (binary downloads).
     #[doc(hidden)]
     pub async fn send_bytes(&self, request: Request) -> Result<Response<Bytes>, Error> {
         let (status, headers, body) = self.execute(&request, "*/*").await?;
-        Ok(Response::new(status, headers, body))
+        Ok(Response::new(status, headers, body.clone()).with_bytes(body))
     }
 
     /// Sends the request, retrying per the policy; returns the first 2xx answer or the last error.
@@ -363,12 +365,12 @@ fn decode<T: DeserializeOwned>(
     request: &Request,
     status: StatusCode,
     headers: HeaderMap,
-    body: &[u8],
+    body: Bytes,
 ) -> Result<Response<T>, Error> {
-    let json = json_text(body);
-    match serde_json::from_slice(json) {
-        Ok(value) => Ok(Response::new(status, headers, value)),
-        Err(error) => Err(decode_error(request, status, body, json, &error)),
+    let json = json_text(&body);
+    match serde_json::from_slice::<T>(json) {
+        Ok(value) => Ok(Response::new(status, headers, value).with_bytes(body)),
+        Err(error) => Err(decode_error(request, status, &body, json, &error)),
     }
 }
 
@@ -413,12 +415,12 @@ impl RawResponse {
 
     /// Decodes the body as `T` (see [`Client::send`]).
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        decode(&self.request, self.status, self.headers, &self.body)
+        decode(&self.request, self.status, self.headers, self.body)
     }
 }
 
 /// A request being sent by [`Client::fetch_json`]: the same future for every response type.
-pub(crate) type Fetch<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+pub(crate) type Fetch = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'static>>;
 
 /// A short name of the error for tracing (never the error text, which may quote the body).
 fn error_kind(error: &Error) -> &'static str {

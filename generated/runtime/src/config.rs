@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::ApiError;
 use crate::auth::{Scheme, SchemeKind, Security};
-use crate::error::{ErrorDetail, detail_from};
+use crate::error::{ApiErrorDetail, detail_from};
 
 /// What a generated crate tells the runtime about its API; built in a `const` with the `const`
 /// setters below and handed to [`ClientBuilder::with_config`](crate::ClientBuilder::with_config).
@@ -128,7 +128,7 @@ impl ApiError {
             && let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(&self.body)
             && let Some(Value::Array(items)) = root.get(property)
         {
-            let listed: Vec<ErrorDetail> = items.iter().filter_map(detail_from).collect();
+            let listed: Vec<ApiErrorDetail> = items.iter().filter_map(detail_from).collect();
             // The list comes first; a top-level message that repeats one of it is dropped.
             self.details.retain(|d| !listed.contains(d));
             self.details.splice(0..0, listed);

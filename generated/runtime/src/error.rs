@@ -118,7 +118,7 @@ impl Error {
     }
 
     /// Every `(code, message)` pair the server sent (empty for other errors).
-    pub fn details(&self) -> &[ErrorDetail] {
+    pub fn details(&self) -> &[ApiErrorDetail] {
         self.api_error().map_or(&[], ApiError::details)
     }
 
@@ -202,14 +202,15 @@ impl std::error::Error for Error {
     }
 }
 
-/// One `(code, message)` pair from an API error body.
+/// One `(code, message)` pair parsed from an API error body by the client's generic parsing
+/// (whatever the body's shape); not a type of the spec, whose error models are in `models`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorDetail {
+pub struct ApiErrorDetail {
     code: Option<i64>,
     message: String,
 }
 
-impl ErrorDetail {
+impl ApiErrorDetail {
     /// The numeric error code, when the server sent one.
     pub fn code(&self) -> Option<i64> {
         self.code
@@ -230,7 +231,7 @@ pub struct ApiError {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) body_truncated: bool,
-    pub(crate) details: Vec<ErrorDetail>,
+    pub(crate) details: Vec<ApiErrorDetail>,
     /// Added to the message of a 401 or 403 (the API's `x-error-envelope` hint).
     pub(crate) auth_hint: Option<&'static str>,
 }
@@ -290,7 +291,7 @@ impl ApiError {
     }
 
     /// Every `(code, message)` pair parsed from the body, in the order the server sent them.
-    pub fn details(&self) -> &[ErrorDetail] {
+    pub fn details(&self) -> &[ApiErrorDetail] {
         &self.details
     }
 
@@ -354,7 +355,7 @@ impl fmt::Display for ApiError {
 /// problem details `{"title","detail","status"}`. Anything else (HTML, plain text, truncated
 /// JSON) yields no details; the body is then shown as an excerpt. An API's own list of errors
 /// is read by [`ApiError::with_envelope`].
-pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
+pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ApiErrorDetail> {
     let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
         return Vec::new();
     };
@@ -367,7 +368,7 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
         && !details.iter().any(|d| &d.message == message)
     {
         let code = root.get("code").and_then(parse_code);
-        details.push(ErrorDetail { code, message: message.clone() });
+        details.push(ApiErrorDetail { code, message: message.clone() });
     }
     // RFC 7807: `detail` says what happened this time, `title` what kind of problem it is.
     if details.is_empty()
@@ -376,22 +377,22 @@ pub(crate) fn parse_error_details(body: &[u8]) -> Vec<ErrorDetail> {
         && !message.is_empty()
     {
         let code = root.get("status").and_then(parse_code);
-        details.push(ErrorDetail { code, message: message.clone() });
+        details.push(ApiErrorDetail { code, message: message.clone() });
     }
     details
 }
 
 /// One detail from `{"code":..,"message":..}` or a bare string.
-pub(crate) fn detail_from(value: &Value) -> Option<ErrorDetail> {
+pub(crate) fn detail_from(value: &Value) -> Option<ApiErrorDetail> {
     match value {
-        Value::String(message) if !message.is_empty() => Some(ErrorDetail { code: None, message: message.clone() }),
+        Value::String(message) if !message.is_empty() => Some(ApiErrorDetail { code: None, message: message.clone() }),
         Value::Object(obj) => {
             let code = obj.get("code").and_then(parse_code);
             let message = match obj.get("message") {
                 Some(Value::String(m)) => m.clone(),
                 _ => String::new(),
             };
-            (code.is_some() || !message.is_empty()).then_some(ErrorDetail { code, message })
+            (code.is_some() || !message.is_empty()).then_some(ApiErrorDetail { code, message })
         }
         _ => None,
     }

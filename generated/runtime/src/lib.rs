@@ -29,6 +29,7 @@ mod json_path;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod multipart;
+mod operation_error;
 #[doc(hidden)]
 pub mod paging;
 mod path;
@@ -44,10 +45,13 @@ pub use client::Client;
 pub use config::{ClientConfig, ErrorEnvelope};
 pub use enums::UnknownValue;
 pub use error::{
-    ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
+    ApiError, ApiErrorDetail, BodyTooLargeError, DecodeError, Error, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
 pub use hooks::{Hook, HookRequest, HookResponse};
+pub use operation_error::OperationError;
+#[doc(hidden)]
+pub use operation_error::glue as error_body;
 pub use paging::ItemStream;
 pub use raw::RawRequest;
 pub use response::Response;

@@ -12,11 +12,13 @@ use crate::request::{Method, Request};
 use crate::{Client, Error};
 
 /// A boxed stream of items, e.g. to store what `.stream()` returns in a field or to return
-/// streams of several listings from one function: `let items: ItemStream<'_, _> = Box::pin(op.stream());`.
+/// streams of several listings from one function: `let items: ItemStream<'_, _, _> = Box::pin(op.stream());`.
+/// `E` is the error of the operation: [`Error`], or an [`OperationError`](crate::OperationError)
+/// for one that documents its error bodies.
 ///
-/// `.stream()` itself returns `impl Stream<Item = Result<T, Error>> + Send + Unpin`, which costs
-/// no allocation and compiles the decoding of a page only where the stream is used.
-pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
+/// `.stream()` itself returns `impl Stream<Item = Result<T, E>> + Send + Unpin + 'static`, which
+/// costs no allocation and compiles the decoding of a page only where the stream is used.
+pub type ItemStream<'a, T, E = Error> = Pin<Box<dyn Stream<Item = Result<T, E>> + Send + 'a>>;
 
 /// What the generated code extracts from one decoded page.
 #[derive(Debug)]
@@ -183,20 +185,22 @@ impl Cursor {
 /// Written out by hand rather than with an `async` block so that it is `Unpin` and holds only
 /// the non-generic part of a page fetch across polls: the page's body is decoded as `R` when it
 /// has arrived, so the decoding of `R` is compiled only where the stream is polled.
-struct Pages<'a, B, R, T> {
-    client: &'a Client,
+///
+/// It owns a clone of the client (an `Arc`), so that it is `'static` and can be spawned.
+struct Pages<B, R, T> {
+    client: Client,
     builder: B,
     cursor: Cursor,
     items: std::vec::IntoIter<T>,
-    in_flight: Option<Fetch<'a>>,
+    in_flight: Option<Fetch>,
     request: fn(&B, u64) -> Result<Request, Error>,
     split: fn(R) -> PageParts<T>,
 }
 
 // No field is ever pinned in place: the in-flight fetch is boxed.
-impl<B, R, T> Unpin for Pages<'_, B, R, T> {}
+impl<B, R, T> Unpin for Pages<B, R, T> {}
 
-impl<B, R, T> Stream for Pages<'_, B, R, T>
+impl<B, R, T> Stream for Pages<B, R, T>
 where
     R: serde::de::DeserializeOwned,
 {
@@ -227,7 +231,7 @@ where
             if this.cursor.done {
                 return Poll::Ready(None);
             }
-            match this.cursor.next_page(this.client).and_then(|page| (this.request)(&this.builder, page)) {
+            match this.cursor.next_page(&this.client).and_then(|page| (this.request)(&this.builder, page)) {
                 Ok(request) => this.in_flight = Some(this.client.fetch_json(request)),
                 Err(error) => {
                     this.cursor.done = true;
@@ -248,18 +252,20 @@ where
 /// once and ends the stream.
 ///
 /// Nothing is fetched, and nothing of the page type is compiled, until the stream is polled.
-pub fn paginate<'a, B, R, T>(
-    client: &'a Client,
+/// The stream owns `client` (a clone is an `Arc`'s) and `builder`, so it borrows nothing and can
+/// be moved to another task.
+pub fn paginate<B, R, T>(
+    client: Client,
     builder: B,
     first_page: u64,
     per_page: Option<u64>,
     request: fn(&B, u64) -> Result<Request, Error>,
     split: fn(R) -> PageParts<T>,
-) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'a
+) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'static
 where
-    B: Send + 'a,
-    R: serde::de::DeserializeOwned + 'a,
-    T: Send + 'a,
+    B: Send + 'static,
+    R: serde::de::DeserializeOwned + 'static,
+    T: Send + 'static,
 {
     Pages {
         client,
@@ -375,7 +381,7 @@ mod tests {
         serve(&server, 3, serde_json::json!({"data": [5, 6], "total": 5, "end": 5})).await;
         serve(&server, 4, serde_json::json!({"data": [99], "total": 5, "end": 6})).await;
         let client = client(&server, 100);
-        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        let items = collect(paginate(client.clone(), Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         let items: Vec<u32> = items.into_iter().map(|r| r.expect("no error")).collect();
         assert_eq!(items, vec![1, 2, 3, 4, 5, 6]);
         assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
@@ -388,7 +394,7 @@ mod tests {
         serve(&server, 1, serde_json::json!({"data": [3]})).await;
         serve(&server, 2, serde_json::json!({"data": [4]})).await;
         let client = client(&server, 100);
-        let items = collect(paginate(&client, Builder { per_page: 2 }, 0, Some(2), request, split)).await;
+        let items = collect(paginate(client.clone(), Builder { per_page: 2 }, 0, Some(2), request, split)).await;
         assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1, 2, 3]);
 
         // Without per_page, an empty page ends the listing.
@@ -397,7 +403,7 @@ mod tests {
         serve(&server, 2, serde_json::json!({"data": []})).await;
         serve(&server, 3, serde_json::json!({"data": [7]})).await;
         let client = self::client(&server, 100);
-        let items = collect(paginate(&client, Builder { per_page: 1 }, 1, None, request, split)).await;
+        let items = collect(paginate(client.clone(), Builder { per_page: 1 }, 1, None, request, split)).await;
         assert_eq!(items.into_iter().map(|r| r.expect("no error")).collect::<Vec<_>>(), vec![1]);
     }
 
@@ -417,7 +423,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = client(&server, 100);
-        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        let items = collect(paginate(client.clone(), Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         let (items, error) = split_error(items);
         assert_eq!(items, vec![1, 2]);
         match &error {
@@ -436,7 +442,7 @@ mod tests {
         serve(&server, 1, serde_json::json!({"data": [1, 2], "end": 2})).await;
         serve(&server, 2, serde_json::json!({"data": [3, 4], "end": 2})).await;
         let client = client(&server, 100);
-        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        let items = collect(paginate(client.clone(), Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         let (items, error) = split_error(items);
         assert_eq!(items, vec![1, 2], "the page that makes no progress is not yielded");
         let expected = NotPagingReason::NoProgress { previous_end: 2, end: 2 };
@@ -451,7 +457,7 @@ mod tests {
             serve(&server, page, serde_json::json!({"data": [2 * page - 1, 2 * page]})).await;
         }
         let client = client(&server, 3);
-        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        let items = collect(paginate(client.clone(), Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         assert_eq!(items.len(), 7);
         assert!(items[..6].iter().all(Result::is_ok));
         assert!(matches!(items[6], Err(Error::TooManyPages { max_pages: 3 })), "{:?}", items[6]);
@@ -468,7 +474,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = client(&server, 100);
-        let items = collect(paginate(&client, Builder { per_page: 2 }, 1, Some(2), request, split)).await;
+        let items = collect(paginate(client.clone(), Builder { per_page: 2 }, 1, Some(2), request, split)).await;
         assert_eq!(items.len(), 3);
         match &items[2] {
             Err(e) => assert!(e.is_not_found(), "{e}"),

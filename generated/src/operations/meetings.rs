@@ -10,19 +10,19 @@ use crate::models;
 /// The `Meetings` operations.
 ///
 /// Meetings are the long-lived rooms that participants are added to.
-#[derive(Debug, Clone, Copy)]
-pub struct Meetings<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Meetings {
+    client: crate::Client,
 }
 
 impl crate::Client {
     /// The `Meetings` operations.
-    pub fn meetings(&self) -> Meetings<'_> {
-        Meetings { client: self }
+    pub fn meetings(&self) -> Meetings {
+        Meetings { client: self.clone() }
     }
 }
 
-impl<'a> Meetings<'a> {
+impl Meetings {
     /// Fetch all participants of a meeting
     ///
     /// Returns all participants detail for the given meeting ID.
@@ -33,11 +33,54 @@ impl<'a> Meetings<'a> {
         account_id: impl Into<String>,
         app_id: impl Into<String>,
         meeting_id: impl Into<String>,
-    ) -> ListMeetingParticipants<'a> {
+    ) -> ListMeetingParticipants {
         ListMeetingParticipants {
-            client: self.client,
+            client: self.client.clone(),
             account_id: account_id.into(),
             app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            page_no: None,
+            per_page: None,
+            options: crate::request::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `Meetings` operations of a [`Scope`](super::Scope).
+///
+/// Meetings are the long-lived rooms that participants are added to.
+#[derive(Debug, Clone)]
+pub struct ScopedMeetings {
+    client: crate::Client,
+    account_id: String,
+    app_id: String,
+}
+
+impl super::Scope {
+    /// The `Meetings` operations.
+    pub fn meetings(&self) -> ScopedMeetings {
+        ScopedMeetings {
+            client: self.client.clone(),
+            account_id: self.account_id.clone(),
+            app_id: self.app_id.clone(),
+        }
+    }
+}
+
+impl ScopedMeetings {
+    /// Fetch all participants of a meeting
+    ///
+    /// Returns all participants detail for the given meeting ID.
+    ///
+    /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
+    pub fn list_meeting_participants(
+        &self,
+        meeting_id: impl Into<String>,
+    ) -> ListMeetingParticipants {
+        ListMeetingParticipants {
+            client: self.client.clone(),
+            account_id: self.account_id.clone(),
+            app_id: self.app_id.clone(),
             meeting_id: meeting_id.into(),
             page_no: None,
             per_page: None,
@@ -49,8 +92,8 @@ impl<'a> Meetings<'a> {
 /// Request builder for [`Meetings::list_meeting_participants`](super::Meetings::list_meeting_participants): set optional parameters, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListMeetingParticipants<'a> {
-    client: &'a crate::Client,
+pub struct ListMeetingParticipants {
+    client: crate::Client,
     account_id: String,
     app_id: String,
     meeting_id: String,
@@ -59,7 +102,7 @@ pub struct ListMeetingParticipants<'a> {
     options: crate::request::RequestOptions,
 }
 
-impl<'a> ListMeetingParticipants<'a> {
+impl ListMeetingParticipants {
     /// The page number from which you want your page search results to be displayed.
     pub fn page_no(mut self, page_no: u64) -> Self {
         self.page_no = Some(page_no);
@@ -105,11 +148,21 @@ impl<'a> ListMeetingParticipants<'a> {
     ///
     /// An invalid argument, a transport failure or timeout, a non-2xx status, or a body
     /// that does not decode: see [`crate::Error`].
+    ///
+    /// The error's [`body()`](crate::OperationError::body) is the error body the spec
+    /// documents for the answer's status, decoded.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<models::MeetingParticipantsResponse>, crate::Error> {
-        let request = self.request()?;
-        self.client.send(request).await
+    ) -> Result<
+        crate::Response<models::MeetingParticipantsResponse>,
+        crate::OperationError<models::ErrorResponse>,
+    > {
+        async move {
+            let request = self.request()?;
+            self.client.send(request).await
+        }
+            .await
+            .map_err(|error| crate::error_body::typed(error, Self::error_body))
     }
 
     /// Every item of every page, fetched one page at a time as the stream is polled.
@@ -123,17 +176,24 @@ impl<'a> ListMeetingParticipants<'a> {
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<models::MeetingParticipant, crate::Error>,
-    > + Send + Unpin + 'a {
+        Item = Result<
+            models::MeetingParticipant,
+            crate::OperationError<models::ErrorResponse>,
+        >,
+    > + Send + Unpin + 'static {
         let first_page = crate::paging::count(self.page_no).unwrap_or(1);
         let per_page = crate::paging::count(self.per_page);
-        crate::paging::paginate(
-            self.client,
-            self,
-            first_page,
-            per_page,
-            Self::page_request,
-            Self::page_parts,
+        let client = (*self.client).clone();
+        crate::error_body::typed_stream(
+            crate::paging::paginate(
+                client,
+                self,
+                first_page,
+                per_page,
+                Self::page_request,
+                Self::page_parts,
+            ),
+            Self::error_body,
         )
     }
 
@@ -189,5 +249,28 @@ impl<'a> ListMeetingParticipants<'a> {
         )?;
         request.set_security(&[&["api_token"]]);
         Ok(request)
+    }
+
+    /// The documented error body of a failed answer with this status, if it has that shape.
+    #[inline]
+    fn error_body(status: u16, body: &[u8]) -> Option<models::ErrorResponse> {
+        match status / 100 {
+            4 => crate::error_body::json(body),
+            5 => crate::error_body::json(body),
+            _ => None,
+        }
+    }
+}
+
+impl models::MeetingParticipantsResponse {
+    /// The items of this page (those `stream()` yields), empty when the page has none.
+    pub fn items(&self) -> &[models::MeetingParticipant] {
+        fn items(
+            body: &models::MeetingParticipantsResponse,
+        ) -> Option<&[models::MeetingParticipant]> {
+            let value = &body.data;
+            Some(value.as_slice())
+        }
+        items(self).unwrap_or_default()
     }
 }

@@ -12,6 +12,29 @@ pub mod meetings;
 
 pub use meetings::Meetings;
 
+/// The operations with `account_id`, `app_id` given once: every operation takes these path parameters first, and the operations of a scope's groups take only the other arguments.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    client: crate::Client,
+    account_id: String,
+    app_id: String,
+}
+
+impl crate::Client {
+    /// The operations with `account_id`, `app_id` given once: every operation takes these path parameters first, and the operations of a scope's groups take only the other arguments.
+    pub fn scope(
+        &self,
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+    ) -> Scope {
+        Scope {
+            client: self.clone(),
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+        }
+    }
+}
+
 /// The base URL requests go to unless the client is given another: the spec's first server.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 

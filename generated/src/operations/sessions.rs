@@ -10,19 +10,19 @@ use crate::models;
 /// The `Sessions` operations.
 ///
 /// Sessions are the individual calls that happen in a meeting, with their participants.
-#[derive(Debug, Clone, Copy)]
-pub struct Sessions<'a> {
-    client: &'a crate::Client,
+#[derive(Debug, Clone)]
+pub struct Sessions {
+    client: crate::Client,
 }
 
 impl crate::Client {
     /// The `Sessions` operations.
-    pub fn sessions(&self) -> Sessions<'_> {
-        Sessions { client: self }
+    pub fn sessions(&self) -> Sessions {
+        Sessions { client: self.clone() }
     }
 }
 
-impl<'a> Sessions<'a> {
+impl Sessions {
     /// Fetch participants list of a session
     ///
     /// Returns a list of participants for the given session ID.
@@ -33,9 +33,9 @@ impl<'a> Sessions<'a> {
         account_id: impl Into<String>,
         app_id: impl Into<String>,
         session_id: impl Into<String>,
-    ) -> ListSessionParticipants<'a> {
+    ) -> ListSessionParticipants {
         ListSessionParticipants {
-            client: self.client,
+            client: self.client.clone(),
             account_id: account_id.into(),
             app_id: app_id.into(),
             session_id: session_id.into(),
@@ -61,11 +61,81 @@ impl<'a> Sessions<'a> {
         app_id: impl Into<String>,
         session_id: impl Into<String>,
         participant_id: impl Into<String>,
-    ) -> GetSessionParticipant<'a> {
+    ) -> GetSessionParticipant {
         GetSessionParticipant {
-            client: self.client,
+            client: self.client.clone(),
             account_id: account_id.into(),
             app_id: app_id.into(),
+            session_id: session_id.into(),
+            participant_id: participant_id.into(),
+            filters: None,
+            include_peer_events: None,
+            options: crate::request::RequestOptions::default(),
+        }
+    }
+}
+
+/// The `Sessions` operations of a [`Scope`](super::Scope).
+///
+/// Sessions are the individual calls that happen in a meeting, with their participants.
+#[derive(Debug, Clone)]
+pub struct ScopedSessions {
+    client: crate::Client,
+    account_id: String,
+    app_id: String,
+}
+
+impl super::Scope {
+    /// The `Sessions` operations.
+    pub fn sessions(&self) -> ScopedSessions {
+        ScopedSessions {
+            client: self.client.clone(),
+            account_id: self.account_id.clone(),
+            app_id: self.app_id.clone(),
+        }
+    }
+}
+
+impl ScopedSessions {
+    /// Fetch participants list of a session
+    ///
+    /// Returns a list of participants for the given session ID.
+    ///
+    /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants`
+    pub fn list_session_participants(
+        &self,
+        session_id: impl Into<String>,
+    ) -> ListSessionParticipants {
+        ListSessionParticipants {
+            client: self.client.clone(),
+            account_id: self.account_id.clone(),
+            app_id: self.app_id.clone(),
+            session_id: session_id.into(),
+            include_peer_events: None,
+            page_no: None,
+            per_page: None,
+            search: None,
+            sort_by: None,
+            sort_order: None,
+            view: None,
+            options: crate::request::RequestOptions::default(),
+        }
+    }
+
+    /// Fetch details of a participant
+    ///
+    /// Returns details of the given participant ID along with call statistics for the given session ID.
+    ///
+    /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}`
+    pub fn get_session_participant(
+        &self,
+        session_id: impl Into<String>,
+        participant_id: impl Into<String>,
+    ) -> GetSessionParticipant {
+        GetSessionParticipant {
+            client: self.client.clone(),
+            account_id: self.account_id.clone(),
+            app_id: self.app_id.clone(),
             session_id: session_id.into(),
             participant_id: participant_id.into(),
             filters: None,
@@ -78,8 +148,8 @@ impl<'a> Sessions<'a> {
 /// Request builder for [`Sessions::list_session_participants`](super::Sessions::list_session_participants): set optional parameters, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListSessionParticipants<'a> {
-    client: &'a crate::Client,
+pub struct ListSessionParticipants {
+    client: crate::Client,
     account_id: String,
     app_id: String,
     session_id: String,
@@ -93,7 +163,7 @@ pub struct ListSessionParticipants<'a> {
     options: crate::request::RequestOptions,
 }
 
-impl<'a> ListSessionParticipants<'a> {
+impl ListSessionParticipants {
     /// If true, the response includes all the peer events of participants.
     ///
     /// Defaults to `false`.
@@ -173,11 +243,21 @@ impl<'a> ListSessionParticipants<'a> {
     ///
     /// An invalid argument, a transport failure or timeout, a non-2xx status, or a body
     /// that does not decode: see [`crate::Error`].
+    ///
+    /// The error's [`body()`](crate::OperationError::body) is the error body the spec
+    /// documents for the answer's status, decoded.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<models::SessionParticipantsResponse>, crate::Error> {
-        let request = self.request()?;
-        self.client.send(request).await
+    ) -> Result<
+        crate::Response<models::SessionParticipantsResponse>,
+        crate::OperationError<models::ErrorResponse>,
+    > {
+        async move {
+            let request = self.request()?;
+            self.client.send(request).await
+        }
+            .await
+            .map_err(|error| crate::error_body::typed(error, Self::error_body))
     }
 
     /// Every item of every page, fetched one page at a time as the stream is polled.
@@ -191,17 +271,24 @@ impl<'a> ListSessionParticipants<'a> {
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
-        Item = Result<models::SessionParticipant, crate::Error>,
-    > + Send + Unpin + 'a {
+        Item = Result<
+            models::SessionParticipant,
+            crate::OperationError<models::ErrorResponse>,
+        >,
+    > + Send + Unpin + 'static {
         let first_page = crate::paging::count(self.page_no).unwrap_or(1);
         let per_page = crate::paging::count(self.per_page);
-        crate::paging::paginate(
-            self.client,
-            self,
-            first_page,
-            per_page,
-            Self::page_request,
-            Self::page_parts,
+        let client = (*self.client).clone();
+        crate::error_body::typed_stream(
+            crate::paging::paginate(
+                client,
+                self,
+                first_page,
+                per_page,
+                Self::page_request,
+                Self::page_parts,
+            ),
+            Self::error_body,
         )
     }
 
@@ -268,13 +355,37 @@ impl<'a> ListSessionParticipants<'a> {
         request.set_security(&[&["api_token"]]);
         Ok(request)
     }
+
+    /// The documented error body of a failed answer with this status, if it has that shape.
+    #[inline]
+    fn error_body(status: u16, body: &[u8]) -> Option<models::ErrorResponse> {
+        match status / 100 {
+            4 => crate::error_body::json(body),
+            5 => crate::error_body::json(body),
+            _ => None,
+        }
+    }
+}
+
+impl models::SessionParticipantsResponse {
+    /// The items of this page (those `stream()` yields), empty when the page has none.
+    pub fn items(&self) -> &[models::SessionParticipant] {
+        fn items(
+            body: &models::SessionParticipantsResponse,
+        ) -> Option<&[models::SessionParticipant]> {
+            let value = body.data.as_ref()?;
+            let value = value.participants.as_ref()?;
+            Some(value.as_slice())
+        }
+        items(self).unwrap_or_default()
+    }
 }
 
 /// Request builder for [`Sessions::get_session_participant`](super::Sessions::get_session_participant): set optional parameters, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetSessionParticipant<'a> {
-    client: &'a crate::Client,
+pub struct GetSessionParticipant {
+    client: crate::Client,
     account_id: String,
     app_id: String,
     session_id: String,
@@ -284,7 +395,7 @@ pub struct GetSessionParticipant<'a> {
     options: crate::request::RequestOptions,
 }
 
-impl<'a> GetSessionParticipant<'a> {
+impl GetSessionParticipant {
     /// Comma separated list of filters to apply. Note that there must be no spaces between the filters.
     pub fn filters(
         mut self,
@@ -335,11 +446,21 @@ impl<'a> GetSessionParticipant<'a> {
     ///
     /// An invalid argument, a transport failure or timeout, a non-2xx status, or a body
     /// that does not decode: see [`crate::Error`].
+    ///
+    /// The error's [`body()`](crate::OperationError::body) is the error body the spec
+    /// documents for the answer's status, decoded.
     pub async fn send(
         self,
-    ) -> Result<crate::Response<models::SessionParticipantResponse>, crate::Error> {
-        let request = self.request()?;
-        self.client.send(request).await
+    ) -> Result<
+        crate::Response<models::SessionParticipantResponse>,
+        crate::OperationError<models::ErrorResponse>,
+    > {
+        async move {
+            let request = self.request()?;
+            self.client.send(request).await
+        }
+            .await
+            .map_err(|error| crate::error_body::typed(error, Self::error_body))
     }
 
     #[inline]
@@ -370,5 +491,15 @@ impl<'a> GetSessionParticipant<'a> {
         )?;
         request.set_security(&[&["api_token"]]);
         Ok(request)
+    }
+
+    /// The documented error body of a failed answer with this status, if it has that shape.
+    #[inline]
+    fn error_body(status: u16, body: &[u8]) -> Option<models::ErrorResponse> {
+        match status / 100 {
+            4 => crate::error_body::json(body),
+            5 => crate::error_body::json(body),
+            _ => None,
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! matchers, a typed answer) over the runtime's `mock::Expectation`.
 
 use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{Api, Group, Operation, Param, Response, TypeRef};
+use crate::model::{Api, ErrorBody, Group, Operation, Param, Response, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -203,6 +203,7 @@ fn emit_expectation(group: &Group, op: &Operation) -> TokenStream {
         }),
         Response::Empty => None,
     };
+    let respond_error_with = respond_error_with(group, op);
     quote! {
         #[doc = #docs]
         #[derive(Debug)]
@@ -222,6 +223,8 @@ fn emit_expectation(group: &Group, op: &Operation) -> TokenStream {
                 self.expectation.json_body(&body);
                 self
             }
+
+            #respond_error_with
 
             /// Answers with `status` (200 unless set; the spec's example is served only with a 2xx).
             pub fn respond_status(mut self, status: u16) -> Self {
@@ -262,6 +265,37 @@ fn emit_expectation(group: &Group, op: &Operation) -> TokenStream {
 }
 
 /// A setter matching a path parameter, taking what the client's method takes.
+/// `respond_error_with(status, body)`, for an operation that documents its error bodies: the
+/// answer's body is a value of the type `OperationError::body()` has (for an enum of several
+/// types, the variant's value), so that the client decodes it back when the status is one the
+/// spec documents that type for.
+fn respond_error_with(group: &Group, op: &Operation) -> Option<TokenStream> {
+    let errors = op.errors.as_ref()?;
+    let docs = "Answers with `status` and `body` as JSON: a documented error body, which the \
+                client's `OperationError::body()` gives back for a status the spec documents it for.";
+    let (ty, write) = match &errors.body {
+        ErrorBody::Model(ty) => (type_tokens(ty, &models()), quote!(self.expectation.json_body(&body);)),
+        ErrorBody::Enum { name, variants, .. } => {
+            let module = ident(&group.module);
+            let name = type_ident(name);
+            let arms = variants.iter().map(|variant| {
+                let variant = type_ident(&variant.rust_name);
+                quote!(crate::operations::#module::#name::#variant(value) => self.expectation.json_body(&value),)
+            });
+            (quote!(crate::operations::#module::#name), quote!(match body { #(#arms)* }))
+        }
+    };
+    let docs = doc_attrs(Some(docs), false);
+    Some(quote! {
+        #docs
+        pub fn respond_error_with(mut self, status: u16, body: #ty) -> Self {
+            self.expectation.status(status);
+            #write
+            self
+        }
+    })
+}
+
 fn path_setter(param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
     let wire = &param.wire_name;

@@ -1,8 +1,10 @@
 //! Emits `src/operations/`: an index module, and per group a handle reached from the client and
 //! a request builder per operation.
 
-use super::{doc_attrs, ident, type_ident, type_tokens};
-use crate::model::{Api, BodyKind, Group, HttpMethod, ObjectStyle, Operation, Paging, Param, Response, Step, TypeRef};
+use super::{doc_attrs, errors, handles, ident, items, type_ident, type_tokens};
+use crate::model::{
+    Api, BodyKind, Group, HttpMethod, ObjectStyle, Operation, Paging, Param, Response, ScopeDef, Step, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -27,7 +29,8 @@ fn names_models(group: &Group) -> bool {
             Response::Json { ty, paging } => (Some(ty), paging.as_ref().map(|paging| &paging.item)),
             Response::Empty | Response::Bytes => (None, None),
         };
-        params.map(|param| &param.ty).chain(body).chain(response).chain(item).any(named)
+        let errors = op.errors.iter().flat_map(|errors| errors.rules.iter().map(|rule| &rule.ty));
+        params.map(|param| &param.ty).chain(body).chain(response).chain(item).chain(errors).any(named)
     })
 }
 
@@ -48,9 +51,12 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
     });
     let base_url = &api.base_url;
     let config = super::security::emit_config(api);
+    let scope = handles::emit_scope(api);
     quote! {
         #header
         #(#modules)*
+
+        #scope
 
         /// The base URL requests go to unless the client is given another: the spec's first server.
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -59,16 +65,12 @@ pub(super) fn emit_index(api: &Api) -> TokenStream {
     }
 }
 
-pub(super) fn emit_group(group: &Group) -> TokenStream {
-    let handle = type_ident(&group.type_name);
-    let accessor = ident(&group.module);
+pub(super) fn emit_group(group: &Group, scope: Option<&ScopeDef>) -> TokenStream {
     let header = doc_attrs(Some(&group.summary), true);
     let more = group.docs.as_ref().map(|docs| format!("\n{docs}"));
-    let group_docs = doc_attrs(more.as_deref(), false);
     let group_docs_inner = doc_attrs(more.as_deref(), true);
-    let accessor_docs = doc_attrs(Some(&group.summary), false);
-    let methods = group.operations.iter().map(emit_method);
     let forms = group.operations.iter().filter_map(super::bodies::emit_multipart_struct);
+    let handles = handles::emit_handles(group, scope);
     let builders = group.operations.iter().map(emit_builder);
     let import = names_models(group).then(|| {
         quote!(
@@ -82,23 +84,7 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
 
         #import
 
-        #accessor_docs
-        #group_docs
-        #[derive(Debug, Clone, Copy)]
-        pub struct #handle<'a> {
-            client: &'a crate::Client,
-        }
-
-        impl crate::Client {
-            #accessor_docs
-            pub fn #accessor(&self) -> #handle<'_> {
-                #handle { client: self }
-            }
-        }
-
-        impl<'a> #handle<'a> {
-            #(#methods)*
-        }
+        #handles
 
         #(#builders)*
 
@@ -108,17 +94,17 @@ pub(super) fn emit_group(group: &Group) -> TokenStream {
 
 /// The positional arguments of an operation: path parameters, then required query and header
 /// parameters, then a required body.
-fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+pub(super) fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
     let others = op.query_params.iter().chain(&op.header_params).chain(&op.cookie_params);
     op.path_params.iter().chain(others.filter(|p| p.required))
 }
 
-fn setters(op: &Operation) -> impl Iterator<Item = &Param> {
+pub(super) fn setters(op: &Operation) -> impl Iterator<Item = &Param> {
     op.query_params.iter().chain(&op.header_params).chain(&op.cookie_params).filter(|p| !p.required)
 }
 
 /// The type of an argument or setter value, and how to store it.
-fn argument(param: &Param) -> (TokenStream, TokenStream) {
+pub(super) fn argument(param: &Param) -> (TokenStream, TokenStream) {
     let name = ident(&param.rust_name);
     let models = models();
     match (&param.list, &param.ty) {
@@ -134,12 +120,12 @@ fn argument(param: &Param) -> (TokenStream, TokenStream) {
     }
 }
 
-fn stored_type(param: &Param) -> TokenStream {
+pub(super) fn stored_type(param: &Param) -> TokenStream {
     let ty = type_tokens(&param.ty, &models());
     if param.list.is_some() { quote!(Vec<#ty>) } else { ty }
 }
 
-fn body_type(kind: &BodyKind) -> TokenStream {
+pub(super) fn body_type(kind: &BodyKind) -> TokenStream {
     match kind {
         BodyKind::Json(ty) | BodyKind::Form { ty, .. } => type_tokens(ty, &models()),
         BodyKind::MultipartForm(def) => {
@@ -148,47 +134,6 @@ fn body_type(kind: &BodyKind) -> TokenStream {
         }
         BodyKind::Multipart => quote!(crate::multipart::Form),
         BodyKind::Bytes => quote!(bytes::Bytes),
-    }
-}
-
-fn emit_method(op: &Operation) -> TokenStream {
-    let docs = doc_attrs(Some(&op.docs), false);
-    let method = ident(&op.method_name);
-    let builder = type_ident(&op.builder_name);
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    for param in positional(op) {
-        let name = ident(&param.rust_name);
-        let (ty, store) = argument(param);
-        args.push(quote!(#name: #ty));
-        // A value stored as given is written in shorthand (`id` rather than `id: id`).
-        inits.push(if name == store.to_string() { quote!(#name) } else { quote!(#name: #store) });
-    }
-    for param in setters(op) {
-        let name = ident(&param.rust_name);
-        inits.push(quote!(#name: None));
-    }
-    if let Some(body) = &op.body {
-        let ty = body_type(&body.kind);
-        if body.required {
-            args.push(quote!(body: #ty));
-            inits.push(quote!(body));
-        } else {
-            inits.push(quote!(body: None));
-        }
-    }
-    // Positional arguments are the spec's required parameters, however many there are.
-    let many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
-        #docs
-        #many
-        pub fn #method(&self, #(#args),*) -> #builder<'a> {
-            #builder {
-                client: self.client,
-                #(#inits,)*
-                options: crate::request::RequestOptions::default(),
-            }
-        }
     }
 }
 
@@ -239,6 +184,38 @@ fn emit_builder(op: &Operation) -> TokenStream {
     };
     let json_body = attach_json_body(op, &quote!(self));
     let mutable = json_body.is_some().then(|| quote!(mut));
+    let error = errors::error_type(op);
+    let send_body = match &op.errors {
+        None => quote! {
+            let #mutable request = self.request()?;
+            #json_body
+            self.client.#send_call(request).await
+        },
+        Some(_) => {
+            let sent = quote! {
+                async move {
+                    let #mutable request = self.request()?;
+                    #json_body
+                    self.client.#send_call(request).await
+                }
+                .await
+            };
+            errors::typed_result(op, sent)
+        }
+    };
+    let error_docs = op.errors.as_ref().map(|_| {
+        quote! {
+            ///
+            /// The error's [`body()`](crate::OperationError::body) is the error body the spec
+            /// documents for the answer's status, decoded.
+        }
+    });
+    let error_body = errors::emit_error_body(op);
+    let error_enum = errors::emit_enum(op);
+    let items = match &op.response {
+        Response::Json { ty, paging: Some(paging) } => items::emit_items(ty, paging),
+        _ => None,
+    };
     let retry_non_idempotent = op.non_idempotent.then(|| {
         quote! {
             /// Retries this request after any retryable failure, as if it were idempotent (by
@@ -254,13 +231,13 @@ fn emit_builder(op: &Operation) -> TokenStream {
         #builder_docs
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
+        pub struct #builder {
+            client: crate::Client,
             #(#fields,)*
             options: crate::request::RequestOptions,
         }
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #(#setter_fns)*
             #body_setter
 
@@ -299,16 +276,21 @@ fn emit_builder(op: &Operation) -> TokenStream {
             ///
             /// An invalid argument, a transport failure or timeout, a non-2xx status, or a body
             /// that does not decode: see [`crate::Error`].
-            pub async fn send(self) -> Result<crate::Response<#response>, crate::Error> {
-                let #mutable request = self.request()?;
-                #json_body
-                self.client.#send_call(request).await
+            #error_docs
+            pub async fn send(self) -> Result<crate::Response<#response>, #error> {
+                #send_body
             }
 
             #stream
 
             #request_fn
+
+            #error_body
         }
+
+        #error_enum
+
+        #items
     }
 }
 
@@ -476,7 +458,7 @@ fn emit_request_fn(op: &Operation) -> TokenStream {
 }
 
 /// A borrowing walk along `steps` from `body` to `value`, in a function returning `Option`.
-fn walk_ref(steps: &[Step]) -> TokenStream {
+pub(super) fn walk_ref(steps: &[Step]) -> TokenStream {
     walk(steps, |from, step| {
         let field = ident(&step.field);
         if step.optional { quote!(let value = #from.#field.as_ref()?;) } else { quote!(let value = &#from.#field;) }
@@ -525,6 +507,11 @@ fn emit_stream(op: &Operation, response: &TypeRef, paging: &Paging) -> TokenStre
     let total_count = count(&paging.total_count);
     let end_offset = count(&paging.end_offset);
     let to_paging = walk_ref(&paging.paging);
+    let error = errors::error_type(op);
+    let pages = errors::typed_stream(
+        op,
+        quote!(crate::paging::paginate(client, self, first_page, per_page, Self::page_request, Self::page_parts)),
+    );
     let to_items = walk_owned(&paging.items);
     let page_request = match attach_json_body(op, &quote!(builder)) {
         Some(json_body) => quote! {
@@ -543,10 +530,11 @@ fn emit_stream(op: &Operation, response: &TypeRef, paging: &Paging) -> TokenStre
         /// An error is yielded once and ends the stream. The stream is `Unpin`; box it
         /// ([`crate::ItemStream`]) to store it under a name.
         #[inline]
-        pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'a {
+        pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item, #error>> + Send + Unpin + 'static {
             let first_page = crate::paging::count(self.#page).unwrap_or(1);
             let per_page = #per_page;
-            crate::paging::paginate(self.client, self, first_page, per_page, Self::page_request, Self::page_parts)
+            let client = (*self.client).clone();
+            #pages
         }
 
         #[inline]

@@ -42,8 +42,10 @@ type Identity<'a> = (&'static str, &'a str, &'a str);
 
 fn identity(entry: &Entry) -> Identity<'_> {
     match entry {
+        Entry::Scope { method, .. } => ("scope", method, ""),
         Entry::Group { module, .. } => ("group", module, ""),
         Entry::Operation { name, .. } => ("operation", name, ""),
+        Entry::ErrorBody { operation, status, .. } => ("error", operation, status),
         Entry::Parameter { operation, name, .. } => ("parameter", operation, name),
         Entry::Body { operation, .. } => ("body", operation, ""),
         Entry::Struct { name, .. }
@@ -60,7 +62,9 @@ fn identity(entry: &Entry) -> Identity<'_> {
 fn parent(entry: &Entry) -> Option<Identity<'_>> {
     match entry {
         Entry::Operation { name, .. } => name.split_once('.').map(|(group, _)| ("group", group, "")),
-        Entry::Parameter { operation, .. } | Entry::Body { operation, .. } => Some(("operation", operation, "")),
+        Entry::Parameter { operation, .. } | Entry::Body { operation, .. } | Entry::ErrorBody { operation, .. } => {
+            Some(("operation", operation, ""))
+        }
         Entry::Field { parent, .. } | Entry::Value { parent, .. } | Entry::Variant { parent, .. } => {
             Some(("type", parent, ""))
         }
@@ -72,9 +76,9 @@ fn parent(entry: &Entry) -> Option<Identity<'_>> {
 /// `MeetingStatus::Active`.
 fn name(entry: &Entry) -> String {
     match entry {
-        Entry::Parameter { operation: parent, name, .. } | Entry::Field { parent, name, .. } => {
-            format!("{parent}.{name}")
-        }
+        Entry::Parameter { operation: parent, name, .. }
+        | Entry::Field { parent, name, .. }
+        | Entry::ErrorBody { operation: parent, status: name, .. } => format!("{parent}.{name}"),
         Entry::Value { parent, name, .. } | Entry::Variant { parent, name, .. } => format!("{parent}::{name}"),
         _ => identity(entry).1.to_owned(),
     }
@@ -83,8 +87,10 @@ fn name(entry: &Entry) -> String {
 /// The word a report uses for an entry's kind.
 fn kind(entry: &Entry) -> &'static str {
     match entry {
+        Entry::Scope { .. } => "scope",
         Entry::Group { .. } => "group",
         Entry::Operation { .. } => "operation",
+        Entry::ErrorBody { .. } => "error body",
         Entry::Parameter { .. } => "parameter",
         Entry::Body { .. } => "body",
         Entry::Struct { .. } => "struct",
@@ -191,15 +197,31 @@ fn changed(old: &Entry, new: &Entry) -> Vec<Change> {
     let name = name(new);
     let mut found = Found { kind: kind(new), name: &name, changes: Vec::new() };
     match (old, new) {
-        (Entry::Group { handle: h1, feature: f1, .. }, Entry::Group { handle: h2, feature: f2, .. }) => {
+        (Entry::Scope { handle: h1, binds: b1, .. }, Entry::Scope { handle: h2, binds: b2, .. }) => {
             found.differs("handle type", h1, h2, true);
+            found.differs("bound parameters", b1, b2, true);
+        }
+        (
+            Entry::Group { handle: h1, scoped: c1, feature: f1, .. },
+            Entry::Group { handle: h2, scoped: c2, feature: f2, .. },
+        ) => {
+            found.differs("handle type", h1, h2, true);
+            match (c1, c2) {
+                (None, Some(scoped)) => found.push(false, format!("gained the scoped handle {scoped}")),
+                (Some(_), None) => found.push(true, "lost its scoped handle".to_owned()),
+                (Some(a), Some(b)) => found.differs("scoped handle type", a, b, true),
+                (None, None) => {}
+            }
             // Users name the feature in their manifests: any change breaks them.
             found.differs("cargo feature", or_none(f1), or_none(f2), true);
         }
         (
-            Entry::Operation { http_method: m1, path: p1, response: r1, builder: b1, stream: s1, .. },
-            Entry::Operation { http_method: m2, path: p2, response: r2, builder: b2, stream: s2, .. },
+            Entry::Operation { http_method: m1, path: p1, response: r1, builder: b1, stream: s1, errors: e1, .. },
+            Entry::Operation { http_method: m2, path: p2, response: r2, builder: b2, stream: s2, errors: e2, .. },
         ) => {
+            // The error type of `send()` and `stream()` changes with it: code that names or
+            // matches it breaks.
+            found.differs("error body type", or_none(e1), or_none(e2), true);
             found.differs("HTTP method", m1, m2, false);
             found.differs("path", p1, p2, false);
             found.differs("response type", r1, r2, true);
@@ -230,7 +252,20 @@ fn changed(old: &Entry, new: &Entry) -> Vec<Change> {
             found.differs("media type", m1, m2, false);
             found.differs("encoding", or_none(e1), or_none(e2), false);
         }
-        (Entry::Struct { request: r1, default: d1, .. }, Entry::Struct { request: r2, default: d2, .. }) => {
+        (Entry::ErrorBody { ty: t1, variant: v1, .. }, Entry::ErrorBody { ty: t2, variant: v2, .. }) => {
+            found.differs("type", t1, t2, true);
+            found.differs("variant", or_none(v1), or_none(v2), true);
+        }
+        (
+            Entry::Struct { request: r1, default: d1, items: i1, .. },
+            Entry::Struct { request: r2, default: d2, items: i2, .. },
+        ) => {
+            match (i1, i2) {
+                (None, Some(method)) => found.push(false, format!("gained {method}")),
+                (Some(method), None) => found.push(true, format!("lost {method}")),
+                (Some(a), Some(b)) => found.differs("items method", a, b, true),
+                (None, None) => {}
+            }
             match (d1, d2) {
                 (true, false) => found.push(true, "no longer implements Default".to_owned()),
                 (false, true) => found.push(false, "now implements Default".to_owned()),

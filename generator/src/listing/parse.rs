@@ -30,21 +30,54 @@ fn entry(line: &str) -> Option<Entry> {
     let mut attributes = attributes.into_iter();
     let name = name.to_owned();
     let entry = match kind {
-        "group" => Entry::Group {
-            module: name,
+        "scope" => Entry::Scope {
+            method: name,
             handle: attributes.next()?.to_owned(),
-            feature: prefixed(attributes.next(), "feature ")?,
+            binds: attributes.next()?.strip_prefix("binds ")?.to_owned(),
         },
+        "group" => {
+            let handle = attributes.next()?.to_owned();
+            let mut next = attributes.next();
+            let scoped = match next.and_then(|attribute| attribute.strip_prefix("scoped ")) {
+                Some(scoped) => {
+                    next = attributes.next();
+                    Some(scoped.to_owned())
+                }
+                None => None,
+            };
+            Entry::Group { module: name, handle, scoped, feature: prefixed(next, "feature ")? }
+        }
         "operation" => {
             let (http_method, rest) = attributes.next()?.split_once(' ')?;
             let (path, response) = rest.split_once(" -> ")?;
+            let builder = attributes.next()?.strip_prefix("builder ")?.to_owned();
+            let (mut stream, mut errors) = (None, None);
+            for attribute in attributes.by_ref() {
+                if let Some(item) = attribute.strip_prefix("stream() yields ") {
+                    stream = Some(item.to_owned());
+                } else if let Some(body) = attribute.strip_prefix("errors ") {
+                    errors = Some(body.to_owned());
+                } else {
+                    return None;
+                }
+            }
             Entry::Operation {
                 name,
                 http_method: http_method.to_owned(),
                 path: path.to_owned(),
                 response: response.to_owned(),
-                builder: attributes.next()?.strip_prefix("builder ")?.to_owned(),
-                stream: prefixed(attributes.next(), "stream() yields ")?,
+                builder,
+                stream,
+                errors,
+            }
+        }
+        "error" => {
+            let (operation, status) = name.rsplit_once('.')?;
+            Entry::ErrorBody {
+                operation: operation.to_owned(),
+                status: status.to_owned(),
+                ty: attributes.next()?.to_owned(),
+                variant: prefixed(attributes.next(), "variant ")?,
             }
         }
         "parameter" => {
@@ -79,7 +112,8 @@ fn entry(line: &str) -> Option<Entry> {
         }
         "struct" => {
             let flags: Vec<&str> = attributes.next().map(|flags| flags.split(", ").collect()).unwrap_or_default();
-            Entry::Struct { name, request: flags.contains(&"request"), default: flags.contains(&"Default") }
+            let items = flags.iter().find(|flag| flag.ends_with("()")).map(|flag| (*flag).to_owned());
+            Entry::Struct { name, request: flags.contains(&"request"), default: flags.contains(&"Default"), items }
         }
         "field" => {
             let (parent, field) = name.split_once('.')?;
@@ -229,6 +263,9 @@ mod tests {
     #[test]
     fn prose_outside_the_blocks_is_not_read() {
         let text = "struct NotAnEntry\n```text\nstruct Meeting\n```\nstruct AlsoNot\n";
-        assert_eq!(parse(text), Ok(vec![Entry::Struct { name: "Meeting".into(), request: false, default: false }]));
+        assert_eq!(
+            parse(text),
+            Ok(vec![Entry::Struct { name: "Meeting".into(), request: false, default: false, items: None }])
+        );
     }
 }

@@ -301,3 +301,42 @@ fn a_removed_item_is_reported_where_it_was() {
         ]
     );
 }
+
+#[test]
+fn error_bodies_scopes_and_items() {
+    let old = "\
+group meetings: Meetings
+operation meetings.get_meeting: GET /meetings/{id} -> Meeting; builder GetMeeting
+struct MeetingsPage";
+    let new = "\
+scope scope: Scope; binds account_id String
+group meetings: Meetings; scoped ScopedMeetings
+operation meetings.get_meeting: GET /meetings/{id} -> Meeting; builder GetMeeting; errors GetMeetingError
+error meetings.get_meeting.404: NotFound; variant NotFound
+error meetings.get_meeting.default: Problem; variant Problem
+struct MeetingsPage: items()";
+    assert_eq!(
+        report(old, new),
+        [
+            "scope scope added (compatible)",
+            "group meetings gained the scoped handle ScopedMeetings (compatible)",
+            "operation meetings.get_meeting error body type changed from none to GetMeetingError (breaking)",
+            "error body meetings.get_meeting.404 added (compatible)",
+            "error body meetings.get_meeting.default added (compatible)",
+            "struct MeetingsPage gained items() (compatible)",
+        ]
+    );
+    let changed = new.replace("404: NotFound; variant NotFound", "404: Gone; variant Gone");
+    assert_eq!(
+        report(new, &changed),
+        [
+            "error body meetings.get_meeting.404 type changed from NotFound to Gone (breaking)",
+            "error body meetings.get_meeting.404 variant changed from NotFound to Gone (breaking)",
+        ]
+    );
+    let lost = new.replace("scope scope: Scope; binds account_id String\n", "").replace("; scoped ScopedMeetings", "");
+    assert_eq!(
+        report(new, &lost),
+        ["scope scope removed (breaking)", "group meetings lost its scoped handle (breaking)"]
+    );
+}

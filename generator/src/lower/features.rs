@@ -40,6 +40,9 @@ pub(super) fn gate(api: &mut Api) {
                 }
                 Response::Empty | Response::Bytes => {}
             }
+            // The error bodies' types are named by the group's module (its error enum and
+            // `error_body`).
+            roots.extend(op.errors.iter().flat_map(|errors| errors.rules.iter().map(|rule| &rule.ty)));
             roots.iter().for_each(|ty| collect(ty, &mut stack));
         }
         while let Some(name) = stack.pop() {

@@ -11,7 +11,7 @@ use openapiv3::{Parameter, ReferenceOr, StatusCode};
 use std::collections::BTreeMap;
 
 /// Methods of `Client` that a group accessor must not shadow.
-const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt"];
+pub(super) const CLIENT_METHODS: &[&str] = &["builder", "from_env", "from_env_with", "clone", "fmt"];
 /// Methods every group handle has (it derives `Clone` and `Debug`), which no operation may take.
 const HANDLE_MEMBERS: &[&str] = &["clone", "fmt"];
 /// Fields and methods every request builder has besides its parameters.
@@ -26,6 +26,7 @@ const BUILDER_MEMBERS: &[&str] = &[
     "header",
     "max_body_size",
     "retry_non_idempotent",
+    "error_body",
     "clone",
     "fmt",
 ];
@@ -110,6 +111,8 @@ impl Lowerer<'_> {
                             docs: docs(&[description]),
                             feature: None,
                             operations: Vec::new(),
+                            // Decided once every operation is lowered (`lower/scope.rs`).
+                            scoped_type_name: None,
                         },
                         methods: Scope::with_reserved(HANDLE_MEMBERS),
                         method_owners: BTreeMap::new(),
@@ -257,6 +260,7 @@ impl Lowerer<'_> {
         if let Response::Json { ty, paging } = &mut response {
             *paging = self.detect_paging(&query_params, ty).map(Box::new);
         }
+        let errors = self.lower_errors(operation, &path_pointer.push("responses"), &builder_name, types);
         let location = format!("`{} {path}`", http_method.as_str());
         let response_example = super::examples::response_example(self.spec, operation);
         let security = self.operation_security(operation, pointer);
@@ -278,6 +282,7 @@ impl Lowerer<'_> {
             non_idempotent: matches!(http_method, HttpMethod::Post | HttpMethod::Patch),
             response_example,
             security,
+            errors,
         })
     }
 
@@ -286,17 +291,17 @@ impl Lowerer<'_> {
     fn lower_response(&mut self, operation: &openapiv3::Operation, pointer: &Pointer, builder_name: &str) -> Response {
         let mut bodies: Vec<TypeRef> = Vec::new();
         let mut bytes = false;
-        if let Some(default) = &operation.responses.default {
-            self.resolve(default, "responses", |c| &c.responses, &pointer.push("default"));
-        }
         for (status, response) in &operation.responses.responses {
             let success = match status {
                 StatusCode::Code(code) => (200..300).contains(code),
                 StatusCode::Range(range) => *range == 2,
             };
+            // The other responses (and `default`) are error responses: see `lower_errors`.
+            if !success {
+                continue;
+            }
             let resolved = self.resolve(response, "responses", |c| &c.responses, &pointer.push(status));
-            // Other responses are not decoded, but their references are checked all the same.
-            let Some((response, at)) = resolved.filter(|_| success) else { continue };
+            let Some((response, at)) = resolved else { continue };
             let Some((media_type, content)) =
                 response.content.iter().find(|(media, _)| is_json(media)).or_else(|| response.content.first())
             else {
@@ -363,6 +368,8 @@ impl Lowerer<'_> {
             paging: with_prefix(paging),
             total_count: field_step("total_count"),
             end_offset: field_step("end_offset"),
+            // Decided for the whole API once every operation is lowered (`items_accessors`).
+            items_accessor: None,
         })
     }
 
