@@ -3,8 +3,8 @@
 //! authentication, sending requests with retries and timeouts, pagination, errors, open enums.
 //!
 //! A generated crate re-exports what its users need from here and wraps [`Client`] in its own
-//! client type, on which the operations are methods. The modules `request`, `paging` and `enums`
-//! are the interface of the emitted code and hidden from the documentation; they are not meant to
+//! client type, on which the operations are methods. The modules `request`, `paging`, `enums`,
+//! `numbers` and `object` are the interface of the emitted code and hidden from the documentation; they are not meant to
 //! be called by hand.
 //!
 //! In a crate of its own so that it is compiled once, with the other dependencies, and not again
@@ -15,6 +15,7 @@
 mod builder;
 mod client;
 mod constructors;
+mod datetime;
 #[doc(hidden)]
 pub mod enums;
 mod error;
@@ -25,6 +26,10 @@ mod json_path;
 pub mod mock;
 pub mod multipart;
 #[doc(hidden)]
+pub mod numbers;
+#[doc(hidden)]
+pub mod object;
+#[doc(hidden)]
 pub mod paging;
 mod raw;
 #[doc(hidden)]
@@ -34,12 +39,14 @@ mod retry;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
+pub use datetime::{Date, FormatError, Timestamp};
 pub use enums::UnknownValue;
 pub use error::{
     ApiError, BodyTooLargeError, DecodeError, Error, ErrorDetail, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
 pub use hooks::{Hook, HookRequest, HookResponse};
+pub use object::UnknownFields;
 pub use paging::ItemStream;
 pub use raw::RawRequest;
 pub use response::Response;
