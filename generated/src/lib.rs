@@ -52,12 +52,12 @@ pub mod operations;
 pub mod mock;
 
 use cloudflare_realtimekit_runtime as runtime;
-// The runtime's interface for the emitted code, as `crate::request`, `crate::paging` and
-// `crate::enums`.
+// The runtime's interface for the emitted code, as `crate::request`, `crate::paging`,
+// `crate::enums`, `crate::numbers` and `crate::object`.
 #[cfg(feature = "mock")]
 use runtime::mock as mock_support;
 #[allow(unused_imports, reason = "a spec without operations, listings or enums uses less of it")]
-use runtime::{enums, paging, request};
+use runtime::{enums, numbers, object, paging, request};
 
 pub use operations::DEFAULT_BASE_URL;
 pub use runtime::multipart;
@@ -68,6 +68,8 @@ pub use runtime::{
 pub use runtime::{
     Hook, HookRequest, HookResponse, ItemStream, Jitter, RawRequest, Response, RetryPolicy, UnknownValue,
 };
+// The types of the models' timestamps, dates and unknown properties.
+pub use runtime::{Date, FormatError, Timestamp, UnknownFields};
 // The HTTP types of the public API and the HTTP client itself, at the runtime's versions.
 pub use runtime::{Bytes, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Url, reqwest};
 

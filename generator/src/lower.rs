@@ -4,13 +4,15 @@
 //! field, parameter and method (through [`crate::naming`]), decides optionality and boxing, and
 //! keeps the spec's order. Problems are collected with their JSON pointers and reported together.
 //! Schemas are lowered in `lower/types.rs` (composed ones in `lower/compose.rs`), operations in
-//! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types and
-//! `lower/features.rs` gates large APIs by cargo features.
+//! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types,
+//! `lower/integers.rs` marks the values that hold integers and `lower/features.rs` gates large
+//! APIs by cargo features.
 
 mod compose;
 mod examples;
 mod features;
 mod graph;
+mod integers;
 mod operations;
 mod scc;
 mod types;
@@ -29,6 +31,7 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     let groups = cx.lower_operations();
     cx.box_recursive_fields();
     cx.mark_scalar_unions();
+    cx.mark_lenient_integers();
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
