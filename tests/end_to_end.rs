@@ -118,7 +118,7 @@ async fn list_session_participants_without_options() {
     assert_eq!(page.success, Some(true));
     let data = page.data.as_ref().expect("data");
     let paging = data.paging.as_ref().expect("paging, although undocumented");
-    assert_eq!((paging.start_offset, paging.end_offset, paging.total_count), (1.0, 2.0, 123.0));
+    assert_eq!((paging.start_offset, paging.end_offset, paging.total_count), (1, 2, 123));
     let participants = data.participants.as_deref().expect("participants");
     assert_eq!(participants.len(), 2);
     support::assert_mark_and_henry(participants);
@@ -318,7 +318,7 @@ async fn list_meeting_participants_with_paging_parameters() {
     assert!(response.success);
     assert_eq!(
         (response.paging.start_offset, response.paging.end_offset, response.paging.total_count),
-        (1.0, 30.0, 30.0)
+        (1, 30, 30)
     );
     let body = response.into_inner();
     assert_eq!(body.data.len(), 1);

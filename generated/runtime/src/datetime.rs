@@ -223,6 +223,25 @@ macro_rules! text_serde {
 
 text_serde!(Timestamp, Date);
 
+/// Comparison with text: whether the value was sent (or built) as exactly that text.
+macro_rules! text_eq {
+    ($($ty:ident),*) => {$(
+        impl PartialEq<str> for $ty {
+            fn eq(&self, other: &str) -> bool {
+                *self.text == *other
+            }
+        }
+
+        impl PartialEq<&str> for $ty {
+            fn eq(&self, other: &&str) -> bool {
+                *self.text == **other
+            }
+        }
+    )*};
+}
+
+text_eq!(Timestamp, Date);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,7 +100,8 @@ pub trait Object: Sized {
 
 /// Decodes a `T` from a JSON object.
 pub fn deserialize<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    // As a struct, like serde's derived impls: serde_json then also offers an array to the visitor.
+    deserializer.deserialize_struct(T::EXPECTING, &[], ObjectVisitor(PhantomData))
 }
 
 /// Visits an object as `T`.
@@ -115,6 +116,15 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         T::visit(map)
+    }
+
+    /// An empty array reads as an empty object, as serde's derived impls read it (a struct whose
+    /// fields are all optional decodes, with none set); any other array is an error.
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        if seq.next_element::<de::IgnoredAny>()?.is_some() {
+            return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
+        }
+        T::visit(de::value::MapDeserializer::new(std::iter::empty::<((), ())>()))
     }
 }
 
@@ -234,6 +244,10 @@ mod tests {
         assert!(twice.to_string().starts_with("duplicate field `a`"), "{twice}");
         let array = serde_json::from_str::<Sample>("[1]").expect_err("not an object");
         assert!(array.to_string().contains("expected an object (Sample)"), "{array}");
+        let empty = serde_json::from_str::<Sample>("[]").expect_err("a is required");
+        assert!(empty.to_string().starts_with("missing field `a`"), "{empty}");
+        let number = serde_json::from_str::<Sample>("1").expect_err("not an object");
+        assert!(number.to_string().contains("expected an object (Sample)"), "{number}");
         let escaped: Sample = serde_json::from_str(r#"{"\u0061": 3}"#).expect("an escaped known key");
         assert_eq!(escaped.a, 3);
     }

@@ -48,18 +48,21 @@ fn mark(def: &mut TypeDef, aliases: &HashMap<String, TypeRef>) {
 /// most as far as there are aliases, so a cycle of them (reported elsewhere) ends.
 fn holds_integers(ty: &TypeRef, aliases: &HashMap<String, TypeRef>) -> bool {
     let mut current = ty;
-    for _ in 0..=aliases.len() {
+    let mut followed = 0;
+    loop {
         match current {
             TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => return true,
             TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => current = inner,
             TypeRef::Named(name) => match aliases.get(name) {
-                Some(target) => current = target,
-                None => return false,
+                Some(target) if followed < aliases.len() => {
+                    followed += 1;
+                    current = target;
+                }
+                _ => return false,
             },
             _ => return false,
         }
     }
-    false
 }
 
 #[cfg(test)]
@@ -77,6 +80,8 @@ mod tests {
         assert!(holds(TypeRef::I32));
         assert!(holds(TypeRef::Map(Box::new(TypeRef::List(Box::new(TypeRef::U32))))));
         assert!(holds(TypeRef::Named("Counts".to_owned())));
+        let deep = TypeRef::List(Box::new(TypeRef::List(Box::new(TypeRef::Named("Count".to_owned())))));
+        assert!(holds(deep));
         assert!(holds(TypeRef::Boxed(Box::new(TypeRef::Named("Count".to_owned())))));
         assert!(!holds(TypeRef::F64));
         assert!(!holds(TypeRef::List(Box::new(TypeRef::String))));
