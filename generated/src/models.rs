@@ -280,8 +280,10 @@ pub struct SessionParticipant {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Timestamp when this participant was created.
+    ///
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
     /// ID passed by client to create this participant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_participant_id: Option<String>,
@@ -292,11 +294,15 @@ pub struct SessionParticipant {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Timestamp at which participant joined the session.
+    ///
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub joined_at: Option<String>,
+    pub joined_at: Option<crate::Timestamp>,
     /// Timestamp at which participant left the session.
+    ///
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub left_at: Option<String>,
+    pub left_at: Option<crate::Timestamp>,
     /// Connection lifecycle events for the participant's peer. Only included when `include_peer_events` is true.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_events: Option<Vec<PeerEvent>>,
@@ -304,8 +310,10 @@ pub struct SessionParticipant {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_name: Option<String>,
     /// Timestamp when this participant's data was last updated.
+    ///
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::Timestamp>,
     /// User id for this participant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -322,15 +330,15 @@ impl crate::object::Object for SessionParticipant {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<Option<String>> = None;
+        let mut f1: Option<Option<crate::Timestamp>> = None;
         let mut f2: Option<Option<String>> = None;
         let mut f3: Option<Option<String>> = None;
         let mut f4: Option<Option<f64>> = None;
-        let mut f5: Option<Option<String>> = None;
-        let mut f6: Option<Option<String>> = None;
+        let mut f5: Option<Option<crate::Timestamp>> = None;
+        let mut f6: Option<Option<crate::Timestamp>> = None;
         let mut f7: Option<Option<Vec<PeerEvent>>> = None;
         let mut f8: Option<Option<String>> = None;
-        let mut f9: Option<Option<String>> = None;
+        let mut f9: Option<Option<crate::Timestamp>> = None;
         let mut f10: Option<Option<String>> = None;
         let mut rest = crate::UnknownFields::default();
         while let Some(key) = map
@@ -362,7 +370,7 @@ impl crate::object::Object for SessionParticipant {
                     return Err(crate::object::duplicate("created_at"));
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<Option<String>>()?);
+                    f1 = Some(map.next_value::<Option<crate::Timestamp>>()?);
                 }
                 crate::object::Key::Known(2) if f2.is_some() => {
                     return Err(crate::object::duplicate("custom_participant_id"));
@@ -386,13 +394,13 @@ impl crate::object::Object for SessionParticipant {
                     return Err(crate::object::duplicate("joined_at"));
                 }
                 crate::object::Key::Known(5) => {
-                    f5 = Some(map.next_value::<Option<String>>()?);
+                    f5 = Some(map.next_value::<Option<crate::Timestamp>>()?);
                 }
                 crate::object::Key::Known(6) if f6.is_some() => {
                     return Err(crate::object::duplicate("left_at"));
                 }
                 crate::object::Key::Known(6) => {
-                    f6 = Some(map.next_value::<Option<String>>()?);
+                    f6 = Some(map.next_value::<Option<crate::Timestamp>>()?);
                 }
                 crate::object::Key::Known(7) if f7.is_some() => {
                     return Err(crate::object::duplicate("peer_events"));
@@ -410,7 +418,7 @@ impl crate::object::Object for SessionParticipant {
                     return Err(crate::object::duplicate("updated_at"));
                 }
                 crate::object::Key::Known(9) => {
-                    f9 = Some(map.next_value::<Option<String>>()?);
+                    f9 = Some(map.next_value::<Option<crate::Timestamp>>()?);
                 }
                 crate::object::Key::Known(10) if f10.is_some() => {
                     return Err(crate::object::duplicate("user_id"));
@@ -458,8 +466,10 @@ pub struct PeerEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Timestamp when this peer event was created.
+    ///
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
     /// Name of a peer event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_name: Option<PeerEventName>,
@@ -482,8 +492,10 @@ pub struct PeerEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socket_session_id: Option<String>,
     /// Timestamp when this peer event was last updated.
+    ///
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::Timestamp>,
     /// Properties the spec does not list, kept as they were sent (and sent back when the
     /// value is serialized).
     #[serde(flatten)]
@@ -497,7 +509,7 @@ impl crate::object::Object for PeerEvent {
         mut map: __A,
     ) -> Result<Self, __A::Error> {
         let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<Option<String>> = None;
+        let mut f1: Option<Option<crate::Timestamp>> = None;
         let mut f2: Option<Option<PeerEventName>> = None;
         let mut f3: Option<Option<f64>> = None;
         let mut f4: Option<Option<String>> = None;
@@ -505,7 +517,7 @@ impl crate::object::Object for PeerEvent {
         let mut f6: Option<Option<PresetViewType>> = None;
         let mut f7: Option<Option<String>> = None;
         let mut f8: Option<Option<String>> = None;
-        let mut f9: Option<Option<String>> = None;
+        let mut f9: Option<Option<crate::Timestamp>> = None;
         let mut rest = crate::UnknownFields::default();
         while let Some(key) = map
             .next_key_seed(
@@ -535,7 +547,7 @@ impl crate::object::Object for PeerEvent {
                     return Err(crate::object::duplicate("created_at"));
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<Option<String>>()?);
+                    f1 = Some(map.next_value::<Option<crate::Timestamp>>()?);
                 }
                 crate::object::Key::Known(2) if f2.is_some() => {
                     return Err(crate::object::duplicate("event_name"));
@@ -583,7 +595,7 @@ impl crate::object::Object for PeerEvent {
                     return Err(crate::object::duplicate("updated_at"));
                 }
                 crate::object::Key::Known(9) => {
-                    f9 = Some(map.next_value::<Option<String>>()?);
+                    f9 = Some(map.next_value::<Option<crate::Timestamp>>()?);
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);

@@ -2,8 +2,11 @@
 //! response: the text the server sent is kept, read as a point in time when it is one, and
 //! written back unchanged.
 //!
-//! Parsing is jiff's (see ARCHITECTURE.md for why jiff rather than time or chrono); jiff's types
-//! stay private, so the public API is ours and the crate under it can change.
+//! The text is parsed when a value is asked for, not while decoding: decoding costs what a
+//! `String` does (a page of thousands of participants has many timestamps nobody reads), and the
+//! type is one boxed `str` wide. Parsing is jiff's (see ARCHITECTURE.md for why jiff rather than
+//! time or chrono); jiff's types stay private, so the public API is ours and the crate under it
+//! can change.
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,11 +20,10 @@ const NANOS: i128 = 1_000_000_000;
 /// Decoding never fails on a string: a malformed value (say `"2023-02-01T10:50:36.846Z\""`) is
 /// kept as text, [`is_valid`](Self::is_valid) is false and the accessors return `None`. It is
 /// written back exactly as it was read, valid or not (the offset the server wrote is kept).
-/// Equality and hashing compare that text.
+/// Equality and hashing compare that text, which it also derefs to.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Timestamp {
     text: Box<str>,
-    instant: Option<jiff::Timestamp>,
 }
 
 impl Timestamp {
@@ -32,12 +34,17 @@ impl Timestamp {
 
     /// Whether the text is an RFC 3339 timestamp.
     pub fn is_valid(&self) -> bool {
-        self.instant.is_some()
+        self.instant().is_some()
+    }
+
+    /// The text read as a point in time.
+    fn instant(&self) -> Option<jiff::Timestamp> {
+        jiff::Timestamp::from_str(&self.text).ok()
     }
 
     /// The point in time, for a valid timestamp.
     pub fn to_system_time(&self) -> Option<SystemTime> {
-        let nanos = self.instant?.as_nanosecond();
+        let nanos = self.instant()?.as_nanosecond();
         let offset = std::time::Duration::from_nanos(u64::try_from(nanos.unsigned_abs()).ok()?);
         if nanos < 0 { SystemTime::UNIX_EPOCH.checked_sub(offset) } else { SystemTime::UNIX_EPOCH.checked_add(offset) }
     }
@@ -45,25 +52,23 @@ impl Timestamp {
     /// Whole seconds since the Unix epoch (rounded down, so negative before it), for a valid
     /// timestamp.
     pub fn unix_seconds(&self) -> Option<i64> {
-        self.instant.and_then(|instant| i64::try_from(instant.as_nanosecond().div_euclid(NANOS)).ok())
+        self.instant().and_then(|instant| i64::try_from(instant.as_nanosecond().div_euclid(NANOS)).ok())
     }
 
     /// Milliseconds since the Unix epoch (rounded down), for a valid timestamp.
     pub fn unix_millis(&self) -> Option<i64> {
-        self.instant.and_then(|instant| i64::try_from(instant.as_nanosecond().div_euclid(1_000_000)).ok())
+        self.instant().and_then(|instant| i64::try_from(instant.as_nanosecond().div_euclid(1_000_000)).ok())
     }
 
     /// The nanoseconds past [`unix_seconds`](Self::unix_seconds) (0 to 999,999,999), for a valid
     /// timestamp.
     pub fn subsec_nanos(&self) -> Option<u32> {
-        self.instant.and_then(|instant| u32::try_from(instant.as_nanosecond().rem_euclid(NANOS)).ok())
+        self.instant().and_then(|instant| u32::try_from(instant.as_nanosecond().rem_euclid(NANOS)).ok())
     }
 
     /// Keeps `text` as it is, read as a timestamp when it is one (what decoding does).
     pub fn from_text(text: impl Into<String>) -> Self {
-        let text: Box<str> = text.into().into_boxed_str();
-        let instant = jiff::Timestamp::from_str(&text).ok();
-        Timestamp { text, instant }
+        Timestamp { text: text.into().into_boxed_str() }
     }
 }
 
@@ -74,7 +79,7 @@ impl From<SystemTime> for Timestamp {
         let instant = jiff::Timestamp::try_from(time).unwrap_or_else(|_| {
             if time < SystemTime::UNIX_EPOCH { jiff::Timestamp::MIN } else { jiff::Timestamp::MAX }
         });
-        Timestamp { text: instant.to_string().into_boxed_str(), instant: Some(instant) }
+        Timestamp { text: instant.to_string().into_boxed_str() }
     }
 }
 
@@ -113,7 +118,6 @@ impl fmt::Debug for Timestamp {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Date {
     text: Box<str>,
-    date: Option<jiff::civil::Date>,
 }
 
 impl Date {
@@ -121,7 +125,7 @@ impl Date {
     /// such day (or the year is outside -9999 to 9999).
     pub fn new(year: i16, month: u8, day: u8) -> Option<Self> {
         let date = jiff::civil::Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()?;
-        Some(Date { text: date.to_string().into_boxed_str(), date: Some(date) })
+        Some(Date { text: date.to_string().into_boxed_str() })
     }
 
     /// The date as the server sent it (or as it was built).
@@ -131,30 +135,33 @@ impl Date {
 
     /// Whether the text is a date (`YYYY-MM-DD`).
     pub fn is_valid(&self) -> bool {
-        self.date.is_some()
+        self.date().is_some()
+    }
+
+    /// The text read as a date: only the date itself (jiff would also read a date out of a
+    /// longer date-time).
+    fn date(&self) -> Option<jiff::civil::Date> {
+        if self.text.len() == 10 { jiff::civil::Date::from_str(&self.text).ok() } else { None }
     }
 
     /// The year, for a valid date.
     pub fn year(&self) -> Option<i16> {
-        self.date.map(|date| date.year())
+        self.date().map(|date| date.year())
     }
 
     /// The month (1 to 12), for a valid date.
     pub fn month(&self) -> Option<u8> {
-        self.date.and_then(|date| u8::try_from(date.month()).ok())
+        self.date().and_then(|date| u8::try_from(date.month()).ok())
     }
 
     /// The day of the month (1 to 31), for a valid date.
     pub fn day(&self) -> Option<u8> {
-        self.date.and_then(|date| u8::try_from(date.day()).ok())
+        self.date().and_then(|date| u8::try_from(date.day()).ok())
     }
 
     /// Keeps `text` as it is, read as a date when it is one (what decoding does).
     pub fn from_text(text: impl Into<String>) -> Self {
-        let text: Box<str> = text.into().into_boxed_str();
-        // Only the date itself: jiff would also read a date out of a longer date-time.
-        let date = if text.len() == 10 { jiff::civil::Date::from_str(&text).ok() } else { None };
-        Date { text, date }
+        Date { text: text.into().into_boxed_str() }
     }
 }
 
@@ -215,7 +222,7 @@ macro_rules! text_serde {
 
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map($ty::from_text)
+                <Box<str> as serde::Deserialize>::deserialize(deserializer).map(|text| $ty { text })
             }
         }
     )*};
@@ -241,6 +248,27 @@ macro_rules! text_eq {
 }
 
 text_eq!(Timestamp, Date);
+
+/// The text, as for `String`: `Option<Timestamp>::as_deref()` gives an `Option<&str>`.
+macro_rules! text_deref {
+    ($($ty:ident),*) => {$(
+        impl std::ops::Deref for $ty {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.text
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.text
+            }
+        }
+    )*};
+}
+
+text_deref!(Timestamp, Date);
 
 #[cfg(test)]
 mod tests {
@@ -289,6 +317,17 @@ mod tests {
         let timestamp = Timestamp::from(time);
         assert_eq!(timestamp.as_str(), "2023-02-01T10:51:08.039Z");
         assert_eq!(timestamp.to_system_time(), Some(time));
+    }
+
+    #[test]
+    fn both_are_one_boxed_str_wide_and_written_into_urls_as_sent() {
+        assert_eq!(size_of::<Timestamp>(), size_of::<Box<str>>());
+        assert_eq!(size_of::<Option<Date>>(), size_of::<Box<str>>());
+        let since: Timestamp = "2024-01-01T00:00:00+01:00".parse().expect("valid");
+        let query = [("since", crate::request::one(Some(&since)))];
+        let options = crate::request::RequestOptions::default();
+        let request = crate::request::Request::build(reqwest::Method::GET, "/x", &[], &query, &options);
+        assert_eq!(request.expect("a request").query.as_str(), "since=2024-01-01T00%3A00%3A00%2B01%3A00");
     }
 
     #[test]
