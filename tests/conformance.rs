@@ -181,7 +181,11 @@ async fn static_examples() {
         let page: MeetingParticipantsResponse = ok(&prism, &what, request.send().await);
         assert!(page.success, "{what}");
         // The `example`s of realtimekit_PagingResponse.paging.
-        assert_eq!(page.paging, Paging { end_offset: 30, start_offset: 1, total_count: 30, unknown_fields: Default::default() }, "{what}");
+        assert_eq!(
+            page.paging,
+            Paging { end_offset: 30, start_offset: 1, total_count: 30, unknown_fields: Default::default() },
+            "{what}"
+        );
         assert!(!page.data.is_empty(), "{what}: no participants");
         for participant in &page.data {
             check_meeting_participant(participant);
@@ -261,7 +265,10 @@ fn check_without_peer_events(page: &SessionParticipantsResponse) {
     let data = page.data.as_ref().expect("data");
     // Not in the official schema, but in both official examples (and what the API returns).
     let paging = data.paging.as_ref().expect("data.paging");
-    assert_eq!(paging, &Paging { end_offset: 2, start_offset: 1, total_count: 123, unknown_fields: Default::default() });
+    assert_eq!(
+        paging,
+        &Paging { end_offset: 2, start_offset: 1, total_count: 123, unknown_fields: Default::default() }
+    );
     let participants = data.participants.as_ref().expect("data.participants");
     // The official example's malformed timestamp is kept as sent: timestamps are plain strings.
     support::assert_mark_and_henry(participants);
@@ -416,7 +423,10 @@ fn check_peer_event(event: &PeerEvent) {
 
 fn check_meeting_participant(participant: &MeetingParticipant) {
     assert!(is_uuid(&participant.id), "id is not a UUID: {participant:?}");
-    assert!(!participant.created_at.as_str().is_empty() && !participant.updated_at.as_str().is_empty(), "{participant:?}");
+    assert!(
+        !participant.created_at.as_str().is_empty() && !participant.updated_at.as_str().is_empty(),
+        "{participant:?}"
+    );
 }
 
 fn is_uuid(text: &str) -> bool {

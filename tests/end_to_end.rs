@@ -316,10 +316,7 @@ async fn list_meeting_participants_with_paging_parameters() {
     assert_eq!(header("content-type"), Some("application/json"));
     // Deref reaches the body's fields.
     assert!(response.success);
-    assert_eq!(
-        (response.paging.start_offset, response.paging.end_offset, response.paging.total_count),
-        (1, 30, 30)
-    );
+    assert_eq!((response.paging.start_offset, response.paging.end_offset, response.paging.total_count), (1, 30, 30));
     let body = response.into_inner();
     assert_eq!(body.data.len(), 1);
     let participant = &body.data[0];

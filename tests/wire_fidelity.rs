@@ -93,8 +93,8 @@ async fn a_malformed_timestamp_does_not_fail_the_response_and_is_written_back_un
     assert_eq!(updated.to_system_time(), Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1_577_470_279_117)));
     assert_eq!(*updated, Timestamp::from(SystemTime::UNIX_EPOCH + Duration::from_millis(1_577_470_279_117)));
     // The whole page reads back as it was sent, byte for byte in the timestamps.
-    let reread: MeetingParticipantsResponse = serde_json::from_str(&serde_json::to_string(&*page).expect("serializes"))
-        .expect("reads back");
+    let reread: MeetingParticipantsResponse =
+        serde_json::from_str(&serde_json::to_string(&*page).expect("serializes")).expect("reads back");
     assert_eq!(reread, *page);
 }
 

@@ -286,9 +286,10 @@ fn emit_union(common: &Common, def: &UnionDef) -> TokenStream {
     let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
     let variant_docs = def.variants.iter().map(|variant| doc_attrs(Some(&variant.docs), false));
     let Some(tag) = &def.tag else {
-        let lenient = def.variants.iter().map(|variant| {
-            variant.lenient.then(|| quote!(#[serde(deserialize_with = "crate::numbers::deserialize")]))
-        });
+        let lenient = def
+            .variants
+            .iter()
+            .map(|variant| variant.lenient.then(|| quote!(#[serde(deserialize_with = "crate::numbers::deserialize")])));
         let display = def.scalar.then(|| {
             quote! {
                 #cfg impl std::fmt::Display for #name {

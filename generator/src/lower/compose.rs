@@ -245,7 +245,13 @@ impl Lowerer<'_> {
                     other => type_word(other).to_owned(),
                 };
                 let rust_name = scope.camel(&word);
-                UnionVariant { docs: variant_docs(&rust_name, &[]), rust_name, tag_values: Vec::new(), ty, lenient: false }
+                UnionVariant {
+                    docs: variant_docs(&rust_name, &[]),
+                    rust_name,
+                    tag_values: Vec::new(),
+                    ty,
+                    lenient: false,
+                }
             })
             .collect();
         let kind = TypeKind::Union(UnionDef { tag: None, variants, scalar: false });

@@ -6,8 +6,8 @@ use crate::model::{AliasDef, EnumDef, Extra, Field, StructDef, TypeDef, TypeKind
 use crate::naming::Scope;
 use crate::pointer::{Pointer, unescape};
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
-    Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::BTreeSet;
 
