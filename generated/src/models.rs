@@ -37,17 +37,19 @@ impl crate::object::Object for SessionParticipantsResponse {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("success"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<Option<bool>>()?);
-                }
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("data"));
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<bool>>()?,
+                        "success",
+                    )?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<Option<SessionParticipantsPage>>()?);
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<SessionParticipantsPage>>()?,
+                        "data",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -107,17 +109,19 @@ impl crate::object::Object for SessionParticipantsPage {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("paging"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<Option<Paging>>()?);
-                }
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("participants"));
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<Paging>>()?,
+                        "paging",
+                    )?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<Option<Vec<SessionParticipant>>>()?);
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<Vec<SessionParticipant>>>()?,
+                        "participants",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -177,19 +181,19 @@ impl crate::object::Object for SessionParticipantResponse {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("success"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<Option<bool>>()?);
-                }
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("data"));
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<bool>>()?,
+                        "success",
+                    )?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(
+                    crate::object::put(
+                        &mut f1,
                         map.next_value::<Option<SessionParticipantResponseData>>()?,
-                    );
+                        "data",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -244,11 +248,12 @@ impl crate::object::Object for SessionParticipantResponseData {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("participant"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<Option<SessionParticipant>>()?);
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<SessionParticipant>>()?,
+                        "participant",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -360,71 +365,82 @@ impl crate::object::Object for SessionParticipant {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("id"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("created_at"));
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<String>>()?,
+                        "id",
+                    )?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<Option<crate::Timestamp>>()?);
-                }
-                crate::object::Key::Known(2) if f2.is_some() => {
-                    return Err(crate::object::duplicate("custom_participant_id"));
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "created_at",
+                    )?
                 }
                 crate::object::Key::Known(2) => {
-                    f2 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(3) if f3.is_some() => {
-                    return Err(crate::object::duplicate("display_name"));
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<Option<String>>()?,
+                        "custom_participant_id",
+                    )?
                 }
                 crate::object::Key::Known(3) => {
-                    f3 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(4) if f4.is_some() => {
-                    return Err(crate::object::duplicate("duration"));
+                    crate::object::put(
+                        &mut f3,
+                        map.next_value::<Option<String>>()?,
+                        "display_name",
+                    )?
                 }
                 crate::object::Key::Known(4) => {
-                    f4 = Some(map.next_value::<Option<f64>>()?);
-                }
-                crate::object::Key::Known(5) if f5.is_some() => {
-                    return Err(crate::object::duplicate("joined_at"));
+                    crate::object::put(
+                        &mut f4,
+                        map.next_value::<Option<f64>>()?,
+                        "duration",
+                    )?
                 }
                 crate::object::Key::Known(5) => {
-                    f5 = Some(map.next_value::<Option<crate::Timestamp>>()?);
-                }
-                crate::object::Key::Known(6) if f6.is_some() => {
-                    return Err(crate::object::duplicate("left_at"));
+                    crate::object::put(
+                        &mut f5,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "joined_at",
+                    )?
                 }
                 crate::object::Key::Known(6) => {
-                    f6 = Some(map.next_value::<Option<crate::Timestamp>>()?);
-                }
-                crate::object::Key::Known(7) if f7.is_some() => {
-                    return Err(crate::object::duplicate("peer_events"));
+                    crate::object::put(
+                        &mut f6,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "left_at",
+                    )?
                 }
                 crate::object::Key::Known(7) => {
-                    f7 = Some(map.next_value::<Option<Vec<PeerEvent>>>()?);
-                }
-                crate::object::Key::Known(8) if f8.is_some() => {
-                    return Err(crate::object::duplicate("preset_name"));
+                    crate::object::put(
+                        &mut f7,
+                        map.next_value::<Option<Vec<PeerEvent>>>()?,
+                        "peer_events",
+                    )?
                 }
                 crate::object::Key::Known(8) => {
-                    f8 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(9) if f9.is_some() => {
-                    return Err(crate::object::duplicate("updated_at"));
+                    crate::object::put(
+                        &mut f8,
+                        map.next_value::<Option<String>>()?,
+                        "preset_name",
+                    )?
                 }
                 crate::object::Key::Known(9) => {
-                    f9 = Some(map.next_value::<Option<crate::Timestamp>>()?);
-                }
-                crate::object::Key::Known(10) if f10.is_some() => {
-                    return Err(crate::object::duplicate("user_id"));
+                    crate::object::put(
+                        &mut f9,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "updated_at",
+                    )?
                 }
                 crate::object::Key::Known(10) => {
-                    f10 = Some(map.next_value::<Option<String>>()?);
+                    crate::object::put(
+                        &mut f10,
+                        map.next_value::<Option<String>>()?,
+                        "user_id",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -537,65 +553,75 @@ impl crate::object::Object for PeerEvent {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("id"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("created_at"));
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<String>>()?,
+                        "id",
+                    )?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<Option<crate::Timestamp>>()?);
-                }
-                crate::object::Key::Known(2) if f2.is_some() => {
-                    return Err(crate::object::duplicate("event_name"));
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "created_at",
+                    )?
                 }
                 crate::object::Key::Known(2) => {
-                    f2 = Some(map.next_value::<Option<PeerEventName>>()?);
-                }
-                crate::object::Key::Known(3) if f3.is_some() => {
-                    return Err(crate::object::duplicate("minutes_consumed"));
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<Option<PeerEventName>>()?,
+                        "event_name",
+                    )?
                 }
                 crate::object::Key::Known(3) => {
-                    f3 = Some(map.next_value::<Option<f64>>()?);
-                }
-                crate::object::Key::Known(4) if f4.is_some() => {
-                    return Err(crate::object::duplicate("participant_id"));
+                    crate::object::put(
+                        &mut f3,
+                        map.next_value::<Option<f64>>()?,
+                        "minutes_consumed",
+                    )?
                 }
                 crate::object::Key::Known(4) => {
-                    f4 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(5) if f5.is_some() => {
-                    return Err(crate::object::duplicate("peer_id"));
+                    crate::object::put(
+                        &mut f4,
+                        map.next_value::<Option<String>>()?,
+                        "participant_id",
+                    )?
                 }
                 crate::object::Key::Known(5) => {
-                    f5 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(6) if f6.is_some() => {
-                    return Err(crate::object::duplicate("preset_view_type"));
+                    crate::object::put(
+                        &mut f5,
+                        map.next_value::<Option<String>>()?,
+                        "peer_id",
+                    )?
                 }
                 crate::object::Key::Known(6) => {
-                    f6 = Some(map.next_value::<Option<PresetViewType>>()?);
-                }
-                crate::object::Key::Known(7) if f7.is_some() => {
-                    return Err(crate::object::duplicate("session_id"));
+                    crate::object::put(
+                        &mut f6,
+                        map.next_value::<Option<PresetViewType>>()?,
+                        "preset_view_type",
+                    )?
                 }
                 crate::object::Key::Known(7) => {
-                    f7 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(8) if f8.is_some() => {
-                    return Err(crate::object::duplicate("socket_session_id"));
+                    crate::object::put(
+                        &mut f7,
+                        map.next_value::<Option<String>>()?,
+                        "session_id",
+                    )?
                 }
                 crate::object::Key::Known(8) => {
-                    f8 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(9) if f9.is_some() => {
-                    return Err(crate::object::duplicate("updated_at"));
+                    crate::object::put(
+                        &mut f8,
+                        map.next_value::<Option<String>>()?,
+                        "socket_session_id",
+                    )?
                 }
                 crate::object::Key::Known(9) => {
-                    f9 = Some(map.next_value::<Option<crate::Timestamp>>()?);
+                    crate::object::put(
+                        &mut f9,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "updated_at",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -823,20 +849,19 @@ impl crate::object::Object for MeetingParticipantsResponse {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("success"));
-                }
-                crate::object::Key::Known(0) => f0 = Some(map.next_value::<bool>()?),
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("data"));
+                crate::object::Key::Known(0) => {
+                    crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<Vec<MeetingParticipant>>()?);
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Vec<MeetingParticipant>>()?,
+                        "data",
+                    )?
                 }
-                crate::object::Key::Known(2) if f2.is_some() => {
-                    return Err(crate::object::duplicate("paging"));
+                crate::object::Key::Known(2) => {
+                    crate::object::put(&mut f2, map.next_value::<Paging>()?, "paging")?
                 }
-                crate::object::Key::Known(2) => f2 = Some(map.next_value::<Paging>()?),
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
                 }
@@ -924,41 +949,50 @@ impl crate::object::Object for MeetingParticipant {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("id"));
-                }
-                crate::object::Key::Known(0) => f0 = Some(map.next_value::<String>()?),
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("created_at"));
+                crate::object::Key::Known(0) => {
+                    crate::object::put(&mut f0, map.next_value::<String>()?, "id")?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<crate::Timestamp>()?);
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<crate::Timestamp>()?,
+                        "created_at",
+                    )?
                 }
-                crate::object::Key::Known(2) if f2.is_some() => {
-                    return Err(crate::object::duplicate("custom_participant_id"));
+                crate::object::Key::Known(2) => {
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<String>()?,
+                        "custom_participant_id",
+                    )?
                 }
-                crate::object::Key::Known(2) => f2 = Some(map.next_value::<String>()?),
-                crate::object::Key::Known(3) if f3.is_some() => {
-                    return Err(crate::object::duplicate("preset_name"));
-                }
-                crate::object::Key::Known(3) => f3 = Some(map.next_value::<String>()?),
-                crate::object::Key::Known(4) if f4.is_some() => {
-                    return Err(crate::object::duplicate("updated_at"));
+                crate::object::Key::Known(3) => {
+                    crate::object::put(
+                        &mut f3,
+                        map.next_value::<String>()?,
+                        "preset_name",
+                    )?
                 }
                 crate::object::Key::Known(4) => {
-                    f4 = Some(map.next_value::<crate::Timestamp>()?);
-                }
-                crate::object::Key::Known(5) if f5.is_some() => {
-                    return Err(crate::object::duplicate("name"));
+                    crate::object::put(
+                        &mut f4,
+                        map.next_value::<crate::Timestamp>()?,
+                        "updated_at",
+                    )?
                 }
                 crate::object::Key::Known(5) => {
-                    f5 = Some(map.next_value::<Option<String>>()?);
-                }
-                crate::object::Key::Known(6) if f6.is_some() => {
-                    return Err(crate::object::duplicate("picture"));
+                    crate::object::put(
+                        &mut f5,
+                        map.next_value::<Option<String>>()?,
+                        "name",
+                    )?
                 }
                 crate::object::Key::Known(6) => {
-                    f6 = Some(map.next_value::<Option<String>>()?);
+                    crate::object::put(
+                        &mut f6,
+                        map.next_value::<Option<String>>()?,
+                        "picture",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -1026,23 +1060,26 @@ impl crate::object::Object for Paging {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("end_offset"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<crate::numbers::Lenient<i64>>()?.0);
-                }
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("start_offset"));
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<crate::numbers::Lenient<i64>>()?.0,
+                        "end_offset",
+                    )?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<crate::numbers::Lenient<i64>>()?.0);
-                }
-                crate::object::Key::Known(2) if f2.is_some() => {
-                    return Err(crate::object::duplicate("total_count"));
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<crate::numbers::Lenient<i64>>()?.0,
+                        "start_offset",
+                    )?
                 }
                 crate::object::Key::Known(2) => {
-                    f2 = Some(map.next_value::<crate::numbers::Lenient<u64>>()?.0);
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<crate::numbers::Lenient<u64>>()?.0,
+                        "total_count",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -1387,15 +1424,15 @@ impl crate::object::Object for ErrorResponse {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("success"));
-                }
-                crate::object::Key::Known(0) => f0 = Some(map.next_value::<bool>()?),
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("error"));
+                crate::object::Key::Known(0) => {
+                    crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?
                 }
                 crate::object::Key::Known(1) => {
-                    f1 = Some(map.next_value::<ErrorDetail>()?);
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<ErrorDetail>()?,
+                        "error",
+                    )?
                 }
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
@@ -1453,16 +1490,16 @@ impl crate::object::Object for ErrorDetail {
             )?
         {
             match key {
-                crate::object::Key::Known(0) if f0.is_some() => {
-                    return Err(crate::object::duplicate("code"));
-                }
                 crate::object::Key::Known(0) => {
-                    f0 = Some(map.next_value::<crate::numbers::Lenient<i64>>()?.0);
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<crate::numbers::Lenient<i64>>()?.0,
+                        "code",
+                    )?
                 }
-                crate::object::Key::Known(1) if f1.is_some() => {
-                    return Err(crate::object::duplicate("message"));
+                crate::object::Key::Known(1) => {
+                    crate::object::put(&mut f1, map.next_value::<String>()?, "message")?
                 }
-                crate::object::Key::Known(1) => f1 = Some(map.next_value::<String>()?),
                 crate::object::Key::Unknown(name) => {
                     rest.insert(name, map.next_value()?);
                 }

@@ -164,9 +164,13 @@ impl<F: FnOnce(&str) -> Option<usize>> Visitor<'_> for Keys<F> {
     }
 }
 
-/// The error of a property given twice.
-pub fn duplicate<E: de::Error>(name: &'static str) -> E {
-    E::duplicate_field(name)
+/// Stores the value of the property `name`, which is an error if it was given before.
+pub fn put<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(name));
+    }
+    *slot = Some(value);
+    Ok(())
 }
 
 /// The error of a required property that is missing.
@@ -202,10 +206,8 @@ mod tests {
                 _ => None,
             }))? {
                 match key {
-                    Key::Known(0) if f0.is_some() => return Err(duplicate("a")),
-                    Key::Known(0) => f0 = Some(map.next_value::<crate::numbers::Lenient<u64>>()?.0),
-                    Key::Known(1) if f1.is_some() => return Err(duplicate("b")),
-                    Key::Known(1) => f1 = Some(map.next_value()?),
+                    Key::Known(0) => put(&mut f0, map.next_value::<crate::numbers::Lenient<u64>>()?.0, "a")?,
+                    Key::Known(1) => put(&mut f1, map.next_value()?, "b")?,
                     Key::Known(_) => {}
                     Key::Unknown(name) => {
                         unknown_fields.insert(name, map.next_value()?);

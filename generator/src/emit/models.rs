@@ -132,8 +132,7 @@ fn emit_deserialize(common: &Common, def: &StructDef) -> TokenStream {
             quote!(map.next_value::<#ty>()?)
         };
         quote! {
-            crate::object::Key::Known(#index) if #local.is_some() => return Err(crate::object::duplicate(#wire)),
-            crate::object::Key::Known(#index) => #local = Some(#value),
+            crate::object::Key::Known(#index) => crate::object::put(&mut #local, #value, #wire)?,
         }
     });
     let values = def.fields.iter().zip(&locals).map(|(field, local)| {
