@@ -185,10 +185,9 @@ fn decode(c: &mut Criterion) {
     );
     // The same page with two properties the spec does not list in every participant: the
     // generated model keeps them (`unknown_fields`), the hand-written struct skips them.
-    let unknown = String::from_utf8(body.clone()).expect("the page is UTF-8").replace(
-        r#""custom_participant_id":"#,
-        r#""region":"eu-west-1","flags":[1,2,3],"custom_participant_id":"#,
-    );
+    let unknown = String::from_utf8(body.clone())
+        .expect("the page is UTF-8")
+        .replace(r#""custom_participant_id":"#, r#""region":"eu-west-1","flags":[1,2,3],"custom_participant_id":"#);
     let unknown = unknown.into_bytes();
     let kept: SessionParticipantsResponse = serde_json::from_slice(&unknown).expect("generated model decodes");
     let kept = kept.data.and_then(|d| d.participants).expect("participants");

@@ -27,35 +27,36 @@ impl crate::object::Object for SessionParticipantsResponse {
         let mut f0: Option<Option<bool>> = None;
         let mut f1: Option<Option<SessionParticipantsPage>> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "success" => Some(0),
-                    "data" => Some(1),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "data" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<Option<bool>>()?,
                         "success",
                     )?
                 }
-                crate::object::Key::Known(1) => {
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<Option<SessionParticipantsPage>>()?,
                         "data",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -99,35 +100,36 @@ impl crate::object::Object for SessionParticipantsPage {
         let mut f0: Option<Option<Paging>> = None;
         let mut f1: Option<Option<Vec<SessionParticipant>>> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "paging" => Some(0),
-                    "participants" => Some(1),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "paging" => Some(0),
+                        "participants" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<Option<Paging>>()?,
                         "paging",
                     )?
                 }
-                crate::object::Key::Known(1) => {
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<Option<Vec<SessionParticipant>>>()?,
                         "participants",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -171,35 +173,36 @@ impl crate::object::Object for SessionParticipantResponse {
         let mut f0: Option<Option<bool>> = None;
         let mut f1: Option<Option<SessionParticipantResponseData>> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "success" => Some(0),
-                    "data" => Some(1),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "data" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<Option<bool>>()?,
                         "success",
                     )?
                 }
-                crate::object::Key::Known(1) => {
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<Option<SessionParticipantResponseData>>()?,
                         "data",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -239,27 +242,28 @@ impl crate::object::Object for SessionParticipantResponseData {
     ) -> Result<Self, __A::Error> {
         let mut f0: Option<Option<SessionParticipant>> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "participant" => Some(0),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "participant" => Some(0),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<Option<SessionParticipant>>()?,
                         "participant",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -346,107 +350,108 @@ impl crate::object::Object for SessionParticipant {
         let mut f9: Option<Option<crate::Timestamp>> = None;
         let mut f10: Option<Option<String>> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "id" => Some(0),
-                    "created_at" => Some(1),
-                    "custom_participant_id" => Some(2),
-                    "display_name" => Some(3),
-                    "duration" => Some(4),
-                    "joined_at" => Some(5),
-                    "left_at" => Some(6),
-                    "peer_events" => Some(7),
-                    "preset_name" => Some(8),
-                    "updated_at" => Some(9),
-                    "user_id" => Some(10),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "id" => Some(0),
+                        "created_at" => Some(1),
+                        "custom_participant_id" => Some(2),
+                        "display_name" => Some(3),
+                        "duration" => Some(4),
+                        "joined_at" => Some(5),
+                        "left_at" => Some(6),
+                        "peer_events" => Some(7),
+                        "preset_name" => Some(8),
+                        "updated_at" => Some(9),
+                        "user_id" => Some(10),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<Option<String>>()?,
                         "id",
                     )?
                 }
-                crate::object::Key::Known(1) => {
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<Option<crate::Timestamp>>()?,
                         "created_at",
                     )?
                 }
-                crate::object::Key::Known(2) => {
+                2 => {
                     crate::object::put(
                         &mut f2,
                         map.next_value::<Option<String>>()?,
                         "custom_participant_id",
                     )?
                 }
-                crate::object::Key::Known(3) => {
+                3 => {
                     crate::object::put(
                         &mut f3,
                         map.next_value::<Option<String>>()?,
                         "display_name",
                     )?
                 }
-                crate::object::Key::Known(4) => {
+                4 => {
                     crate::object::put(
                         &mut f4,
                         map.next_value::<Option<f64>>()?,
                         "duration",
                     )?
                 }
-                crate::object::Key::Known(5) => {
+                5 => {
                     crate::object::put(
                         &mut f5,
                         map.next_value::<Option<crate::Timestamp>>()?,
                         "joined_at",
                     )?
                 }
-                crate::object::Key::Known(6) => {
+                6 => {
                     crate::object::put(
                         &mut f6,
                         map.next_value::<Option<crate::Timestamp>>()?,
                         "left_at",
                     )?
                 }
-                crate::object::Key::Known(7) => {
+                7 => {
                     crate::object::put(
                         &mut f7,
                         map.next_value::<Option<Vec<PeerEvent>>>()?,
                         "peer_events",
                     )?
                 }
-                crate::object::Key::Known(8) => {
+                8 => {
                     crate::object::put(
                         &mut f8,
                         map.next_value::<Option<String>>()?,
                         "preset_name",
                     )?
                 }
-                crate::object::Key::Known(9) => {
+                9 => {
                     crate::object::put(
                         &mut f9,
                         map.next_value::<Option<crate::Timestamp>>()?,
                         "updated_at",
                     )?
                 }
-                crate::object::Key::Known(10) => {
+                10 => {
                     crate::object::put(
                         &mut f10,
                         map.next_value::<Option<String>>()?,
                         "user_id",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -535,99 +540,100 @@ impl crate::object::Object for PeerEvent {
         let mut f8: Option<Option<String>> = None;
         let mut f9: Option<Option<crate::Timestamp>> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "id" => Some(0),
-                    "created_at" => Some(1),
-                    "event_name" => Some(2),
-                    "minutes_consumed" => Some(3),
-                    "participant_id" => Some(4),
-                    "peer_id" => Some(5),
-                    "preset_view_type" => Some(6),
-                    "session_id" => Some(7),
-                    "socket_session_id" => Some(8),
-                    "updated_at" => Some(9),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "id" => Some(0),
+                        "created_at" => Some(1),
+                        "event_name" => Some(2),
+                        "minutes_consumed" => Some(3),
+                        "participant_id" => Some(4),
+                        "peer_id" => Some(5),
+                        "preset_view_type" => Some(6),
+                        "session_id" => Some(7),
+                        "socket_session_id" => Some(8),
+                        "updated_at" => Some(9),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<Option<String>>()?,
                         "id",
                     )?
                 }
-                crate::object::Key::Known(1) => {
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<Option<crate::Timestamp>>()?,
                         "created_at",
                     )?
                 }
-                crate::object::Key::Known(2) => {
+                2 => {
                     crate::object::put(
                         &mut f2,
                         map.next_value::<Option<PeerEventName>>()?,
                         "event_name",
                     )?
                 }
-                crate::object::Key::Known(3) => {
+                3 => {
                     crate::object::put(
                         &mut f3,
                         map.next_value::<Option<f64>>()?,
                         "minutes_consumed",
                     )?
                 }
-                crate::object::Key::Known(4) => {
+                4 => {
                     crate::object::put(
                         &mut f4,
                         map.next_value::<Option<String>>()?,
                         "participant_id",
                     )?
                 }
-                crate::object::Key::Known(5) => {
+                5 => {
                     crate::object::put(
                         &mut f5,
                         map.next_value::<Option<String>>()?,
                         "peer_id",
                     )?
                 }
-                crate::object::Key::Known(6) => {
+                6 => {
                     crate::object::put(
                         &mut f6,
                         map.next_value::<Option<PresetViewType>>()?,
                         "preset_view_type",
                     )?
                 }
-                crate::object::Key::Known(7) => {
+                7 => {
                     crate::object::put(
                         &mut f7,
                         map.next_value::<Option<String>>()?,
                         "session_id",
                     )?
                 }
-                crate::object::Key::Known(8) => {
+                8 => {
                     crate::object::put(
                         &mut f8,
                         map.next_value::<Option<String>>()?,
                         "socket_session_id",
                     )?
                 }
-                crate::object::Key::Known(9) => {
+                9 => {
                     crate::object::put(
                         &mut f9,
                         map.next_value::<Option<crate::Timestamp>>()?,
                         "updated_at",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -838,35 +844,32 @@ impl crate::object::Object for MeetingParticipantsResponse {
         let mut f1: Option<Vec<MeetingParticipant>> = None;
         let mut f2: Option<Paging> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "success" => Some(0),
-                    "data" => Some(1),
-                    "paging" => Some(2),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "data" => Some(1),
+                        "paging" => Some(2),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
-                    crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?
-                }
-                crate::object::Key::Known(1) => {
+                0 => crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?,
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<Vec<MeetingParticipant>>()?,
                         "data",
                     )?
                 }
-                crate::object::Key::Known(2) => {
-                    crate::object::put(&mut f2, map.next_value::<Paging>()?, "paging")?
-                }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                2 => crate::object::put(&mut f2, map.next_value::<Paging>()?, "paging")?,
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -934,71 +937,70 @@ impl crate::object::Object for MeetingParticipant {
         let mut f5: Option<Option<String>> = None;
         let mut f6: Option<Option<String>> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "id" => Some(0),
-                    "created_at" => Some(1),
-                    "custom_participant_id" => Some(2),
-                    "preset_name" => Some(3),
-                    "updated_at" => Some(4),
-                    "name" => Some(5),
-                    "picture" => Some(6),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "id" => Some(0),
+                        "created_at" => Some(1),
+                        "custom_participant_id" => Some(2),
+                        "preset_name" => Some(3),
+                        "updated_at" => Some(4),
+                        "name" => Some(5),
+                        "picture" => Some(6),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
-                    crate::object::put(&mut f0, map.next_value::<String>()?, "id")?
-                }
-                crate::object::Key::Known(1) => {
+                0 => crate::object::put(&mut f0, map.next_value::<String>()?, "id")?,
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<crate::Timestamp>()?,
                         "created_at",
                     )?
                 }
-                crate::object::Key::Known(2) => {
+                2 => {
                     crate::object::put(
                         &mut f2,
                         map.next_value::<String>()?,
                         "custom_participant_id",
                     )?
                 }
-                crate::object::Key::Known(3) => {
+                3 => {
                     crate::object::put(
                         &mut f3,
                         map.next_value::<String>()?,
                         "preset_name",
                     )?
                 }
-                crate::object::Key::Known(4) => {
+                4 => {
                     crate::object::put(
                         &mut f4,
                         map.next_value::<crate::Timestamp>()?,
                         "updated_at",
                     )?
                 }
-                crate::object::Key::Known(5) => {
+                5 => {
                     crate::object::put(
                         &mut f5,
                         map.next_value::<Option<String>>()?,
                         "name",
                     )?
                 }
-                crate::object::Key::Known(6) => {
+                6 => {
                     crate::object::put(
                         &mut f6,
                         map.next_value::<Option<String>>()?,
                         "picture",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -1049,43 +1051,44 @@ impl crate::object::Object for Paging {
         let mut f1: Option<i64> = None;
         let mut f2: Option<u64> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "end_offset" => Some(0),
-                    "start_offset" => Some(1),
-                    "total_count" => Some(2),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "end_offset" => Some(0),
+                        "start_offset" => Some(1),
+                        "total_count" => Some(2),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<crate::numbers::Lenient<i64>>()?.0,
                         "end_offset",
                     )?
                 }
-                crate::object::Key::Known(1) => {
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<crate::numbers::Lenient<i64>>()?.0,
                         "start_offset",
                     )?
                 }
-                crate::object::Key::Known(2) => {
+                2 => {
                     crate::object::put(
                         &mut f2,
                         map.next_value::<crate::numbers::Lenient<u64>>()?.0,
                         "total_count",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -1414,31 +1417,30 @@ impl crate::object::Object for ErrorResponse {
         let mut f0: Option<bool> = None;
         let mut f1: Option<ErrorDetail> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "success" => Some(0),
-                    "error" => Some(1),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "error" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
-                    crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?
-                }
-                crate::object::Key::Known(1) => {
+                0 => crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?,
+                1 => {
                     crate::object::put(
                         &mut f1,
                         map.next_value::<ErrorDetail>()?,
                         "error",
                     )?
                 }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }
@@ -1480,31 +1482,30 @@ impl crate::object::Object for ErrorDetail {
         let mut f0: Option<i64> = None;
         let mut f1: Option<String> = None;
         let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
         while let Some(key) = map
             .next_key_seed(
-                crate::object::Keys(|key: &str| match key {
-                    "code" => Some(0),
-                    "message" => Some(1),
-                    _ => None,
-                }),
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "code" => Some(0),
+                        "message" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
             )?
         {
             match key {
-                crate::object::Key::Known(0) => {
+                0 => {
                     crate::object::put(
                         &mut f0,
                         map.next_value::<crate::numbers::Lenient<i64>>()?.0,
                         "code",
                     )?
                 }
-                crate::object::Key::Known(1) => {
-                    crate::object::put(&mut f1, map.next_value::<String>()?, "message")?
-                }
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-                crate::object::Key::Known(_) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                1 => crate::object::put(&mut f1, map.next_value::<String>()?, "message")?,
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
                 }
             }
         }

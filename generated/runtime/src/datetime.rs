@@ -223,13 +223,32 @@ macro_rules! text_serde {
 
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <Box<str> as serde::Deserialize>::deserialize(deserializer).map(|text| $ty { text })
+                deserializer.deserialize_str(TextVisitor).map(|text| $ty { text })
             }
         }
     )*};
 }
 
 text_serde!(Timestamp, Date);
+
+/// Reads a string into one exact allocation.
+struct TextVisitor;
+
+impl serde::de::Visitor<'_> for TextVisitor {
+    type Value = Box<str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Box<str>, E> {
+        Ok(Box::from(text))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Box<str>, E> {
+        Ok(text.into_boxed_str())
+    }
+}
 
 /// Comparison with text: whether the value was sent (or built) as exactly that text.
 macro_rules! text_eq {
@@ -249,7 +268,6 @@ macro_rules! text_eq {
 }
 
 text_eq!(Timestamp, Date);
-
 
 #[cfg(test)]
 mod tests {

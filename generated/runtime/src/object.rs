@@ -128,38 +128,38 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// A key of an object: the index of a known property, or an unknown key's text.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Key {
-    /// The index the emitted match gave a known property.
-    Known(usize),
-    /// A key the type does not declare.
-    Unknown(String),
-}
+/// The index [`Keys`] gives a key the type does not declare (whose text it writes aside).
+pub const UNKNOWN: usize = usize::MAX;
 
-/// Reads a key and matches it with the function (from a key to a known property's index).
+/// Reads a key and matches it with the function (from a key to a known property's index): the
+/// index, or [`UNKNOWN`] with the key written into the string. A plain index keeps the loop over
+/// the entries as light as derived code's.
 #[derive(Debug)]
-pub struct Keys<F>(pub F);
+pub struct Keys<'a, F>(pub F, pub &'a mut String);
 
-impl<'de, F: FnOnce(&str) -> Option<usize>> DeserializeSeed<'de> for Keys<F> {
-    type Value = Key;
+impl<'de, F: FnOnce(&str) -> Option<usize>> DeserializeSeed<'de> for Keys<'_, F> {
+    type Value = usize;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl<F: FnOnce(&str) -> Option<usize>> Visitor<'_> for Keys<F> {
-    type Value = Key;
+impl<F: FnOnce(&str) -> Option<usize>> Visitor<'_> for Keys<'_, F> {
+    type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a property name")
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
         Ok(match (self.0)(key) {
-            Some(index) => Key::Known(index),
-            None => Key::Unknown(key.to_owned()),
+            Some(index) => index,
+            None => {
+                self.1.clear();
+                self.1.push_str(key);
+                UNKNOWN
+            }
         })
     }
 }
@@ -200,17 +200,18 @@ mod tests {
             let mut f0: Option<u64> = None;
             let mut f1: Option<Option<String>> = None;
             let mut unknown_fields = UnknownFields::default();
-            while let Some(key) = map.next_key_seed(Keys(|key: &str| match key {
+            let mut name = String::new();
+            let keys = |key: &str| match key {
                 "a" => Some(0),
                 "b" => Some(1),
                 _ => None,
-            }))? {
+            };
+            while let Some(key) = map.next_key_seed(Keys(keys, &mut name))? {
                 match key {
-                    Key::Known(0) => put(&mut f0, map.next_value::<crate::numbers::Lenient<u64>>()?.0, "a")?,
-                    Key::Known(1) => put(&mut f1, map.next_value()?, "b")?,
-                    Key::Known(_) => {}
-                    Key::Unknown(name) => {
-                        unknown_fields.insert(name, map.next_value()?);
+                    0 => put(&mut f0, map.next_value::<crate::numbers::Lenient<u64>>()?.0, "a")?,
+                    1 => put(&mut f1, map.next_value()?, "b")?,
+                    _ => {
+                        unknown_fields.insert(std::mem::take(&mut name), map.next_value()?);
                     }
                 }
             }

@@ -132,7 +132,7 @@ fn emit_deserialize(common: &Common, def: &StructDef) -> TokenStream {
             quote!(map.next_value::<#ty>()?)
         };
         quote! {
-            crate::object::Key::Known(#index) => crate::object::put(&mut #local, #value, #wire)?,
+            #index => crate::object::put(&mut #local, #value, #wire)?,
         }
     });
     let values = def.fields.iter().zip(&locals).map(|(field, local)| {
@@ -159,28 +159,15 @@ fn emit_deserialize(common: &Common, def: &StructDef) -> TokenStream {
             } else {
                 quote!(map.next_value::<#value>()?)
             };
-            let keep = quote! {
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, #decode);
-                }
-            };
+            let keep = quote!(rest.insert(std::mem::take(&mut name), #decode););
             (quote!(let mut rest = std::collections::BTreeMap::new();), keep, quote!(#rust: rest,))
         }
         (None, Some(unknown)) => {
             let rust = ident(unknown);
-            let keep = quote! {
-                crate::object::Key::Unknown(name) => {
-                    rest.insert(name, map.next_value()?);
-                }
-            };
+            let keep = quote!(rest.insert(std::mem::take(&mut name), map.next_value()?););
             (quote!(let mut rest = crate::UnknownFields::default();), keep, quote!(#rust: rest,))
         }
-        (None, None) => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
-    };
-    let skip = if def.additional.is_none() && def.unknown.is_none() {
-        quote!(crate::object::Key::Known(_) | crate::object::Key::Unknown(_))
-    } else {
-        quote!(crate::object::Key::Known(_))
+        (None, None) => (TokenStream::new(), quote!(map.next_value::<serde::de::IgnoredAny>()?;), TokenStream::new()),
     };
     quote! {
         #cfg impl crate::object::Object for #name {
@@ -189,12 +176,13 @@ fn emit_deserialize(common: &Common, def: &StructDef) -> TokenStream {
             fn visit<'de, __A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
                 #(#declarations)*
                 #rest
-                while let Some(key) = map.next_key_seed(crate::object::Keys(#matcher))? {
+                // The text of the last unknown key (allocated only when there is one).
+                let mut name = String::new();
+                while let Some(key) = map.next_key_seed(crate::object::Keys(#matcher, &mut name))? {
                     match key {
                         #(#arms)*
-                        #keep
-                        #skip => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        _ => {
+                            #keep
                         }
                     }
                 }
