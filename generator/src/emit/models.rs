@@ -169,6 +169,25 @@ fn emit_deserialize(common: &Common, def: &StructDef) -> TokenStream {
         }
         (None, None) => (TokenStream::new(), quote!(map.next_value::<serde::de::IgnoredAny>()?;), TokenStream::new()),
     };
+    // Without known properties every key is another one (a `match` would have one arm).
+    let entries = if def.fields.is_empty() {
+        quote! {
+            while map.next_key_seed(crate::object::Keys(#matcher, &mut name))?.is_some() {
+                #keep
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key_seed(crate::object::Keys(#matcher, &mut name))? {
+                match key {
+                    #(#arms)*
+                    _ => {
+                        #keep
+                    }
+                }
+            }
+        }
+    };
     quote! {
         #cfg impl crate::object::Object for #name {
             const EXPECTING: &'static str = #expecting;
@@ -178,14 +197,7 @@ fn emit_deserialize(common: &Common, def: &StructDef) -> TokenStream {
                 #rest
                 // The text of the last unknown key (allocated only when there is one).
                 let mut name = String::new();
-                while let Some(key) = map.next_key_seed(crate::object::Keys(#matcher, &mut name))? {
-                    match key {
-                        #(#arms)*
-                        _ => {
-                            #keep
-                        }
-                    }
-                }
+                #entries
                 Ok(Self { #(#values)* #rest_field })
             }
         }
