@@ -45,7 +45,7 @@ async fn a_documented_error_body_decodes_into_its_model_by_status() {
     // `4XX` documents an `ErrorResponse`.
     let error = list("gone").send().await.expect_err("a 404");
     match error.body() {
-        Some(ErrorResponse { success: false, error: detail }) => assert_eq!(detail.message, "Meeting not found"),
+        Some(ErrorResponse { success: false, error: detail, .. }) => assert_eq!(detail.message, "Meeting not found"),
         other => panic!("the documented body, decoded: {other:?}"),
     }
     assert!(error.is_not_found(), "the error's helpers through Deref");

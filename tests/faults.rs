@@ -165,7 +165,7 @@ async fn unknown_enum_value_of_the_wrong_type_is_a_decode_error() {
 }
 
 #[tokio::test]
-async fn unknown_fields_are_tolerated_everywhere() {
+async fn unknown_fields_are_kept_everywhere() {
     let sessions = r#"{"success":true,"result_info":{"x":1},"errors":[],"data":{"cursor":"abc",
         "paging":{"end_offset":1,"start_offset":1,"total_count":1,"next":null},
         "participants":[{"id":"a","display_name":"Ann","is_host":true,"meta":{"k":[1,2,{"z":null}]},
@@ -175,18 +175,25 @@ async fn unknown_fields_are_tolerated_everywhere() {
         "paging":{"end_offset":1,"start_offset":1,"total_count":1,"cursor":"z"},"extra":1.5e3}"#;
     let server = RawServer::start(move |n| json_200(if n == 0 { sessions } else { meetings })).await;
     let (client, _) = client(&server.uri());
-    let page = list_sessions(&client).send().await.expect("extra fields are ignored");
+    let page = list_sessions(&client).send().await.expect("extra fields are kept");
     let data = page.data.as_ref().expect("data");
-    assert_eq!(data.paging.as_ref().map(|p| p.total_count), Some(1.0));
+    assert_eq!(data.paging.as_ref().map(|p| p.total_count), Some(1));
+    assert_eq!(data.unknown_fields.get("cursor"), Some(&serde_json::json!("abc")));
+    assert_eq!(page.unknown_fields.get("result_info"), Some(&serde_json::json!({"x": 1})));
     let participant = &data.participants.as_deref().expect("participants")[0];
     assert_eq!(participant.display_name.as_deref(), Some("Ann"));
+    assert_eq!(participant.unknown_fields.get("meta"), Some(&serde_json::json!({"k": [1, 2, {"z": null}]})));
     let events = participant.peer_events.as_deref().expect("peer events");
     assert_eq!(events[0].event_name, Some(PeerEventName::PeerJoining));
+    assert_eq!(events[0].unknown_fields.get("extra"), Some(&serde_json::json!([])));
 
-    let page = list_meetings(&client).send().await.expect("extra fields are ignored");
+    let page = list_meetings(&client).send().await.expect("extra fields are kept");
     assert_eq!(page.data[0].id, "m1");
     assert_eq!(page.data[0].name, None);
-    assert_eq!(page.paging.end_offset, 1.0);
+    assert_eq!(page.data[0].created_at.as_str(), "c");
+    assert_eq!(page.paging.end_offset, 1);
+    assert_eq!(page.paging.unknown_fields.get("cursor"), Some(&serde_json::json!("z")));
+    assert_eq!(page.unknown_fields.get("extra"), Some(&serde_json::json!(1500.0)));
     assert_eq!(server.request_count(), 2);
 }
 

@@ -10,6 +10,10 @@
 //!   a body that fails, finds the failing field's path from serde_json's error position
 //!   (`generated/src/error.rs`, `json_path`); before a539b84 it tracked the path of every body.
 //!
+//! The generated model is also paired with the hand-written struct on the same page with two
+//! properties the spec does not list in every participant, which the model keeps and the
+//! hand-written struct skips.
+//!
 //! Smoke runs (CI) decode 100 participants once.
 
 #[path = "support/mod.rs"]
@@ -177,6 +181,26 @@ fn decode(c: &mut Criterion) {
         },
         || {
             black_box(handwritten(black_box(&body)));
+        },
+    );
+    // The same page with two properties the spec does not list in every participant: the
+    // generated model keeps them (`unknown_fields`), the hand-written struct skips them.
+    let unknown = String::from_utf8(body.clone())
+        .expect("the page is UTF-8")
+        .replace(r#""custom_participant_id":"#, r#""region":"eu-west-1","flags":[1,2,3],"custom_participant_id":"#);
+    let unknown = unknown.into_bytes();
+    let kept: SessionParticipantsResponse = serde_json::from_slice(&unknown).expect("generated model decodes");
+    let kept = kept.data.and_then(|d| d.participants).expect("participants");
+    assert!(kept.iter().all(|p| p.unknown_fields.len() == 2), "both unknown properties are kept");
+    support::paired(
+        "decode",
+        "unknown_kept_skipped",
+        pairs,
+        || {
+            black_box(generated(black_box(&unknown)));
+        },
+        || {
+            black_box(handwritten(black_box(&unknown)));
         },
     );
     for (name, run) in support::ordered(peers) {

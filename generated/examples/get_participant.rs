@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("{}", participant.display_name.as_deref().unwrap_or("(no name)"));
     for event in participant.peer_events.iter().flatten() {
-        println!("  {} {:?}", event.created_at.as_deref().unwrap_or("?"), event.event_name);
+        println!("  {} {:?}", event.created_at.as_ref().map_or("?", |t| t.as_str()), event.event_name);
     }
     Ok(())
 }

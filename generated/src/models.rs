@@ -4,117 +4,661 @@
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
 /// A page of the participants of a session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SessionParticipantsResponse {
     /// Whether the request succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The participants of a session and where this page lies among them. The API reference does not list `paging`, but the API returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SessionParticipantsPage>,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for SessionParticipantsResponse {
+    const EXPECTING: &'static str = "an object (SessionParticipantsResponse)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<Option<bool>> = None;
+        let mut f1: Option<Option<SessionParticipantsPage>> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "data" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<bool>>()?,
+                        "success",
+                    )?
+                }
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<SessionParticipantsPage>>()?,
+                        "data",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: f0.flatten(),
+            data: f1.flatten(),
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SessionParticipantsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// The participants of a session and where this page lies among them. The API reference does not list `paging`, but the API returns it.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SessionParticipantsPage {
-    /// Where a page lies in the whole list. The API reference types these as `number`, and so does this document: a client must accept `30.0` as well as `30`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Where a page lies in the whole list. The API reference types these as `number`; they are counts, so this document makes them integers, and a client must accept `30.0` as well as `30`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// The participants on this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<SessionParticipant>>,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for SessionParticipantsPage {
+    const EXPECTING: &'static str = "an object (SessionParticipantsPage)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<Option<Paging>> = None;
+        let mut f1: Option<Option<Vec<SessionParticipant>>> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "paging" => Some(0),
+                        "participants" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<Paging>>()?,
+                        "paging",
+                    )?
+                }
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<Vec<SessionParticipant>>>()?,
+                        "participants",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            paging: f0.flatten(),
+            participants: f1.flatten(),
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SessionParticipantsPage {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// The details of one participant of a session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SessionParticipantResponse {
     /// Whether the request succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SessionParticipantResponseData>,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for SessionParticipantResponse {
+    const EXPECTING: &'static str = "an object (SessionParticipantResponse)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<Option<bool>> = None;
+        let mut f1: Option<Option<SessionParticipantResponseData>> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "data" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<bool>>()?,
+                        "success",
+                    )?
+                }
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<SessionParticipantResponseData>>()?,
+                        "data",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: f0.flatten(),
+            data: f1.flatten(),
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SessionParticipantResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// The participant.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SessionParticipantResponseData {
     /// A participant of a session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant: Option<SessionParticipant>,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for SessionParticipantResponseData {
+    const EXPECTING: &'static str = "an object (SessionParticipantResponseData)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<Option<SessionParticipant>> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "participant" => Some(0),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<SessionParticipant>>()?,
+                        "participant",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            participant: f0.flatten(),
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SessionParticipantResponseData {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// A participant of a session.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SessionParticipant {
     /// Participant ID. This maps to the corresponding peerId.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Timestamp when this participant was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    ///
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     /// ID passed by client to create this participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_participant_id: Option<String>,
     /// Display name of participant when joining the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Number of minutes for which the participant was in the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
     /// Timestamp at which participant joined the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub joined_at: Option<String>,
+    ///
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined_at: Option<crate::Timestamp>,
     /// Timestamp at which participant left the session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub left_at: Option<String>,
+    ///
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_at: Option<crate::Timestamp>,
     /// Connection lifecycle events for the participant's peer. Only included when `include_peer_events` is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_events: Option<Vec<PeerEvent>>,
     /// Name of the preset associated with the participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_name: Option<String>,
     /// Timestamp when this participant's data was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    ///
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
     /// User id for this participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for SessionParticipant {
+    const EXPECTING: &'static str = "an object (SessionParticipant)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<Option<crate::Timestamp>> = None;
+        let mut f2: Option<Option<String>> = None;
+        let mut f3: Option<Option<String>> = None;
+        let mut f4: Option<Option<f64>> = None;
+        let mut f5: Option<Option<crate::Timestamp>> = None;
+        let mut f6: Option<Option<crate::Timestamp>> = None;
+        let mut f7: Option<Option<Vec<PeerEvent>>> = None;
+        let mut f8: Option<Option<String>> = None;
+        let mut f9: Option<Option<crate::Timestamp>> = None;
+        let mut f10: Option<Option<String>> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "id" => Some(0),
+                        "created_at" => Some(1),
+                        "custom_participant_id" => Some(2),
+                        "display_name" => Some(3),
+                        "duration" => Some(4),
+                        "joined_at" => Some(5),
+                        "left_at" => Some(6),
+                        "peer_events" => Some(7),
+                        "preset_name" => Some(8),
+                        "updated_at" => Some(9),
+                        "user_id" => Some(10),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<String>>()?,
+                        "id",
+                    )?
+                }
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "created_at",
+                    )?
+                }
+                2 => {
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<Option<String>>()?,
+                        "custom_participant_id",
+                    )?
+                }
+                3 => {
+                    crate::object::put(
+                        &mut f3,
+                        map.next_value::<Option<String>>()?,
+                        "display_name",
+                    )?
+                }
+                4 => {
+                    crate::object::put(
+                        &mut f4,
+                        map.next_value::<Option<f64>>()?,
+                        "duration",
+                    )?
+                }
+                5 => {
+                    crate::object::put(
+                        &mut f5,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "joined_at",
+                    )?
+                }
+                6 => {
+                    crate::object::put(
+                        &mut f6,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "left_at",
+                    )?
+                }
+                7 => {
+                    crate::object::put(
+                        &mut f7,
+                        map.next_value::<Option<Vec<PeerEvent>>>()?,
+                        "peer_events",
+                    )?
+                }
+                8 => {
+                    crate::object::put(
+                        &mut f8,
+                        map.next_value::<Option<String>>()?,
+                        "preset_name",
+                    )?
+                }
+                9 => {
+                    crate::object::put(
+                        &mut f9,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "updated_at",
+                    )?
+                }
+                10 => {
+                    crate::object::put(
+                        &mut f10,
+                        map.next_value::<Option<String>>()?,
+                        "user_id",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: f0.flatten(),
+            created_at: f1.flatten(),
+            custom_participant_id: f2.flatten(),
+            display_name: f3.flatten(),
+            duration: f4.flatten(),
+            joined_at: f5.flatten(),
+            left_at: f6.flatten(),
+            peer_events: f7.flatten(),
+            preset_name: f8.flatten(),
+            updated_at: f9.flatten(),
+            user_id: f10.flatten(),
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SessionParticipant {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// A connection lifecycle event recorded for a participant's peer.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PeerEvent {
     /// ID of the peer event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Timestamp when this peer event was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    ///
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     /// Name of a peer event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_name: Option<PeerEventName>,
     /// Minutes consumed attributed to this event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes_consumed: Option<f64>,
     /// ID of the participant this event belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_id: Option<String>,
     /// Peer ID this event belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peer_id: Option<String>,
     /// View type of the preset associated with a peer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_view_type: Option<PresetViewType>,
     /// ID of the session this event belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// ID of the socket session associated with this event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub socket_session_id: Option<String>,
     /// Timestamp when this peer event was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    ///
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for PeerEvent {
+    const EXPECTING: &'static str = "an object (PeerEvent)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<Option<crate::Timestamp>> = None;
+        let mut f2: Option<Option<PeerEventName>> = None;
+        let mut f3: Option<Option<f64>> = None;
+        let mut f4: Option<Option<String>> = None;
+        let mut f5: Option<Option<String>> = None;
+        let mut f6: Option<Option<PresetViewType>> = None;
+        let mut f7: Option<Option<String>> = None;
+        let mut f8: Option<Option<String>> = None;
+        let mut f9: Option<Option<crate::Timestamp>> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "id" => Some(0),
+                        "created_at" => Some(1),
+                        "event_name" => Some(2),
+                        "minutes_consumed" => Some(3),
+                        "participant_id" => Some(4),
+                        "peer_id" => Some(5),
+                        "preset_view_type" => Some(6),
+                        "session_id" => Some(7),
+                        "socket_session_id" => Some(8),
+                        "updated_at" => Some(9),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<Option<String>>()?,
+                        "id",
+                    )?
+                }
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "created_at",
+                    )?
+                }
+                2 => {
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<Option<PeerEventName>>()?,
+                        "event_name",
+                    )?
+                }
+                3 => {
+                    crate::object::put(
+                        &mut f3,
+                        map.next_value::<Option<f64>>()?,
+                        "minutes_consumed",
+                    )?
+                }
+                4 => {
+                    crate::object::put(
+                        &mut f4,
+                        map.next_value::<Option<String>>()?,
+                        "participant_id",
+                    )?
+                }
+                5 => {
+                    crate::object::put(
+                        &mut f5,
+                        map.next_value::<Option<String>>()?,
+                        "peer_id",
+                    )?
+                }
+                6 => {
+                    crate::object::put(
+                        &mut f6,
+                        map.next_value::<Option<PresetViewType>>()?,
+                        "preset_view_type",
+                    )?
+                }
+                7 => {
+                    crate::object::put(
+                        &mut f7,
+                        map.next_value::<Option<String>>()?,
+                        "session_id",
+                    )?
+                }
+                8 => {
+                    crate::object::put(
+                        &mut f8,
+                        map.next_value::<Option<String>>()?,
+                        "socket_session_id",
+                    )?
+                }
+                9 => {
+                    crate::object::put(
+                        &mut f9,
+                        map.next_value::<Option<crate::Timestamp>>()?,
+                        "updated_at",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: f0.flatten(),
+            created_at: f1.flatten(),
+            event_name: f2.flatten(),
+            minutes_consumed: f3.flatten(),
+            participant_id: f4.flatten(),
+            peer_id: f5.flatten(),
+            preset_view_type: f6.flatten(),
+            session_id: f7.flatten(),
+            socket_session_id: f8.flatten(),
+            updated_at: f9.flatten(),
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PeerEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// Name of a peer event.
@@ -276,18 +820,78 @@ impl<'de> serde::Deserialize<'de> for PresetViewType {
 }
 
 /// A page of the participants of a meeting.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingParticipantsResponse {
     /// Whether the request succeeded.
     pub success: bool,
     /// The participants on this page.
     pub data: Vec<MeetingParticipant>,
-    /// Where a page lies in the whole list. The API reference types these as `number`, and so does this document: a client must accept `30.0` as well as `30`.
+    /// Where a page lies in the whole list. The API reference types these as `number`; they are counts, so this document makes them integers, and a client must accept `30.0` as well as `30`.
     pub paging: Paging,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for MeetingParticipantsResponse {
+    const EXPECTING: &'static str = "an object (MeetingParticipantsResponse)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<bool> = None;
+        let mut f1: Option<Vec<MeetingParticipant>> = None;
+        let mut f2: Option<Paging> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "data" => Some(1),
+                        "paging" => Some(2),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?,
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<Vec<MeetingParticipant>>()?,
+                        "data",
+                    )?
+                }
+                2 => crate::object::put(&mut f2, map.next_value::<Paging>()?, "paging")?,
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: f0.ok_or_else(|| crate::object::missing("success"))?,
+            data: f1.ok_or_else(|| crate::object::missing("data"))?,
+            paging: f2.ok_or_else(|| crate::object::missing("paging"))?,
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MeetingParticipantsResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// A participant of a meeting.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingParticipant {
     /// ID of the participant.
     ///
@@ -296,7 +900,7 @@ pub struct MeetingParticipant {
     /// When this object was created. The time is returned in ISO format.
     ///
     /// Format: `date-time`.
-    pub created_at: String,
+    pub created_at: crate::Timestamp,
     /// A unique participant ID generated by the client.
     pub custom_participant_id: String,
     /// Preset applied to the participant.
@@ -304,26 +908,205 @@ pub struct MeetingParticipant {
     /// When this object was updated. The time is returned in ISO format.
     ///
     /// Format: `date-time`.
-    pub updated_at: String,
+    pub updated_at: crate::Timestamp,
     /// Name of the participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL to a picture of the participant.
     ///
     /// Format: `uri`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
 }
 
-/// Where a page lies in the whole list. The API reference types these as `number`, and so does this document: a client must accept `30.0` as well as `30`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl crate::object::Object for MeetingParticipant {
+    const EXPECTING: &'static str = "an object (MeetingParticipant)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<String> = None;
+        let mut f1: Option<crate::Timestamp> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<String> = None;
+        let mut f4: Option<crate::Timestamp> = None;
+        let mut f5: Option<Option<String>> = None;
+        let mut f6: Option<Option<String>> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "id" => Some(0),
+                        "created_at" => Some(1),
+                        "custom_participant_id" => Some(2),
+                        "preset_name" => Some(3),
+                        "updated_at" => Some(4),
+                        "name" => Some(5),
+                        "picture" => Some(6),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => crate::object::put(&mut f0, map.next_value::<String>()?, "id")?,
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<crate::Timestamp>()?,
+                        "created_at",
+                    )?
+                }
+                2 => {
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<String>()?,
+                        "custom_participant_id",
+                    )?
+                }
+                3 => {
+                    crate::object::put(
+                        &mut f3,
+                        map.next_value::<String>()?,
+                        "preset_name",
+                    )?
+                }
+                4 => {
+                    crate::object::put(
+                        &mut f4,
+                        map.next_value::<crate::Timestamp>()?,
+                        "updated_at",
+                    )?
+                }
+                5 => {
+                    crate::object::put(
+                        &mut f5,
+                        map.next_value::<Option<String>>()?,
+                        "name",
+                    )?
+                }
+                6 => {
+                    crate::object::put(
+                        &mut f6,
+                        map.next_value::<Option<String>>()?,
+                        "picture",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            id: f0.ok_or_else(|| crate::object::missing("id"))?,
+            created_at: f1.ok_or_else(|| crate::object::missing("created_at"))?,
+            custom_participant_id: f2
+                .ok_or_else(|| crate::object::missing("custom_participant_id"))?,
+            preset_name: f3.ok_or_else(|| crate::object::missing("preset_name"))?,
+            updated_at: f4.ok_or_else(|| crate::object::missing("updated_at"))?,
+            name: f5.flatten(),
+            picture: f6.flatten(),
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MeetingParticipant {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
+}
+
+/// Where a page lies in the whole list. The API reference types these as `number`; they are counts, so this document makes them integers, and a client must accept `30.0` as well as `30`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Paging {
     /// Position of the last item of this page in the whole list, counting from 1.
-    pub end_offset: f64,
+    pub end_offset: i64,
     /// Position of the first item of this page in the whole list, counting from 1.
-    pub start_offset: f64,
+    pub start_offset: i64,
     /// Number of items in the whole list.
-    pub total_count: f64,
+    pub total_count: u64,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for Paging {
+    const EXPECTING: &'static str = "an object (Paging)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<i64> = None;
+        let mut f1: Option<i64> = None;
+        let mut f2: Option<u64> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "end_offset" => Some(0),
+                        "start_offset" => Some(1),
+                        "total_count" => Some(2),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<crate::numbers::Lenient<i64>>()?.0,
+                        "end_offset",
+                    )?
+                }
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<crate::numbers::Lenient<i64>>()?.0,
+                        "start_offset",
+                    )?
+                }
+                2 => {
+                    crate::object::put(
+                        &mut f2,
+                        map.next_value::<crate::numbers::Lenient<u64>>()?.0,
+                        "total_count",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            end_offset: f0.ok_or_else(|| crate::object::missing("end_offset"))?,
+            start_offset: f1.ok_or_else(|| crate::object::missing("start_offset"))?,
+            total_count: f2.ok_or_else(|| crate::object::missing("total_count"))?,
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Paging {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// A field participants can be sorted by.
@@ -611,7 +1394,7 @@ impl<'de> serde::Deserialize<'de> for ParticipantFilter {
 }
 
 /// The body of a RealtimeKit error response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorResponse {
     /// Always false for an error.
     ///
@@ -619,13 +1402,125 @@ pub struct ErrorResponse {
     pub success: bool,
     /// What went wrong.
     pub error: ErrorDetail,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for ErrorResponse {
+    const EXPECTING: &'static str = "an object (ErrorResponse)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<bool> = None;
+        let mut f1: Option<ErrorDetail> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "success" => Some(0),
+                        "error" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => crate::object::put(&mut f0, map.next_value::<bool>()?, "success")?,
+                1 => {
+                    crate::object::put(
+                        &mut f1,
+                        map.next_value::<ErrorDetail>()?,
+                        "error",
+                    )?
+                }
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            success: f0.ok_or_else(|| crate::object::missing("success"))?,
+            error: f1.ok_or_else(|| crate::object::missing("error"))?,
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }
 
 /// What went wrong.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ErrorDetail {
-    /// HTTP status code of the error. Typed `number` as in the API reference; the client's `Error::code()` reads it as an integer.
-    pub code: f64,
+    /// HTTP status code of the error. Typed `number` in the API reference; an integer here, as the client's `Error::code()` reads it.
+    pub code: i64,
     /// Error message describing what went wrong.
     pub message: String,
+    /// Properties the spec does not list, kept as they were sent (and sent back when the
+    /// value is serialized).
+    #[serde(flatten)]
+    pub unknown_fields: crate::UnknownFields,
+}
+
+impl crate::object::Object for ErrorDetail {
+    const EXPECTING: &'static str = "an object (ErrorDetail)";
+
+    fn visit<'de, __A: serde::de::MapAccess<'de>>(
+        mut map: __A,
+    ) -> Result<Self, __A::Error> {
+        let mut f0: Option<i64> = None;
+        let mut f1: Option<String> = None;
+        let mut rest = crate::UnknownFields::default();
+        let mut name = String::new();
+        while let Some(key) = map
+            .next_key_seed(
+                crate::object::Keys(
+                    |key: &str| match key {
+                        "code" => Some(0),
+                        "message" => Some(1),
+                        _ => None,
+                    },
+                    &mut name,
+                ),
+            )?
+        {
+            match key {
+                0 => {
+                    crate::object::put(
+                        &mut f0,
+                        map.next_value::<crate::numbers::Lenient<i64>>()?.0,
+                        "code",
+                    )?
+                }
+                1 => crate::object::put(&mut f1, map.next_value::<String>()?, "message")?,
+                _ => {
+                    rest.insert(std::mem::take(&mut name), map.next_value()?);
+                }
+            }
+        }
+        Ok(Self {
+            code: f0.ok_or_else(|| crate::object::missing("code"))?,
+            message: f1.ok_or_else(|| crate::object::missing("message"))?,
+            unknown_fields: rest,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        crate::object::deserialize(deserializer)
+    }
 }

@@ -25,7 +25,9 @@ fn participant(name: &str) -> SessionParticipantResponse {
         success: Some(true),
         data: Some(SessionParticipantResponseData {
             participant: Some(SessionParticipant { display_name: Some(name.to_owned()), ..Default::default() }),
+            ..Default::default()
         }),
+        ..Default::default()
     }
 }
 

@@ -114,6 +114,8 @@ fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::String => quote!(String),
+        TypeRef::Timestamp => quote!(crate::Timestamp),
+        TypeRef::Date => quote!(crate::Date),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Named(name) => {
             let name = type_ident(name);

@@ -425,6 +425,13 @@ fn types(api: &Api) -> Vec<Entry> {
                     ty: format!("BTreeMap<String, {}>", type_name(&extra.value)),
                     wire: None,
                 }));
+                entries.extend(def.unknown.iter().map(|unknown| Entry::Field {
+                    parent: name.clone(),
+                    name: unknown.to_string(),
+                    required: true,
+                    ty: "crate::UnknownFields".to_owned(),
+                    wire: None,
+                }));
             }
             TypeKind::Enum(def) => {
                 entries.push(Entry::Enum { name: name.clone(), catch_all: def.unknown_variant.clone() });
@@ -504,6 +511,8 @@ pub fn type_name(ty: &TypeRef) -> String {
         TypeRef::F32 => "f32".to_owned(),
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::String => "String".to_owned(),
+        TypeRef::Timestamp => "crate::Timestamp".to_owned(),
+        TypeRef::Date => "crate::Date".to_owned(),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::List(item) => format!("Vec<{}>", type_name(item)),

@@ -4,8 +4,9 @@
 //! field, parameter and method (through [`crate::naming`]), decides optionality and boxing, and
 //! keeps the spec's order. Problems are collected with their JSON pointers and reported together.
 //! Schemas are lowered in `lower/types.rs` (composed ones in `lower/compose.rs`), operations in
-//! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types and
-//! `lower/features.rs` gates large APIs by cargo features.
+//! `lower/operations.rs`; `lower/graph.rs` answers questions about the lowered types,
+//! `lower/integers.rs` marks the values that hold integers and `lower/features.rs` gates large
+//! APIs by cargo features.
 
 mod accessors;
 mod bodies;
@@ -15,6 +16,7 @@ mod errors;
 mod examples;
 mod features;
 mod graph;
+mod integers;
 mod operations;
 mod parameters;
 mod scc;
@@ -41,6 +43,7 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Api {
     let scope = scope::bind_shared_params(&mut groups);
     cx.box_recursive_fields();
     cx.mark_scalar_unions();
+    cx.mark_lenient_integers();
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),

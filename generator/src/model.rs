@@ -147,6 +147,9 @@ pub struct StructDef {
     pub all_optional: bool,
     /// Properties not listed in `properties` (from `additionalProperties`), kept in a map.
     pub additional: Option<Extra>,
+    /// The field (`crate::UnknownFields`) that keeps, as JSON, the properties the spec does not
+    /// list, so that nothing the server sends is lost; `None` when `additional` keeps them typed.
+    pub unknown: Option<Ident>,
 }
 
 /// The map field that keeps a struct's additional properties.
@@ -156,6 +159,8 @@ pub struct Extra {
     pub rust_name: Ident,
     /// The type of each additional property's value.
     pub value: TypeRef,
+    /// Whether the values hold integers, decoded leniently (see [`Field::lenient`]).
+    pub lenient: bool,
 }
 
 /// A field of a struct.
@@ -169,6 +174,10 @@ pub struct Field {
     pub ty: TypeRef,
     /// Whether the property may be absent or `null`: the field is an `Option`.
     pub optional: bool,
+    /// Whether the type holds integers (itself, or inside lists, maps, boxes and aliases; not
+    /// inside other named types, which decode their own): they are decoded leniently, so that an
+    /// integral float such as `30.0` is read as `30` (`30.5` is still an error).
+    pub lenient: bool,
     /// Rustdoc.
     pub docs: Option<String>,
 }
@@ -226,6 +235,8 @@ pub struct UnionVariant {
     pub tag_values: Vec<String>,
     /// The shape's type.
     pub ty: TypeRef,
+    /// Whether the shape holds integers, decoded leniently (see [`Field::lenient`]).
+    pub lenient: bool,
     /// Rustdoc.
     pub docs: String,
 }
@@ -260,6 +271,11 @@ pub enum TypeRef {
     F64,
     /// `String`
     String,
+    /// `crate::Timestamp` (`format: date-time`): the text as sent, read as a point in time when
+    /// it is one, so that a malformed value never fails a response.
+    Timestamp,
+    /// `crate::Date` (`format: date`), kept like a timestamp.
+    Date,
     /// Any JSON value: `serde_json::Value`.
     Json,
     /// A named type of the models module.

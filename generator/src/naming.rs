@@ -72,6 +72,10 @@ const KEYWORDS: &[&str] = &[
     "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// The name of the field of every struct that keeps the properties the spec does not list (a
+/// property of that name keeps it, and the field gets a suffix: `unknown_fields_2`).
+pub const UNKNOWN_FIELDS: &str = "unknown_fields";
+
 /// Names of the standard prelude (and of types the emitted code names without a path), which a
 /// type of the generated crate must not shadow.
 pub const PRELUDE: &[&str] = &[

@@ -98,7 +98,7 @@ pub fn list_meetings(client: &Client) -> ListMeetingParticipants {
 pub fn assert_mark_and_henry(participants: &[SessionParticipant]) {
     let names: Vec<_> = participants.iter().map(|p| p.display_name.as_deref()).collect();
     assert_eq!(names, [Some("Mark"), Some("Henry")]);
-    assert_eq!(participants[1].joined_at.as_deref(), Some(MALFORMED_JOINED_AT));
+    assert_eq!(participants[1].joined_at.as_ref().map(|t| t.as_str()), Some(MALFORMED_JOINED_AT));
 }
 
 /// Asserts the peer events of every participant of the documentation's session example with

@@ -49,11 +49,12 @@ pub mod mock;
 
 use {{runtime}} as runtime;
 // The runtime's interface for the emitted code, as `crate::request`, `crate::paging`,
-// `crate::enums`, `crate::error_body`, `crate::auth` and `crate::config`.
+// `crate::enums`, `crate::numbers`, `crate::object`, `crate::error_body`, `crate::auth` and
+// `crate::config`.
 #[cfg(feature = "mock")]
 use runtime::mock as mock_support;
 #[allow(unused_imports, reason = "a spec without operations, listings, enums or error bodies uses less of it")]
-use runtime::{auth, config, enums, error_body, paging, request};
+use runtime::{auth, config, enums, error_body, numbers, object, paging, request};
 
 pub use operations::DEFAULT_BASE_URL;
 pub use runtime::OperationError;
@@ -65,6 +66,8 @@ pub use runtime::{
 pub use runtime::{
     Hook, HookRequest, HookResponse, ItemStream, Jitter, RawRequest, Response, RetryPolicy, UnknownValue,
 };
+// The types of the models' timestamps, dates and unknown properties.
+pub use runtime::{Date, FormatError, Timestamp, UnknownFields};
 // The HTTP types of the public API and the HTTP client itself, at the runtime's versions.
 pub use runtime::{Bytes, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Url, reqwest};
 

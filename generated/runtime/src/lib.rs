@@ -5,8 +5,8 @@
 //! [`ClientConfig`].
 //!
 //! A generated crate re-exports what its users need from here and wraps [`Client`] in its own
-//! client type, on which the operations are methods. The modules `request`, `paging` and `enums`
-//! are the interface of the emitted code and hidden from the documentation; they are not meant to
+//! client type, on which the operations are methods. The modules `request`, `paging`, `enums`,
+//! `numbers`, `object`, `auth` and `config` are the interface of the emitted code and hidden from the documentation; they are not meant to
 //! be called by hand.
 //!
 //! In a crate of its own so that it is compiled once, with the other dependencies, and not again
@@ -19,6 +19,7 @@ mod builder;
 mod client;
 pub mod config;
 mod constructors;
+mod datetime;
 #[doc(hidden)]
 pub mod enums;
 mod error;
@@ -29,6 +30,10 @@ mod json_path;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod multipart;
+#[doc(hidden)]
+pub mod numbers;
+#[doc(hidden)]
+pub mod object;
 mod operation_error;
 #[doc(hidden)]
 pub mod paging;
@@ -43,12 +48,14 @@ mod retry;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config::{ClientConfig, ErrorEnvelope};
+pub use datetime::{Date, FormatError, Timestamp};
 pub use enums::UnknownValue;
 pub use error::{
     ApiError, ApiErrorDetail, BodyTooLargeError, DecodeError, Error, NotPagingError, NotPagingReason, TimeoutError,
     TransportError, TransportKind,
 };
 pub use hooks::{Hook, HookRequest, HookResponse};
+pub use object::UnknownFields;
 pub use operation_error::OperationError;
 #[doc(hidden)]
 pub use operation_error::glue as error_body;

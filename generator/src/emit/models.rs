@@ -3,7 +3,7 @@
 use super::{doc_attrs, ident, type_ident, type_tokens};
 use crate::model::{AliasDef, Api, EnumDef, StructDef, TypeDef, TypeKind, UnionDef};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 /// The items of `types`, preceded by the module's docs when `with_header`.
 pub(super) fn emit_models(api: &Api, types: &[TypeDef], with_header: bool) -> TokenStream {
@@ -67,7 +67,7 @@ fn emit_struct(common: &Common, def: &StructDef) -> TokenStream {
             quote! {
                 #docs
                 #rename
-                #[serde(default, skip_serializing_if = "Option::is_none")]
+                #[serde(skip_serializing_if = "Option::is_none")]
                 pub #rust: Option<#ty>,
             }
         } else {
@@ -83,12 +83,129 @@ fn emit_struct(common: &Common, def: &StructDef) -> TokenStream {
             pub #rust: std::collections::BTreeMap<String, #value>,
         }
     });
+    let unknown = def.unknown.as_ref().map(|unknown| {
+        let rust = ident(unknown);
+        quote! {
+            /// Properties the spec does not list, kept as they were sent (and sent back when the
+            /// value is serialized).
+            #[serde(flatten)]
+            pub #rust: crate::UnknownFields,
+        }
+    });
+    let deserialize = emit_deserialize(common, def);
     quote! {
         #cfg #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize)]
         pub struct #name {
             #(#fields)*
             #additional
+            #unknown
+        }
+
+        #deserialize
+    }
+}
+
+/// The `Deserialize` of a struct: the runtime's object decoder (`crate::object`) with a visit
+/// that matches the known keys as serde's derive does and keeps every other property, in the
+/// typed map of additional properties or as JSON, instead of buffering the whole object as
+/// `#[serde(flatten)]` would.
+fn emit_deserialize(common: &Common, def: &StructDef) -> TokenStream {
+    let Common { name, cfg, .. } = common;
+    let none = TokenStream::new();
+    let expecting = format!("an object ({name})");
+    let locals: Vec<_> = (0..def.fields.len()).map(|index| format_ident!("f{}", index)).collect();
+    let indices: Vec<_> = (0..def.fields.len()).map(proc_macro2::Literal::usize_unsuffixed).collect();
+    let wires: Vec<&str> = def.fields.iter().map(|field| field.wire_name.as_str()).collect();
+    let declarations = def.fields.iter().zip(&locals).map(|(field, local)| {
+        let ty = type_tokens(&field.ty, &none);
+        let ty = if field.optional { quote!(Option<#ty>) } else { ty };
+        quote!(let mut #local: Option<#ty> = None;)
+    });
+    let arms = def.fields.iter().zip(&locals).zip(&indices).map(|((field, local), index)| {
+        let wire = &field.wire_name;
+        let ty = type_tokens(&field.ty, &none);
+        let ty = if field.optional { quote!(Option<#ty>) } else { ty };
+        let value = if field.lenient {
+            quote!(map.next_value::<crate::numbers::Lenient<#ty>>()?.0)
+        } else {
+            quote!(map.next_value::<#ty>()?)
+        };
+        quote! {
+            #index => crate::object::put(&mut #local, #value, #wire)?,
+        }
+    });
+    let values = def.fields.iter().zip(&locals).map(|(field, local)| {
+        let rust = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        if field.optional {
+            quote!(#rust: #local.flatten(),)
+        } else {
+            quote!(#rust: #local.ok_or_else(|| crate::object::missing(#wire))?,)
+        }
+    });
+    let matcher = if def.fields.is_empty() {
+        quote!(|_: &str| None)
+    } else {
+        quote!(|key: &str| match key { #(#wires => Some(#indices),)* _ => None })
+    };
+    // Other properties go to the typed map of additional properties, or are kept as JSON.
+    let (rest, keep, rest_field) = match (&def.additional, &def.unknown) {
+        (Some(extra), _) => {
+            let value = type_tokens(&extra.value, &none);
+            let rust = ident(&extra.rust_name);
+            let decode = if extra.lenient {
+                quote!(map.next_value::<crate::numbers::Lenient<#value>>()?.0)
+            } else {
+                quote!(map.next_value::<#value>()?)
+            };
+            let keep = quote!(rest.insert(std::mem::take(&mut name), #decode););
+            (quote!(let mut rest = std::collections::BTreeMap::new();), keep, quote!(#rust: rest,))
+        }
+        (None, Some(unknown)) => {
+            let rust = ident(unknown);
+            let keep = quote!(rest.insert(std::mem::take(&mut name), map.next_value()?););
+            (quote!(let mut rest = crate::UnknownFields::default();), keep, quote!(#rust: rest,))
+        }
+        (None, None) => (TokenStream::new(), quote!(map.next_value::<serde::de::IgnoredAny>()?;), TokenStream::new()),
+    };
+    // Without known properties every key is another one (a `match` would have one arm).
+    let entries = if def.fields.is_empty() {
+        quote! {
+            while map.next_key_seed(crate::object::Keys(#matcher, &mut name))?.is_some() {
+                #keep
+            }
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key_seed(crate::object::Keys(#matcher, &mut name))? {
+                match key {
+                    #(#arms)*
+                    _ => {
+                        #keep
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        #cfg impl crate::object::Object for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn visit<'de, __A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
+                #(#declarations)*
+                #rest
+                // The text of the last unknown key (allocated only when there is one).
+                let mut name = String::new();
+                #entries
+                Ok(Self { #(#values)* #rest_field })
+            }
+        }
+
+        #cfg impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                crate::object::deserialize(deserializer)
+            }
         }
     }
 }
@@ -168,6 +285,10 @@ fn emit_union(common: &Common, def: &UnionDef) -> TokenStream {
     let types: Vec<_> = def.variants.iter().map(|variant| type_tokens(&variant.ty, &none)).collect();
     let variant_docs = def.variants.iter().map(|variant| doc_attrs(Some(&variant.docs), false));
     let Some(tag) = &def.tag else {
+        let lenient = def
+            .variants
+            .iter()
+            .map(|variant| variant.lenient.then(|| quote!(#[serde(deserialize_with = "crate::numbers::deserialize")])));
         let display = def.scalar.then(|| {
             quote! {
                 #cfg impl std::fmt::Display for #name {
@@ -187,7 +308,7 @@ fn emit_union(common: &Common, def: &UnionDef) -> TokenStream {
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
-                #(#variant_docs #variants(#types),)*
+                #(#variant_docs #lenient #variants(#types),)*
             }
 
             #display

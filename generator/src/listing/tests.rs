@@ -214,6 +214,23 @@ fn fields() {
             &["struct CreateMeeting no longer implements Default (breaking)"],
         ),
         ("struct Meeting\n", "struct Meeting: request\n", &["struct Meeting is now used in requests (compatible)"]),
+        // The map of unknown properties is a field like any other: it breaks request literals.
+        (
+            "struct Meeting\n",
+            "field CreateMeeting.unknown_fields: required crate::UnknownFields; other properties\nstruct Meeting\n",
+            &["field CreateMeeting.unknown_fields added, required, to a request type (breaking)"],
+        ),
+        (
+            "field Meeting.title: optional String; wire \"title\"",
+            "field Meeting.title: optional String; wire \"title\"\n\
+             field Meeting.unknown_fields: required crate::UnknownFields; other properties",
+            &["field Meeting.unknown_fields added, required (compatible)"],
+        ),
+        (
+            "field Meeting.title: optional String",
+            "field Meeting.title: optional crate::Timestamp",
+            &["field Meeting.title type changed from String to crate::Timestamp (breaking)"],
+        ),
     ];
     for (before, after, expected) in cases {
         let new = STRUCTS.replace(before, after);

@@ -156,7 +156,7 @@ impl Lowerer<'_> {
             let tag_values = tagging.as_ref().and_then(|(_, values)| values.get(position).cloned()).unwrap_or_default();
             let rust_name = scope.camel(&variant_name);
             let docs = variant_docs(&rust_name, &tag_values);
-            variants.push(UnionVariant { rust_name, tag_values, ty: lowered.ty, docs });
+            variants.push(UnionVariant { rust_name, tag_values, ty: lowered.ty, lenient: false, docs });
         }
         let tag = tagging.map(|(property, _)| Tag {
             docs: format!(
@@ -252,7 +252,13 @@ impl Lowerer<'_> {
                     other => type_word(other).to_owned(),
                 };
                 let rust_name = scope.camel(&word);
-                UnionVariant { docs: variant_docs(&rust_name, &[]), rust_name, tag_values: Vec::new(), ty }
+                UnionVariant {
+                    docs: variant_docs(&rust_name, &[]),
+                    rust_name,
+                    tag_values: Vec::new(),
+                    ty,
+                    lenient: false,
+                }
             })
             .collect();
         let kind = TypeKind::Union(UnionDef { tag: None, variants, scalar: false });
@@ -361,6 +367,8 @@ pub(super) fn type_word(ty: &TypeRef) -> &'static str {
         TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer",
         TypeRef::F32 | TypeRef::F64 => "Number",
         TypeRef::String => "String",
+        TypeRef::Timestamp => "Timestamp",
+        TypeRef::Date => "Date",
         TypeRef::List(_) => "List",
         TypeRef::Map(_) => "Map",
         TypeRef::Json | TypeRef::Named(_) | TypeRef::Boxed(_) => "Value",
