@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(error.to_string(), error.error().to_string());
         // A status without a documented body, and a body of another shape.
         assert_eq!(typed(api(500, r#"{"message":"down"}"#), select).body(), None);
-        let other = typed(api(404, r#"{"errors":[{"message":"gone"}]}"#), select);
+        let other = typed(api(404, r#"{"error":{"code":7,"message":"gone"}}"#), select);
         assert_eq!(other.body(), None);
         assert_eq!(other.message(), Some("gone"), "the generic parsing still applies");
         // An error that is no answer.
