@@ -14,14 +14,8 @@ pub(super) fn field_encodings(encodings: &[(String, FieldEncoding)]) -> Vec<Toke
             let encoding = match encoding {
                 FieldEncoding::Json => quote!(crate::request::FieldEncoding::Json),
                 FieldEncoding::Style(style) => {
-                    let style = match style {
-                        ObjectStyle::Form => quote!(Form),
-                        ObjectStyle::CommaSeparated => quote!(CommaSeparated),
-                        ObjectStyle::SpaceDelimited => quote!(SpaceDelimited),
-                        ObjectStyle::PipeDelimited => quote!(PipeDelimited),
-                        ObjectStyle::Deep => quote!(Deep),
-                    };
-                    quote!(crate::request::FieldEncoding::Style(crate::request::ObjectStyle::#style))
+                    let style = object_style(*style);
+                    quote!(crate::request::FieldEncoding::Style(#style))
                 }
             };
             quote!((#property, #encoding))
@@ -48,14 +42,8 @@ pub(super) fn path_styled(param: &Param, value: TokenStream) -> TokenStream {
 pub(super) fn query_value(param: &Param, value: TokenStream) -> TokenStream {
     let written = match (param.list, param.object) {
         (_, Some(style)) => {
-            let style = match style {
-                ObjectStyle::Form => quote!(Form),
-                ObjectStyle::CommaSeparated => quote!(CommaSeparated),
-                ObjectStyle::SpaceDelimited => quote!(SpaceDelimited),
-                ObjectStyle::PipeDelimited => quote!(PipeDelimited),
-                ObjectStyle::Deep => quote!(Deep),
-            };
-            quote!(crate::request::object(#value, crate::request::ObjectStyle::#style))
+            let style = object_style(style);
+            quote!(crate::request::object(#value, #style))
         }
         (None, None) => quote!(crate::request::one(#value)),
         (Some(style), None) => {
@@ -69,4 +57,16 @@ pub(super) fn query_value(param: &Param, value: TokenStream) -> TokenStream {
         }
     };
     if param.allow_reserved { quote!(crate::request::reserved(#written)) } else { written }
+}
+
+/// The runtime's `ObjectStyle` value of `style`.
+fn object_style(style: ObjectStyle) -> TokenStream {
+    let variant = match style {
+        ObjectStyle::Form => quote!(Form),
+        ObjectStyle::CommaSeparated => quote!(CommaSeparated),
+        ObjectStyle::SpaceDelimited => quote!(SpaceDelimited),
+        ObjectStyle::PipeDelimited => quote!(PipeDelimited),
+        ObjectStyle::Deep => quote!(Deep),
+    };
+    quote!(crate::request::ObjectStyle::#variant)
 }
