@@ -11,6 +11,7 @@
 
 pub mod diff;
 mod parse;
+mod security;
 #[cfg(test)]
 mod tests;
 
@@ -32,6 +33,16 @@ pub const PATH: &str = "API.md";
 /// One line of the listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
+    /// `scheme "api_key": api key; header "X-API-Key"`: a security scheme the client holds a
+    /// credential for (`bearer`, `basic` or `api key`, and where an API key is sent).
+    Scheme {
+        /// The scheme's name in the spec, quoted.
+        name: String,
+        /// `bearer`, `basic` or `api key`.
+        kind: String,
+        /// Where an API key goes: `header "X-API-Key"`, `query "key"`, `cookie "session"`.
+        place: Option<String>,
+    },
     /// `scope scope: Scope; binds account_id String, app_id String`: the handle of
     /// `client.scope(account_id, app_id)`, which binds the leading path parameters.
     Scope {
@@ -70,6 +81,14 @@ pub enum Entry {
         stream: Option<String>,
         /// The type of the typed error body (`OperationError<T>`), when the operation documents one.
         errors: Option<String>,
+    },
+    /// `security pets.list_pets: "bearer" or "api_key"`: the credentials an operation sends.
+    Security {
+        /// The operation, as its line names it.
+        operation: String,
+        /// Alternatives (any one is enough), each the quoted names of the schemes sent together;
+        /// an empty one sends nothing.
+        alternatives: Vec<Vec<String>>,
     },
     /// `error meetings.get_meeting.404: NotFound; variant NotFound`: a documented error response
     /// (`404`, `4XX` or `default`) and the type its body decodes into (and the variant of the
@@ -215,7 +234,7 @@ pub fn listing(api: &Api, source: &str) -> String {
 
 /// The entries of every group and operation, in order.
 fn operations(api: &Api) -> Vec<Entry> {
-    let mut entries = Vec::new();
+    let mut entries: Vec<Entry> = security::schemes(api).collect();
     entries.extend(api.scope.iter().map(|scope| {
         Entry::Scope {
             method: scope.method.to_string(),
@@ -238,6 +257,7 @@ fn operations(api: &Api) -> Vec<Entry> {
         for op in &group.operations {
             let name = format!("{}.{}", group.module, op.method_name);
             entries.push(operation(&name, op));
+            entries.push(security::requirement(&name, op));
             entries.extend(op.errors.iter().flat_map(|errors| &errors.rules).map(|rule| Entry::ErrorBody {
                 operation: name.clone(),
                 status: rule.status.spec_text(),
@@ -546,6 +566,16 @@ impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let required = |required: bool| if required { "required" } else { "optional" };
         match self {
+            Entry::Scheme { name, kind, place } => {
+                write!(f, "scheme {name}: {kind}")?;
+                if let Some(place) = place {
+                    write!(f, "; {place}")?;
+                }
+                Ok(())
+            }
+            Entry::Security { operation, alternatives } => {
+                write!(f, "security {operation}: {}", security::written(alternatives))
+            }
             Entry::Scope { method, handle, binds } => write!(f, "scope {method}: {handle}; binds {binds}"),
             Entry::Group { module, handle, scoped, feature } => {
                 write!(f, "group {module}: {handle}")?;

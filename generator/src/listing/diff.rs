@@ -12,6 +12,10 @@
 //!   read, not built, and may gain fields in a compatible release.
 //! - What changes only on the wire (wire names, paths, HTTP methods, query styles, media types)
 //!   is compatible for the Rust code; the report still names it.
+//! - Credentials: a removed security scheme, or one of another kind, breaks the client
+//!   configuration that sets its credential; an operation's requirement breaks unless every old
+//!   alternative still covers a new one (a client configured for the old requirement can send the
+//!   new), so a new alternative or a dropped requirement is compatible.
 //!
 //! Items inside an added or removed parent (the parameters of a new operation, the fields of a
 //! removed struct) are covered by the parent's line and not listed again.
@@ -42,6 +46,8 @@ type Identity<'a> = (&'static str, &'a str, &'a str);
 
 fn identity(entry: &Entry) -> Identity<'_> {
     match entry {
+        Entry::Scheme { name, .. } => ("scheme", name, ""),
+        Entry::Security { operation, .. } => ("security", operation, ""),
         Entry::Scope { method, .. } => ("scope", method, ""),
         Entry::Group { module, .. } => ("group", module, ""),
         Entry::Operation { name, .. } => ("operation", name, ""),
@@ -62,9 +68,10 @@ fn identity(entry: &Entry) -> Identity<'_> {
 fn parent(entry: &Entry) -> Option<Identity<'_>> {
     match entry {
         Entry::Operation { name, .. } => name.split_once('.').map(|(group, _)| ("group", group, "")),
-        Entry::Parameter { operation, .. } | Entry::Body { operation, .. } | Entry::ErrorBody { operation, .. } => {
-            Some(("operation", operation, ""))
-        }
+        Entry::Parameter { operation, .. }
+        | Entry::Body { operation, .. }
+        | Entry::ErrorBody { operation, .. }
+        | Entry::Security { operation, .. } => Some(("operation", operation, "")),
         Entry::Field { parent, .. } | Entry::Value { parent, .. } | Entry::Variant { parent, .. } => {
             Some(("type", parent, ""))
         }
@@ -87,6 +94,8 @@ fn name(entry: &Entry) -> String {
 /// The word a report uses for an entry's kind.
 fn kind(entry: &Entry) -> &'static str {
     match entry {
+        Entry::Scheme { .. } => "security scheme",
+        Entry::Security { .. } => "security requirement of",
         Entry::Scope { .. } => "scope",
         Entry::Group { .. } => "group",
         Entry::Operation { .. } => "operation",
@@ -197,6 +206,22 @@ fn changed(old: &Entry, new: &Entry) -> Vec<Change> {
     let name = name(new);
     let mut found = Found { kind: kind(new), name: &name, changes: Vec::new() };
     match (old, new) {
+        (Entry::Scheme { kind: k1, place: p1, .. }, Entry::Scheme { kind: k2, place: p2, .. }) => {
+            // The setter that takes its credential changes with the kind.
+            found.differs("kind", k1, k2, true);
+            found.differs("place", or_none(p1), or_none(p2), false);
+        }
+        (Entry::Security { alternatives: a1, .. }, Entry::Security { alternatives: a2, .. }) => {
+            let (before, after) = (super::security::written(a1), super::security::written(a2));
+            if super::security::still_met(a1, a2) {
+                found.push(false, format!("changed from {before} to {after}"));
+            } else {
+                found.push(
+                    true,
+                    format!("changed from {before} to {after}: a client with the old credentials may lack the new"),
+                );
+            }
+        }
         (Entry::Scope { handle: h1, binds: b1, .. }, Entry::Scope { handle: h2, binds: b2, .. }) => {
             found.differs("handle type", h1, h2, true);
             found.differs("bound parameters", b1, b2, true);

@@ -25,11 +25,21 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, String> {
 /// One line, or `None` when it does not have the shape of its kind.
 fn entry(line: &str) -> Option<Entry> {
     let (kind, rest) = line.split_once(' ')?;
-    let (name, attributes) = rest.split_once(": ").unwrap_or((rest, ""));
+    // A quoted name (a security scheme's) may hold `: ` itself.
+    let (name, attributes) = match super::security::quoted_prefix(rest) {
+        Some((name, after)) => (name, after.strip_prefix(": ").unwrap_or(after)),
+        None => rest.split_once(": ").unwrap_or((rest, "")),
+    };
+    if kind == "security" {
+        return Some(Entry::Security { operation: name.to_owned(), alternatives: super::security::read(attributes)? });
+    }
     let attributes = split(attributes);
     let mut attributes = attributes.into_iter();
     let name = name.to_owned();
     let entry = match kind {
+        "scheme" => {
+            Entry::Scheme { name, kind: attributes.next()?.to_owned(), place: attributes.next().map(str::to_owned) }
+        }
         "scope" => Entry::Scope {
             method: name,
             handle: attributes.next()?.to_owned(),

@@ -357,3 +357,39 @@ struct MeetingsPage: items()";
         ["scope scope removed (breaking)", "group meetings lost its scoped handle (breaking)"]
     );
 }
+
+#[test]
+fn security_schemes_and_requirements() {
+    let base = "scheme \"bearer\": bearer\nscheme \"key: 1\": api key; header \"X-Key\"\n\
+                group pets: Pets\noperation pets.list: GET /pets -> (); builder List\nsecurity pets.list: \"bearer\"";
+    assert_eq!(report(base, base), Vec::<String>::new());
+    // An alternative more is compatible; a scheme needed besides, or instead, is not.
+    let either = base.replace("security pets.list: \"bearer\"", "security pets.list: \"bearer\" or \"key: 1\"");
+    assert_eq!(
+        report(base, &either),
+        ["security requirement of pets.list changed from \"bearer\" to \"bearer\" or \"key: 1\" (compatible)"]
+    );
+    assert_eq!(
+        report(&either, base),
+        ["security requirement of pets.list changed from \"bearer\" or \"key: 1\" to \"bearer\": a client with the \
+             old credentials may lack the new (breaking)"]
+    );
+    let both = base.replace("security pets.list: \"bearer\"", "security pets.list: \"bearer\" and \"key: 1\"");
+    assert_eq!(report(base, &both).len(), 1);
+    assert!(report(base, &both)[0].ends_with("(breaking)"));
+    let open = base.replace("security pets.list: \"bearer\"", "security pets.list: none");
+    assert!(report(base, &open)[0].ends_with("(compatible)"));
+    assert!(report(&open, base)[0].ends_with("(breaking)"));
+    // Schemes: a removed one (its credential is refused by `build()`) and a changed kind break;
+    // a key sent elsewhere does not.
+    let without = base.replace("scheme \"key: 1\": api key; header \"X-Key\"\n", "");
+    assert_eq!(report(base, &without), ["security scheme \"key: 1\" removed (breaking)"]);
+    assert_eq!(report(&without, base), ["security scheme \"key: 1\" added (compatible)"]);
+    let moved = base.replace("header \"X-Key\"", "query \"key\"");
+    assert_eq!(
+        report(base, &moved),
+        ["security scheme \"key: 1\" place changed from header \"X-Key\" to query \"key\" (compatible)"]
+    );
+    let basic = base.replace("scheme \"bearer\": bearer", "scheme \"bearer\": basic");
+    assert_eq!(report(base, &basic), ["security scheme \"bearer\" kind changed from bearer to basic (breaking)"]);
+}
