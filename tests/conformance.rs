@@ -2,7 +2,8 @@
 //! endpoints (`tests/conformance/realtimekit-official-3.yaml`; see `tests/conformance/README.md`).
 //!
 //! Prism, pinned in `tests/conformance/package.json` and installed with `npm ci` when missing,
-//! mocks the official document with `--errors`. A request that violates the document gets a
+//! mocks the official document with `--errors` (its counts typed as integers, as our spec types
+//! them: see `tests/conformance/README.md`). A request that violates the document gets a
 //! non-2xx answer, which the client turns into an error, so every successful call below is a
 //! request Prism validated; a body Prism produces that violates the document's response schema
 //! becomes an HTTP 500. The negative controls prove that validation is really on.

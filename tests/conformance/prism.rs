@@ -32,6 +32,52 @@ pub fn official_spec() -> PathBuf {
     conformance_dir().join("realtimekit-official-3.yaml")
 }
 
+/// The properties that Cloudflare's definition types `number` although they are counts and codes,
+/// which `spec/realtimekit.yaml` (and so the client) types as integers: the one deliberate
+/// difference between the two documents.
+const COUNTS: &[&str] = &["start_offset", "end_offset", "total_count", "code"];
+
+/// The document Prism serves: Cloudflare's definition with the counts typed `integer`, written
+/// under the target directory (as `name`: one file per Prism). Everything else is the official document unchanged, so every other
+/// schema still decides what Prism validates and generates.
+fn served_spec(name: &str) -> Result<PathBuf, String> {
+    let path = official_spec();
+    let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut document: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("{} is not YAML: {e}", path.display()))?;
+    let changed = integer_counts(&mut document);
+    if changed != 4 {
+        return Err(format!("expected the 4 counts typed `number` in {}, found {changed}", path.display()));
+    }
+    let served = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("realtimekit-official-3-{name}.yaml"));
+    let text = serde_yaml::to_string(&document).map_err(|e| format!("cannot write the served document: {e}"))?;
+    fs::write(&served, text).map_err(|e| format!("cannot write {}: {e}", served.display()))?;
+    Ok(served)
+}
+
+/// Types every property named in [`COUNTS`] whose type is `number` as `integer`; how many.
+fn integer_counts(value: &mut serde_yaml::Value) -> usize {
+    let mut changed = 0;
+    match value {
+        serde_yaml::Value::Mapping(mapping) => {
+            if let Some(serde_yaml::Value::Mapping(properties)) = mapping.get_mut("properties") {
+                for (name, schema) in properties.iter_mut() {
+                    if name.as_str().is_some_and(|name| COUNTS.contains(&name))
+                        && schema.get("type").and_then(serde_yaml::Value::as_str) == Some("number")
+                    {
+                        schema["type"] = "integer".into();
+                        changed += 1;
+                    }
+                }
+            }
+            changed += mapping.values_mut().map(integer_counts).sum::<usize>();
+        }
+        serde_yaml::Value::Sequence(items) => changed += items.iter_mut().map(integer_counts).sum::<usize>(),
+        _ => {}
+    }
+    changed
+}
+
 /// How Prism builds its responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -96,7 +142,7 @@ impl Prism {
             .current_dir(conformance_dir())
             .arg(conformance_dir().join("run-prism.js"))
             .arg("mock")
-            .arg(official_spec())
+            .arg(served_spec(&format!("{}-{port}", mode.name()))?)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             // Violations of the request (and of Prism's own response) against the document
             // become error responses instead of being only logged.
