@@ -29,6 +29,20 @@ const BUILDER_MEMBERS: &[&str] = &[
     "error_body",
     "clone",
     "fmt",
+    // The body's field and setter, and the paging glue of a listing's builder.
+    "body",
+    "page_request",
+    "page_parts",
+    // The members of the mock server's expectation of the operation, which has the same setters.
+    "expectation",
+    "respond_with",
+    "respond_error",
+    "respond_error_with",
+    "respond_status",
+    "respond_header",
+    "respond_delay",
+    "expect",
+    "mount",
 ];
 /// Query parameters that choose the page of a list operation, and its size.
 const PAGE_PARAMS: &[&str] = &["page_no", "page"];
