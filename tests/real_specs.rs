@@ -150,7 +150,7 @@ async fn each_status_decodes_into_the_body_documented_for_it() {
     mock.things().get_thing().id("class").respond_error(409, json!({ "message": "taken" })).mount().await;
     mock.things().get_thing().id("default").respond_error(503, json!({ "reason": "down" })).mount().await;
     mock.things().get_thing().id("shape").respond_error(404, json!({ "message": "no id" })).mount().await;
-    let typed = GetThingError::NotFound(error_bodies::models::NotFound { id: "t-2".to_owned() });
+    let typed = GetThingError::NotFound(error_bodies::models::NotFound { id: "t-2".to_owned(), unknown_fields: Default::default() });
     mock.things().get_thing().id("typed").respond_error_with(404, typed.clone()).mount().await;
     mock.things().delete_thing().id("class").respond_error(502, json!({ "message": "bad gateway" })).mount().await;
     mock.things().list_things().respond_error(400, json!({ "message": "bad page" })).mount().await;

@@ -17,7 +17,8 @@ async fn main() {
         name: "Zoë & co".into(),
         tags: Some(vec!["a".into(), "b|c".into()]),
         metadata: Some([("order".to_owned(), "7".to_owned())].into()),
-        address: Some(CustomerFormAddress { city: Some("Paris".into()) }),
+        address: Some(CustomerFormAddress { city: Some("Paris".into()), ..Default::default() }),
+        unknown_fields: Default::default(),
     };
     client.forms().create_customer(customer).send().await.expect("sent");
     let upload = UploadForm {
@@ -26,7 +27,7 @@ async fn main() {
         caption: Some("a \"cat\"".into()),
         count: Some(3),
         labels: Some(vec!["x".into(), "y".into()]),
-        meta: Some(Meta { kind: Some("photo".into()) }),
+        meta: Some(Meta { kind: Some("photo".into()), ..Default::default() }),
         raw_json: Some("text".into()),
     };
     client.forms().upload(upload).send().await.expect("sent");

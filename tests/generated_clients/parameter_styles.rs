@@ -10,7 +10,7 @@ async fn main() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = parameter_styles::Client::builder().api_token("token").base_url(server.uri()).build().expect("client");
-    let rgb = || Color { r: Some(100), g: Some(200), b: Some(150) };
+    let rgb = || Color { r: Some(100), g: Some(200), b: Some(150), ..Default::default() };
     client
         .styles()
         .query_styles()
@@ -27,7 +27,8 @@ async fn main() {
         .filter(Filter {
             status: Some("open".into()),
             tags: Some(vec!["a".into(), "b".into()]),
-            range: Some(FilterRange { gte: Some(1) }),
+            range: Some(FilterRange { gte: Some(1), ..Default::default() }),
+            ..Default::default()
         })
         .created(RangeOrTime::Integer(1700000000))
         .expand(["data", "data.items"])
@@ -59,7 +60,7 @@ async fn main() {
 
     // The crate's mock server matches each style as the client writes it, and nothing else.
     let mock = parameter_styles::mock::MockServer::start().await;
-    let filter = || Filter { status: Some("open".into()), tags: Some(vec!["a".into()]), range: None };
+    let filter = || Filter { status: Some("open".into()), tags: Some(vec!["a".into()]), ..Default::default() };
     mock.styles()
         .query_styles()
         .spaced(["s", "t"])
