@@ -2,6 +2,16 @@
 //!
 //! Lowering decides everything here (Rust names next to wire names, optionality, boxing, order,
 //! documentation); emitting only writes it out. Nothing here refers to openapiv3 or to tokens.
+//! Security lives in `model/security.rs`, error bodies in `model/errors.rs`, parameters and
+//! bodies in `model/requests.rs`.
+
+mod errors;
+mod requests;
+mod security;
+
+pub use errors::*;
+pub use requests::*;
+pub use security::*;
 
 /// The whole generated API.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,55 +40,6 @@ pub struct Api {
     pub error_envelope: ErrorEnvelope,
     /// The handle that binds the leading path parameters every operation shares, if they share any.
     pub scope: Option<ScopeDef>,
-}
-
-/// A security scheme: its name in the spec and how its credential is sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecurityScheme {
-    /// The key in `components.securitySchemes`.
-    pub name: String,
-    /// How the credential is sent.
-    pub kind: SchemeKind,
-}
-
-/// How a credential is sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SchemeKind {
-    /// `Authorization: Bearer` (HTTP bearer, and the tokens of oauth2 and openIdConnect).
-    Bearer,
-    /// `Authorization: Basic` (HTTP basic).
-    Basic,
-    /// An API key in the header of this name.
-    Header(String),
-    /// An API key in the query parameter of this name.
-    Query(String),
-    /// An API key in the cookie of this name.
-    Cookie(String),
-}
-
-impl SchemeKind {
-    /// Where an API key of this kind goes, for messages.
-    pub fn place(&self) -> &'static str {
-        match self {
-            SchemeKind::Bearer | SchemeKind::Basic => "in `Authorization`",
-            SchemeKind::Header(_) => "header",
-            SchemeKind::Query(_) => "query parameter",
-            SchemeKind::Cookie(_) => "cookie",
-        }
-    }
-}
-
-/// A security requirement: alternatives (any one is enough), each the names of the schemes sent
-/// together. Empty: no credentials.
-pub type Security = Vec<Vec<String>>;
-
-/// The `x-error-envelope` extension.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ErrorEnvelope {
-    /// The property of an error body that holds a list of `{code, message}` objects.
-    pub details: Option<String>,
-    /// Added to the message of a 401 or 403 error.
-    pub auth_hint: Option<String>,
 }
 
 /// A handle reached with `client.<method>(values...)` that binds the leading path parameters
@@ -359,74 +320,6 @@ impl Operation {
     }
 }
 
-/// The documented error bodies of an operation and how an answer's status chooses one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorBodies {
-    /// The type of the decoded body.
-    pub body: ErrorBody,
-    /// Which status decodes into which type, in the order they are tried: exact statuses (in
-    /// spec order), then classes (`4XX`), then `default`.
-    pub rules: Vec<ErrorRule>,
-}
-
-/// The type of an operation's decoded error body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ErrorBody {
-    /// Every documented error body has this type.
-    Model(TypeRef),
-    /// The bodies have several types: an enum of the operation's module with a variant per type.
-    Enum {
-        /// The enum's name, in the group's module.
-        name: String,
-        /// Rustdoc: which status decodes into which variant.
-        docs: String,
-        /// One variant per type, in the order of the rules that first name it.
-        variants: Vec<ErrorVariant>,
-    },
-}
-
-/// A variant of an operation's error body enum.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorVariant {
-    /// The Rust variant name.
-    pub rust_name: String,
-    /// The body's type.
-    pub ty: TypeRef,
-}
-
-/// One documented error response: the statuses it covers and what its body decodes to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorRule {
-    /// The statuses.
-    pub status: ErrorStatus,
-    /// The body's type.
-    pub ty: TypeRef,
-    /// The variant of [`ErrorBody::Enum`] that holds it (`None` for [`ErrorBody::Model`]).
-    pub variant: Option<String>,
-}
-
-/// The statuses an error response of the spec covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorStatus {
-    /// One status, e.g. `404`.
-    Code(u16),
-    /// A class, e.g. `4XX` (held as 4).
-    Class(u16),
-    /// `default`: any other status that is not 2xx.
-    Default,
-}
-
-impl ErrorStatus {
-    /// As the spec writes it: `404`, `4XX`, `default`.
-    pub fn spec_text(self) -> String {
-        match self {
-            ErrorStatus::Code(code) => code.to_string(),
-            ErrorStatus::Class(class) => format!("{class}XX"),
-            ErrorStatus::Default => "default".to_owned(),
-        }
-    }
-}
-
 /// The HTTP method of an operation (the keys of an OpenAPI path item).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HttpMethod {
@@ -460,189 +353,6 @@ impl HttpMethod {
             HttpMethod::Head => "HEAD",
             HttpMethod::Patch => "PATCH",
             HttpMethod::Trace => "TRACE",
-        }
-    }
-}
-
-/// A parameter of an operation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Param {
-    /// The Rust name of the argument or setter.
-    pub rust_name: Ident,
-    /// The name on the wire.
-    pub wire_name: String,
-    /// The value's type (for lists, the element type: see `list`).
-    pub ty: TypeRef,
-    /// Whether the parameter must be given: required query and header parameters are
-    /// positional arguments like path parameters.
-    pub required: bool,
-    /// Set for array parameters: how the values are sent.
-    pub list: Option<ListStyle>,
-    /// Set for parameters written through JSON (objects, maps, unions that are not scalars, lists
-    /// of those, lists in `deepObject`): how the value is sent. In a header (`simple`), `Form`
-    /// means exploded (`k=v,k2=v2`) and `CommaSeparated` not (`k,v,k2,v2`).
-    pub object: Option<ObjectStyle>,
-    /// `allowReserved: true` (query parameters): RFC 3986's reserved characters that are
-    /// harmless in a query value are sent unencoded.
-    pub allow_reserved: bool,
-    /// Set for path parameters written in a style beyond a plain scalar (`simple` lists and
-    /// objects, `label`, `matrix`).
-    pub path_style: Option<StyledPath>,
-    /// Rustdoc.
-    pub docs: Option<String>,
-}
-
-/// How an array parameter is written into the query string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListStyle {
-    /// `name=a&name=b` (`style: form, explode: true`, the OpenAPI default).
-    Repeated,
-    /// `name=a,b` (`style: form, explode: false`; in a header, `simple`).
-    CommaSeparated,
-    /// `name=a%20b` (`style: spaceDelimited, explode: false`).
-    SpaceDelimited,
-    /// `name=a|b` (`style: pipeDelimited, explode: false`).
-    PipeDelimited,
-}
-
-/// How a value written through JSON (an object, a map, a union) is written into the query
-/// string, a cookie or a property of a form body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectStyle {
-    /// `key=value` for each property (`style: form, explode: true`, the OpenAPI default).
-    Form,
-    /// `name=key,value` (`style: form, explode: false`).
-    CommaSeparated,
-    /// `name=key%20value` (`style: spaceDelimited, explode: false`).
-    SpaceDelimited,
-    /// `name=key|value` (`style: pipeDelimited, explode: false`).
-    PipeDelimited,
-    /// `name[key]=value` for each property (`style: deepObject`).
-    Deep,
-}
-
-/// How a path parameter in a style is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StyledPath {
-    /// `simple`, `label` or `matrix`.
-    pub style: PathStyle,
-    /// `explode`.
-    pub explode: bool,
-}
-
-/// The style of a path parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathStyle {
-    /// `blue,black` (lists and objects only: a scalar in `simple` is a plain segment).
-    Simple,
-    /// `.blue.black`
-    Label,
-    /// `;color=blue,black`
-    Matrix,
-}
-
-/// How one property of a form-urlencoded body is written (its `encoding` entry).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldEncoding {
-    /// In a style, as a query parameter of that style.
-    Style(ObjectStyle),
-    /// As JSON text (`contentType: application/json`).
-    Json,
-}
-
-/// A typed `multipart/form-data` body: a struct emitted next to its operation's builder, one
-/// part (or one per item, for a list) per field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MultipartDef {
-    /// The struct's name, e.g. `UploadFileForm`.
-    pub name: String,
-    /// Rustdoc.
-    pub docs: String,
-    /// Fields in spec order.
-    pub fields: Vec<PartField>,
-    /// Whether every field may be absent, so that `Default` can be derived.
-    pub all_optional: bool,
-}
-
-/// A field of a multipart body.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PartField {
-    /// The Rust field name.
-    pub rust_name: Ident,
-    /// The part's name on the wire.
-    pub wire_name: String,
-    /// What the part holds.
-    pub kind: PartKind,
-    /// Whether it is a list: one part per item, all with the same name.
-    pub list: bool,
-    /// Whether it may be absent (an `Option`).
-    pub optional: bool,
-    /// The part's content type (its `encoding.contentType`, else the default for its kind:
-    /// `application/octet-stream` for files, `application/json` for JSON, none for text).
-    pub content_type: Option<String>,
-    /// Rustdoc.
-    pub docs: Option<String>,
-}
-
-/// What a multipart field holds.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PartKind {
-    /// Bytes with a file name and content type (`format: binary`): the runtime's `FilePart`.
-    File,
-    /// A scalar sent as text (`Display`).
-    Text(TypeRef),
-    /// Any value sent as JSON.
-    Json(TypeRef),
-}
-
-/// A request body.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Body {
-    /// The media type sent.
-    pub media_type: String,
-    /// How the body is encoded.
-    pub kind: BodyKind,
-    /// Whether the body must be given (a positional argument) or is optional (a setter).
-    pub required: bool,
-    /// Rustdoc of the setter of an optional body.
-    pub docs: String,
-}
-
-/// How a request body is encoded.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BodyKind {
-    /// Serialized as JSON from a typed value.
-    Json(TypeRef),
-    /// A `multipart/form-data` form the caller fills part by part (no object schema).
-    Multipart,
-    /// A typed `multipart/form-data` body.
-    MultipartForm(MultipartDef),
-    /// An `application/x-www-form-urlencoded` body serialized from a typed value, with the
-    /// encodings of the properties that have one.
-    Form {
-        /// The body's type.
-        ty: TypeRef,
-        /// `(property, encoding)` for each property with an `encoding` entry, in spec order.
-        encodings: Vec<(String, FieldEncoding)>,
-    },
-    /// Raw bytes sent as they are with the media type (octet-stream, text, ...).
-    Bytes,
-}
-
-impl BodyKind {
-    /// The types the body names: a JSON or form body's type, a multipart body's fields' types.
-    pub fn types(&self) -> Vec<&TypeRef> {
-        match self {
-            BodyKind::Json(ty) | BodyKind::Form { ty, .. } => vec![ty],
-            BodyKind::MultipartForm(def) => def
-                .fields
-                .iter()
-                .filter_map(|field| match &field.kind {
-                    PartKind::Text(ty) | PartKind::Json(ty) => Some(ty),
-                    PartKind::File => None,
-                })
-                .collect(),
-            BodyKind::Multipart | BodyKind::Bytes => Vec::new(),
         }
     }
 }
